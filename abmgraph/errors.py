@@ -1,0 +1,43 @@
+"""The one exception hierarchy of abmgraph.
+
+Library code raises these; only ``abmgraph.cli`` turns them into messages
+and exit codes. Every message should say what went wrong and how to fix it.
+"""
+
+__all__ = [
+    "AbmgraphError",
+    "ConfigError",
+    "InputError",
+    "NotFoundError",
+    "RejectedRowsError",
+    "StoreError",
+    "StoreUnavailableError",
+]
+
+
+class AbmgraphError(Exception):
+    """Base class: a problem the user can fix, reported without a traceback."""
+
+
+class ConfigError(AbmgraphError):
+    """The scoring config is missing, unreadable or invalid."""
+
+
+class InputError(AbmgraphError):
+    """An input file cannot be read at all (format, encoding, missing column)."""
+
+
+class RejectedRowsError(InputError):
+    """``--strict`` was given and some rows were rejected; nothing was loaded."""
+
+
+class NotFoundError(AbmgraphError):
+    """An id given by the user is not in the store."""
+
+
+class StoreError(AbmgraphError):
+    """The graph store cannot do what was asked (empty, not scored, corrupt)."""
+
+
+class StoreUnavailableError(StoreError):
+    """The graph store cannot be reached (server down, wrong credentials)."""

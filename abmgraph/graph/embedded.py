@@ -1,0 +1,241 @@
+"""The embedded store: Parquet tables in the workspace, networkx for the structure.
+
+Accounts, contacts, opportunities and intent are small tables kept whole;
+engagement events are columnar and append-only, one Parquet part per ingest,
+and are only ever aggregated with vectorised operations. The structural graph
+(WORKS_AT, REPORTS_TO, SUBSIDIARY_OF, HAS_ROLE, …) is a networkx view built
+from the tables on demand, for as much of the graph as a question needs.
+
+Every file is written to a temporary name and renamed into place, so a crash
+mid-write leaves the previous state readable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from abmgraph.errors import StoreError
+from abmgraph.graph.schema import Kind
+from abmgraph.graph.store import KEYS, SUMMARY_COLUMNS, EventWindow, GraphStore, ScoreLevel
+from abmgraph.graph.structure import build_graph
+
+__all__ = ["EmbeddedStore"]
+
+_EVENT_COLUMNS = ["event_key", "event_id", "contact_id", "type", "occurred_at"]
+_SECONDS_PER_DAY = 86_400.0
+
+
+def _atomic_write(path: Path, write: Any) -> None:
+    """Write through ``write(tmp_path)`` then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    _atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+
+
+class EmbeddedStore(GraphStore):
+    """A workspace folder holding the graph as Parquet tables."""
+
+    backend = "embedded"
+
+    def __init__(self, workspace: Path) -> None:
+        self.root = Path(workspace) / "store"
+        self._tables: dict[str, pd.DataFrame] = {}
+
+    # -- tables ------------------------------------------------------------------
+    def _path(self, kind: str) -> Path:
+        return self.root / f"{kind}.parquet"
+
+    def table(self, kind: Kind, ids: pd.Series | None = None) -> pd.DataFrame:
+        if kind == "engagements":
+            raise StoreError("Engagements are read through engagement_summary().")
+        if kind not in self._tables:
+            path = self._path(kind)
+            self._tables[kind] = pd.read_parquet(path) if path.exists() else _empty(kind)
+        frame = self._tables[kind]
+        if ids is not None:
+            frame = frame[frame[KEYS[kind][0]].isin(ids)]
+        return frame
+
+    def upsert(self, kind: Kind, rows: pd.DataFrame) -> int:
+        if kind == "engagements":
+            return self._add_events(rows)
+        keys = list(KEYS[kind])
+        old = self.table(kind)
+        new_keys = _key_index(rows, keys).difference(_key_index(old, keys))
+        merged = pd.concat([old, rows], ignore_index=True) if len(old) else rows.copy()
+        merged = merged.drop_duplicates(keys, keep="last").reset_index(drop=True)
+        _write_parquet(merged, self._path(kind))
+        self._tables[kind] = merged
+        return len(new_keys)
+
+    def resolve(self, kind: Kind, by: str, values: pd.Series) -> pd.Series:
+        id_column = KEYS[kind][0]
+        frame = self.table(kind)
+        if by not in frame.columns or frame.empty:
+            return pd.Series(pd.NA, index=values.index, dtype="str")
+        lookup = (
+            frame.loc[frame[by].notna(), [by, id_column]]
+            .drop_duplicates(by, keep="first")
+            .set_index(by)[id_column]
+        )
+        return values.map(lookup).astype("str")
+
+    def clear(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+        self._tables.clear()
+
+    # -- events ------------------------------------------------------------------
+    def _event_parts(self) -> list[Path]:
+        folder = self.root / "events"
+        return sorted(folder.glob("part-*.parquet")) if folder.exists() else []
+
+    def _read_events(self, columns: list[str]) -> pa.Table:
+        parts = self._event_parts()
+        if not parts:
+            return pa.table({c: pa.array([], type=pa.string()) for c in columns})
+        return pa.concat_tables(pq.read_table(p, columns=columns) for p in parts)
+
+    def existing_event_keys(self, keys: pd.Series) -> pd.Series:
+        stored = self._read_events(["event_key"]).column("event_key")
+        if len(stored) == 0:
+            return pd.Series(False, index=keys.index)
+        present = pc.is_in(pa.array(keys.to_numpy(dtype=np.uint64)), value_set=stored)
+        return pd.Series(present.to_numpy(zero_copy_only=False), index=keys.index)
+
+    def _add_events(self, rows: pd.DataFrame) -> int:
+        rows = rows[~self.existing_event_keys(rows["event_key"])]
+        rows = rows.drop_duplicates("event_key")
+        if rows.empty:
+            return 0
+        part = (
+            self.root
+            / "events"
+            / f"part-{len(self._event_parts()):06d}-{uuid.uuid4().hex[:8]}.parquet"
+        )
+        _write_parquet(rows.reset_index(drop=True), part)
+        return len(rows)
+
+    def event_count(self) -> int:
+        return sum(pq.ParquetFile(p).metadata.num_rows for p in self._event_parts())
+
+    def engagement_summary(
+        self, window: EventWindow, contact_ids: pd.Series | None = None
+    ) -> pd.DataFrame:
+        events = self._read_events(["contact_id", "type", "occurred_at"])
+        if len(events) == 0:
+            return pd.DataFrame({c: pd.Series(dtype=_SUMMARY_DTYPES[c]) for c in SUMMARY_COLUMNS})
+        at = events.column("occurred_at").cast(pa.timestamp("us", tz="UTC"))
+        keep = pc.and_(
+            pc.greater_equal(at, pa.scalar(window.start.to_pydatetime(), at.type)),
+            pc.less_equal(at, pa.scalar(window.as_of.to_pydatetime(), at.type)),
+        )
+        if contact_ids is not None:
+            keep = pc.and_(keep, pc.is_in(events.column("contact_id"), pa.array(contact_ids)))
+        events = events.filter(keep)
+        at = events.column("occurred_at").cast(pa.timestamp("us", tz="UTC"))
+        contact = events.column("contact_id").combine_chunks().dictionary_encode()
+        kind = events.column("type").combine_chunks().dictionary_encode()
+        micros = at.cast(pa.int64()).to_numpy()
+        age_days = (window.as_of.value // 1000 - micros) / (_SECONDS_PER_DAY * 1e6)
+        # One integer per (contact, type) pair, so every sum is a single bincount.
+        n_types = max(len(kind.dictionary), 1)
+        pair = contact.indices.to_numpy().astype(np.int64) * n_types + kind.indices.to_numpy()
+        pairs, inverse = np.unique(pair, return_inverse=True)
+        recent = age_days < window.recent_days
+        prior = ~recent & (age_days < window.recent_days + window.prior_days)
+        last = np.full(len(pairs), np.iinfo(np.int64).min)
+        np.maximum.at(last, inverse, micros)
+        out = pd.DataFrame(
+            {
+                "contact_id": contact.dictionary.take(pa.array(pairs // n_types)).to_pandas(),
+                "type": kind.dictionary.take(pa.array(pairs % n_types)).to_pandas(),
+                "events": np.bincount(inverse, minlength=len(pairs)).astype(np.int64),
+                "decayed": np.bincount(
+                    inverse, weights=0.5 ** (age_days / window.half_life_days), minlength=len(pairs)
+                ),
+                "recent": np.bincount(inverse, weights=recent, minlength=len(pairs)).astype(
+                    np.int64
+                ),
+                "prior": np.bincount(inverse, weights=prior, minlength=len(pairs)).astype(np.int64),
+                "last_at": pd.to_datetime(last, unit="us", utc=True),
+            }
+        )
+        return out.astype({"contact_id": "str", "type": "str"})
+
+    # -- scores ------------------------------------------------------------------
+    def write_scores(
+        self, contacts: pd.DataFrame, accounts: pd.DataFrame, meta: dict[str, Any]
+    ) -> None:
+        folder = self.root / "scores"
+        _write_parquet(contacts, folder / "contacts.parquet")
+        _write_parquet(accounts, folder / "accounts.parquet")
+        text = json.dumps(meta, indent=2, default=str)
+        _atomic_write(folder / "meta.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+    def scores(self, level: ScoreLevel) -> pd.DataFrame:
+        path = self.root / "scores" / f"{level}.parquet"
+        return pd.read_parquet(path) if path.exists() else pd.DataFrame()
+
+    def score_meta(self) -> dict[str, Any] | None:
+        path = self.root / "scores" / "meta.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+    # -- structure ---------------------------------------------------------------
+    def graph(self, account_ids: pd.Series | None = None) -> nx.MultiDiGraph:
+        """The structural graph, for all accounts or only those given (and their people)."""
+        accounts = self.table("accounts", account_ids)
+        contacts = self.table("contacts")
+        if account_ids is not None:
+            contacts = contacts[contacts["account_id"].isin(account_ids)]
+        return build_graph(
+            accounts,
+            contacts,
+            self.table("opportunities"),
+            self.table("opportunity_contacts"),
+        )
+
+
+_SUMMARY_DTYPES = {
+    "contact_id": "str",
+    "type": "str",
+    "events": "int64",
+    "decayed": "float64",
+    "recent": "int64",
+    "prior": "int64",
+    "last_at": "datetime64[us, UTC]",
+}
+
+
+def _key_index(frame: pd.DataFrame, keys: list[str]) -> pd.Index:
+    if frame.empty:
+        return pd.Index([])
+    if len(keys) == 1:
+        return pd.Index(frame[keys[0]])
+    return pd.MultiIndex.from_frame(frame[keys].astype("str"))
+
+
+def _empty(kind: Kind) -> pd.DataFrame:
+    from abmgraph.graph.tables import empty_table
+
+    return empty_table(kind)

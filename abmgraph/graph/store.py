@@ -1,0 +1,149 @@
+"""The one interface every graph store implements, and how a store is opened.
+
+Scoring, ingest and the CLI talk only to ``GraphStore``. A store keeps the
+contract's tables (accounts, contacts, intent, opportunities, opportunity
+contacts), the engagement events, and the last scoring result. Everything
+backend-specific — networkx and Parquet files, or Cypher over Bolt — lives
+behind these methods.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from abmgraph.graph.schema import Kind
+
+__all__ = ["KEYS", "EventWindow", "GraphStore", "ScoreLevel", "open_store"]
+
+ScoreLevel = Literal["contacts", "accounts"]
+
+# The columns that identify a row of each kind: a re-ingested row replaces the old one.
+KEYS: dict[Kind, tuple[str, ...]] = {
+    "accounts": ("account_id",),
+    "contacts": ("contact_id",),
+    "engagements": ("event_key",),
+    "intent": ("account_id", "topic", "observed_at"),
+    "opportunities": ("opportunity_id",),
+    "opportunity_contacts": ("opportunity_id", "contact_id"),
+}
+
+SUMMARY_COLUMNS = ["contact_id", "type", "events", "decayed", "recent", "prior", "last_at"]
+
+
+@dataclass(frozen=True)
+class EventWindow:
+    """Which events count, and how age discounts them.
+
+    Only events with ``as_of - lookback_days <= occurred_at <= as_of`` are
+    seen. An event ``age`` days old weighs ``0.5 ** (age / half_life_days)``.
+    ``recent`` counts events in the last ``recent_days``; ``prior`` those in
+    the ``prior_days`` before that.
+    """
+
+    as_of: pd.Timestamp
+    lookback_days: float
+    half_life_days: float
+    recent_days: float
+    prior_days: float
+
+    @property
+    def start(self) -> pd.Timestamp:
+        return self.as_of - pd.Timedelta(days=self.lookback_days)
+
+
+class GraphStore(ABC):
+    """A buying-group graph: accounts, contacts, roles, engagements, scores."""
+
+    backend: str = ""
+
+    # -- writing -----------------------------------------------------------------
+    @abstractmethod
+    def upsert(self, kind: Kind, rows: pd.DataFrame) -> int:
+        """Insert ``rows`` of a normalised table, replacing rows with the same key.
+
+        Engagements are insert-if-absent on ``event_key``, so a re-ingest adds
+        nothing. The write is all or nothing. Returns how many keys were new.
+        """
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete everything in the store (the demo's --reset)."""
+
+    @abstractmethod
+    def write_scores(
+        self, contacts: pd.DataFrame, accounts: pd.DataFrame, meta: dict[str, Any]
+    ) -> None:
+        """Replace the stored scoring result."""
+
+    # -- reading -----------------------------------------------------------------
+    @abstractmethod
+    def table(self, kind: Kind, ids: pd.Series | None = None) -> pd.DataFrame:
+        """A contract table (not engagements), optionally only the rows with these ids."""
+
+    @abstractmethod
+    def resolve(self, kind: Kind, by: str, values: pd.Series) -> pd.Series:
+        """Map values of column ``by`` (an id, a domain, an email) to the kind's id.
+
+        Returns a Series aligned with ``values``; missing where nothing matches.
+        """
+
+    @abstractmethod
+    def existing_event_keys(self, keys: pd.Series) -> pd.Series:
+        """A boolean mask: which of these event keys the store already holds."""
+
+    @abstractmethod
+    def engagement_summary(
+        self, window: EventWindow, contact_ids: pd.Series | None = None
+    ) -> pd.DataFrame:
+        """Events per contact and type within the window, aggregated in the store.
+
+        Columns: ``contact_id``, ``type``, ``events`` (count), ``decayed`` (sum of
+        half-life weights), ``recent``, ``prior`` (counts), ``last_at``.
+        """
+
+    @abstractmethod
+    def event_count(self) -> int:
+        """How many engagement events the store holds."""
+
+    @abstractmethod
+    def scores(self, level: ScoreLevel) -> pd.DataFrame:
+        """The stored scores; empty when the store was never scored."""
+
+    @abstractmethod
+    def score_meta(self) -> dict[str, Any] | None:
+        """What the last scoring run recorded (as_of, config, when), or None."""
+
+    def counts(self) -> dict[str, int]:
+        """Rows of every kind, for ``abmgraph status``."""
+        out = {kind: len(self.table(kind)) for kind in KEYS if kind != "engagements"}
+        out["engagements"] = self.event_count()
+        return out
+
+    def close(self) -> None:  # noqa: B027 - most stores hold nothing to release
+        """Release connections and file handles."""
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(backend: str, workspace: Path, **options: Any) -> GraphStore:
+    """Open the store for ``backend`` (``embedded`` or ``neo4j``)."""
+    if backend == "embedded":
+        from abmgraph.graph.embedded import EmbeddedStore
+
+        return EmbeddedStore(workspace)
+    if backend == "neo4j":
+        from abmgraph.graph.neo4j_store import Neo4jStore
+
+        return Neo4jStore.connect(**options)
+    from abmgraph.errors import StoreError
+
+    raise StoreError(f"Unknown backend {backend!r}: use 'embedded' or 'neo4j'.")

@@ -1,0 +1,162 @@
+"""Explanations: every contribution to a score, with the reason behind it.
+
+An explanation re-scores just the one account (or contact) with the config
+and ``as_of`` of the last scoring run. Scores are computed per account, so
+the numbers are the stored ones, and the contributions add up to the score.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from abmgraph.errors import NotFoundError, StoreError
+from abmgraph.graph.store import GraphStore
+from abmgraph.scoring.config import ScoringConfig, config_from_dict
+from abmgraph.scoring.contacts import contribution_columns
+from abmgraph.scoring.engine import score_graph
+
+__all__ = ["explain_account", "explain_contact"]
+
+
+def _last_run(store: GraphStore) -> tuple[ScoringConfig, pd.Timestamp]:
+    meta = store.score_meta()
+    if meta is None:
+        raise StoreError("Nothing is scored yet: run 'abmgraph score' first.")
+    return config_from_dict(meta["config"], "stored config"), pd.Timestamp(meta["as_of"])
+
+
+def _pts(value: float) -> str:
+    return f"{value:g}"
+
+
+def _contact_detail(name: str, row: pd.Series, config: ScoringConfig) -> str:
+    fit = config.contact.fit
+    if name == "fit.seniority":
+        seniority = row["seniority"] if pd.notna(row["seniority"]) else "unknown"
+        return f"seniority {seniority}"
+    if name == "fit.department":
+        department = row["department"] if pd.notna(row["department"]) else "unknown"
+        verdict = "a target" if department in fit.target_departments else "not a target"
+        return f"department {department} is {verdict} persona"
+    if name == "fit.title":
+        hits = [k for k in fit.title_keywords if k.casefold() in str(row["title"]).casefold()]
+        return f"title {row['title']!r} matches {', '.join(hits) or 'no keyword'}"
+    if name == "fit.email":
+        if pd.isna(row["email"]):
+            return "no email address"
+        free = pd.notna(row["is_free_mail"]) and bool(row["is_free_mail"])
+        kind = "free-mail" if free else "corporate"
+        return f"{kind} email domain {row['email_domain']}"
+    if name == "fit.competitor":
+        return f"email domain {row['email_domain']} is a competitor's"
+    if name == "fit.bounced":
+        return f"email status {row['email_status'] if pd.notna(row['email_status']) else 'unknown'}"
+    if name.startswith("fit.rule."):
+        rule = next(r for r in fit.rules if r.label == name.removeprefix("fit.rule."))
+        return f"rule {rule.label}: {rule.field} {rule.op} {rule.value if rule.value is not None else ''}".rstrip()
+    if name.startswith("engagement.") and name != "engagement.cap":
+        kind = name.removeprefix("engagement.")
+        rule = config.engagement[kind]
+        return (
+            f"{int(row['events.' + kind])} × {kind} at {_pts(rule.points)} pts, "
+            f"decayed to {row['decayed.' + kind]:.2f} (half-life "
+            f"{_pts(config.window.half_life_days)} d), capped at {_pts(rule.cap)}"
+        )
+    if name == "engagement.cap":
+        return f"engagement capped at {_pts(config.contact.engagement_max)} points"
+    return "score kept within 0–100"
+
+
+def explain_contact(store: GraphStore, contact_id: str) -> dict[str, Any]:
+    """``{"id", "score", "contributions": [{"name", "points", "detail"}]}`` for one contact."""
+    config, as_of = _last_run(store)
+    contact = store.table("contacts", pd.Series([contact_id]))
+    if contact.empty:
+        raise NotFoundError(f"No contact {contact_id!r}; list them with 'abmgraph contacts'.")
+    account_id = contact["account_id"].iloc[0]
+    result = score_graph(
+        store, config, as_of, None if pd.isna(account_id) else [account_id], [contact_id]
+    )
+    row = result.contacts.iloc[0]
+    facts = contact.iloc[0]
+    summary = result.summary
+    for _, event in summary.iterrows():  # one contact: a handful of rows
+        row[f"events.{event['type']}"] = event["events"]
+        row[f"decayed.{event['type']}"] = event["decayed"]
+    merged = pd.concat([row, facts[~facts.index.isin(row.index)]])
+    names = contribution_columns(result.contacts, ("fit.", "engagement.", "clamp"))
+    contributions = [
+        {"name": n, "points": float(row[n]), "detail": _contact_detail(n, merged, config)}
+        for n in names
+        if n.startswith("fit.") or row[n] != 0
+    ]
+    return {"id": contact_id, "score": float(row["score"]), "contributions": contributions}
+
+
+def _account_detail(name: str, row: pd.Series, facts: pd.Series, config: ScoringConfig) -> str:
+    section = config.account
+    fit = section.fit
+    weight = f" × fit weight {_pts(section.fit_weight)}"
+    if name == "fit.industry":
+        return f"industry {facts['industry']!s}" + weight
+    if name == "fit.employees":
+        return (
+            f"{facts['employees']!s} employees (ICP {fit.employees_min:,}–{fit.employees_max:,})"
+            + weight
+        )
+    if name == "fit.revenue":
+        return f"annual revenue {facts['annual_revenue']!s}" + weight
+    if name == "fit.country":
+        return f"country {facts['country']!s}" + weight
+    if name == "fit.technologies":
+        return f"technologies {facts['technologies']!s}" + weight
+    if name == "fit.intent":
+        return (
+            f"intent topics at or above {_pts(fit.intent_threshold)} in the last {_pts(fit.intent_days)} days"
+            + weight
+        )
+    if name.startswith("fit.rule."):
+        rule = next(r for r in fit.rules if r.label == name.removeprefix("fit.rule."))
+        return (
+            f"rule {rule.label}: {rule.field} {rule.op} {rule.value if rule.value is not None else ''}".rstrip()
+            + weight
+        )
+    if name == "fit.cap":
+        return "account fit kept within 0–100" + weight
+    weight = f" × engagement weight {_pts(section.engagement_weight)}"
+    details = {
+        "committee.volume": f"{row['weighted_engagement']:.1f} seniority-weighted engagement points, "
+        f"at most {_pts(section.committee.per_contact_cap)} per contact",
+        "committee.multithreading": f"{row['engaged_contacts']} engaged contacts",
+        "committee.cross_functional": f"{row['departments_engaged']} departments engaged",
+        "committee.role_coverage": f"covers {', '.join(row['roles_covered']) or 'no required role'}; "
+        f"missing {', '.join(row['missing_roles']) or 'none'}",
+        "committee.seniority": f"summed seniority weight {row['seniority_weight']:.2f}",
+        "committee.recency": f"{row['recent_points']:.0f} points in the last "
+        f"{_pts(config.window.recent_days)} days vs {row['prior_points']:.0f} in the "
+        f"{_pts(config.window.prior_days)} before",
+    }
+    return details[name] + weight
+
+
+def explain_account(store: GraphStore, account_id: str) -> dict[str, Any]:
+    """``{"id", "score", "contributions": [{"name", "points", "detail"}]}`` for one account."""
+    config, as_of = _last_run(store)
+    facts = store.table("accounts", pd.Series([account_id]))
+    if facts.empty:
+        raise NotFoundError(f"No account {account_id!r}; list them with 'abmgraph accounts'.")
+    result = score_graph(store, config, as_of, [account_id])
+    row = result.accounts.iloc[0]
+    names = contribution_columns(result.accounts, ("fit.", "committee."))
+    contributions = [
+        {
+            "name": n,
+            "points": float(row[n]),
+            "detail": _account_detail(n, row, facts.iloc[0], config),
+        }
+        for n in names
+        if n != "fit.cap" or row[n] != 0
+    ]
+    return {"id": account_id, "score": float(row["priority"]), "contributions": contributions}

@@ -1,0 +1,114 @@
+"""Read-only views of the stored scores: ranked accounts, ranked contacts, a committee."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from abmgraph.errors import NotFoundError, StoreError
+from abmgraph.graph.store import GraphStore
+
+__all__ = ["ACCOUNT_KEYS", "CONTACT_KEYS", "committee", "ranked_accounts", "ranked_contacts"]
+
+ACCOUNT_KEYS = [
+    "account_id",
+    "name",
+    "priority",
+    "tier",
+    "stage",
+    "fit_score",
+    "engagement_score",
+    "engaged_contacts",
+    "departments_engaged",
+    "roles_covered",
+    "missing_roles",
+]
+CONTACT_KEYS = [
+    "contact_id",
+    "account_id",
+    "score",
+    "fit_score",
+    "engagement_score",
+    "grade",
+    "stage",
+    "quadrant",
+]
+
+
+def _scores(store: GraphStore, level: str) -> pd.DataFrame:
+    frame = store.scores(level)
+    if frame.empty and store.score_meta() is None:
+        raise StoreError("Nothing is scored yet: run 'abmgraph score' first.")
+    return frame
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    out = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    for row in out:
+        for key, value in row.items():
+            if hasattr(value, "tolist"):
+                row[key] = value.tolist()
+    return out
+
+
+def ranked_accounts(
+    store: GraphStore, *, tier: int | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Accounts by priority, highest first, with the contract's keys."""
+    frame = _scores(store, "accounts")
+    if tier is not None:
+        frame = frame[frame["tier"] == tier]
+    frame = frame.sort_values(["priority", "account_id"], ascending=[False, True])
+    return _records(frame[ACCOUNT_KEYS].head(limit) if limit else frame[ACCOUNT_KEYS])
+
+
+def ranked_contacts(
+    store: GraphStore, *, account_id: str | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Contacts by score, highest first, with the contract's keys."""
+    frame = _scores(store, "contacts")
+    if account_id is not None:
+        if store.table("accounts", pd.Series([account_id])).empty:
+            raise NotFoundError(f"No account {account_id!r}; list them with 'abmgraph accounts'.")
+        frame = frame[frame["account_id"] == account_id]
+    frame = frame.sort_values(["score", "contact_id"], ascending=[False, True])
+    return _records(frame[CONTACT_KEYS].head(limit) if limit else frame[CONTACT_KEYS])
+
+
+def committee(store: GraphStore, account_id: str) -> dict[str, Any]:
+    """The buying committee of one account: its people, their roles and scores, and the gaps."""
+    facts = store.table("accounts", pd.Series([account_id]))
+    if facts.empty:
+        raise NotFoundError(f"No account {account_id!r}; list them with 'abmgraph accounts'.")
+    accounts = _scores(store, "accounts")
+    account = accounts[accounts["account_id"] == account_id]
+    people = store.table("contacts")
+    people = people[people["account_id"] == account_id]
+    scores = _scores(store, "contacts").drop(columns=["account_id"])
+    people = people.merge(scores, on="contact_id", how="left")
+    people = people.assign(
+        name=(people["first_name"].fillna("") + " " + people["last_name"].fillna("")).str.strip()
+    ).sort_values(["engaged", "score", "contact_id"], ascending=[False, False, True])
+    columns = [
+        "contact_id",
+        "name",
+        "title",
+        "seniority",
+        "department",
+        "roles",
+        "role_source",
+        "engaged",
+        "score",
+        "engagement_score",
+        "manager_id",
+    ]
+    summary = (
+        _records(account[ACCOUNT_KEYS])[0]
+        if not account.empty
+        else {
+            "account_id": account_id,
+            "name": facts["name"].iloc[0],
+        }
+    )
+    return {**summary, "contacts": _records(people[columns])}
