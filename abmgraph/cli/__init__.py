@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 from abmgraph.cli.app import cli
 
 __all__ = ["cli", "main"]
@@ -13,6 +11,3 @@ def main() -> None:
     """Entry point of the ``abmgraph`` console script."""
     cli.main(prog_name="abmgraph", standalone_mode=True)
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -1,0 +1,5 @@
+"""``python -m abmgraph``: the command line."""
+
+from abmgraph.cli import main
+
+main()
