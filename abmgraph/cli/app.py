@@ -267,6 +267,9 @@ def score(app: App, as_of: str | None, config: Path | None, fmt: str) -> None:
         )
 
 
+_COMMITTEE_TABLE = [
+    "contact_id", "name", "title", "seniority", "department", "roles", "engaged", "score",
+]
 _ACCOUNT_TABLE = [
     "account_id",
     "name",
@@ -337,8 +340,8 @@ def committee(app: App, account_id: str, fmt: str) -> None:
     if fmt == "csv":
         render_rows(people, "csv")
         return
-    emit({k: v for k, v in view.items()}, "table")
-    render_rows(people, "table", title="Buying committee")
+    emit(view, "table")
+    render_rows(people, "table", _COMMITTEE_TABLE, title="Buying committee")
 
 
 @cli.command()

@@ -1,0 +1,3 @@
+// How many nodes carry one label.
+MATCH (n:{{label}})
+RETURN count(n) AS count

@@ -1,0 +1,2 @@
+// Every node of one label, as `n`.
+MATCH (n:{{label}})

@@ -1,0 +1,20 @@
+// One IntentObservation node per stored row (so rows for accounts not loaded
+// yet are kept), and one SHOWS_INTENT relationship per observation, keyed by
+// observed_at, once the account exists. observed_at arrives as
+// [epoch seconds, nanos].
+UNWIND $rows AS row
+OPTIONAL MATCH (known:IntentObservation {_key: row._key})
+WITH row, known IS NULL AS created
+MERGE (i:IntentObservation {_key: row._key})
+SET i += row,
+    i.observed_at = CASE WHEN row.observed_at IS NOT NULL
+      THEN datetime.fromepoch(row.observed_at[0], row.observed_at[1]) END
+WITH i, created
+CALL (i) {
+  MATCH (a:Account {account_id: i.account_id})
+  WHERE i.topic IS NOT NULL AND i.observed_at IS NOT NULL
+  MERGE (t:Topic {name: i.topic})
+  MERGE (a)-[r:SHOWS_INTENT {observed_at: i.observed_at}]->(t)
+  SET r.score = i.score
+}
+RETURN count(CASE WHEN created THEN 1 END) AS created

@@ -1,0 +1,1 @@
+"""Readers, presets, normalisation and validation of input files."""
