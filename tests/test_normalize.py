@@ -230,6 +230,24 @@ def test_parse_datetime_large_column_with_a_few_bad_rows() -> None:
     assert values.iloc[199_999] == stamps[199_999 % 1000]
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-01-01 05:00:00 UTC", "2026-01-01T05:00:00Z"),
+        ("2026-01-01 05:00:00+02:00", "2026-01-01T03:00:00Z"),
+        ("2026-01-01 05:00:00", "2026-01-01T05:00:00Z"),
+        ("  2026-01-01 05:00:00Z", "2026-01-01T05:00:00Z"),
+        ("20260101T050000Z", "2026-01-01T05:00:00Z"),  # a form only pandas reads
+    ],
+)
+def test_parse_datetime_whole_blocks_of_one_form(value: str, expected: str) -> None:
+    raw = pd.Series([value] * 70_000, dtype="str")
+    raw.iloc[-1] = None
+    values, invalid = parse_datetime(raw)
+    assert (values.iloc[:-1] == pd.Timestamp(expected)).all()
+    assert pd.isna(values.iloc[-1]) and not invalid.any()
+
+
 # ---------------------------------------------------------------------------
 # Emails
 
@@ -423,6 +441,8 @@ def test_normalize_phone_with_per_row_region() -> None:
 def test_normalize_phone_one_region_or_none() -> None:
     values, invalid = normalize_phone(text("020 7946 0958", "+49 30 123456"), "GB")
     assert cells(values) == ["+442079460958", "+4930123456"] and not invalid.any()
+    values, invalid = normalize_phone(text("020 7946 0958"), "United Kingdom")
+    assert cells(values) == ["+442079460958"] and not invalid.any()
     values, invalid = normalize_phone(text("020 7946 0958", "0044 20 7946 0958"))
     assert cells(values) == [NA, "+442079460958"]
     assert invalid.tolist() == [True, False]
@@ -451,6 +471,8 @@ def test_normalize_phone_region_series_is_aligned_by_index() -> None:
         ("Director", "director"),
         ("Individual Contributor", "individual_contributor"),
         ("intern", "entry"),
+        ("VP-Level", "vp"),
+        ("Non-Manager", "individual_contributor"),
     ],
 )
 def test_canonical_seniority(raw: str, expected: str) -> None:
@@ -466,6 +488,8 @@ def test_canonical_seniority(raw: str, expected: str) -> None:
         ("R&D", "engineering"),
         ("Customer Success", "support"),
         ("Other", "other"),
+        ("Research & Development", "engineering"),
+        ("Finance & Accounting", "finance"),
     ],
 )
 def test_canonical_department(raw: str, expected: str) -> None:

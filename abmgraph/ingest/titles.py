@@ -96,7 +96,11 @@ def _parse_row(row: dict[str | None, str | list[str]], source: str, line: int) -
     try:
         re.compile(pattern)
     except re.error as exc:
-        raise _problem(source, line, f"pattern {pattern!r} is not a valid regex: {exc}") from None
+        # RE2-only syntax such as \p{L} is fine: such a rule runs on Arrow's engine.
+        if not _runs_on_re2(pattern):
+            raise _problem(
+                source, line, f"pattern {pattern!r} is not a valid regex: {exc}"
+            ) from None
     return TitleRule(kind=kind, priority=priority, value=value, pattern=pattern)
 
 
@@ -211,7 +215,9 @@ def _arrow_strings(values: pd.Series) -> pa.Array:
     return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
-def _classify(titles: pd.Series, kinds: Sequence[str], rules: tuple[TitleRule, ...]) -> dict:
+def _classify(
+    titles: pd.Series, kinds: Sequence[str], rules: tuple[TitleRule, ...]
+) -> dict[str, pd.Series]:
     codes, uniques = titles.array.factorize()
     folded = fold_titles(_arrow_strings(pd.Series(uniques)))
     # Spelling variants collapse when folded ("Sr. Director", "SR DIRECTOR"):
