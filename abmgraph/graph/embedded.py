@@ -50,7 +50,10 @@ def _atomic_write(path: Path, write: Any) -> None:
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    _atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+    # zstd at a low level: nearly the ratio of the default level at a fraction of the time.
+    _atomic_write(
+        path, lambda tmp: pq.write_table(table, tmp, compression="zstd", compression_level=1)
+    )
 
 
 class EmbeddedStore(GraphStore):
@@ -94,6 +97,9 @@ class EmbeddedStore(GraphStore):
         frame = self.table(kind)
         if by not in frame.columns or frame.empty:
             return pd.Series(pd.NA, index=values.index, dtype="str")
+        if by == id_column:
+            known = values.isin(frame[id_column])
+            return values.where(known).astype("str")
         lookup = (
             frame.loc[frame[by].notna(), [by, id_column]]
             .drop_duplicates(by, keep="first")
@@ -124,8 +130,10 @@ class EmbeddedStore(GraphStore):
         return pd.Series(present.to_numpy(zero_copy_only=False), index=keys.index)
 
     def _add_events(self, rows: pd.DataFrame) -> int:
-        rows = rows[~self.existing_event_keys(rows["event_key"])]
-        rows = rows.drop_duplicates("event_key")
+        # Masks rather than drop_duplicates: no copy of ten million rows when nothing repeats.
+        seen = self.existing_event_keys(rows["event_key"]) | rows["event_key"].duplicated()
+        if seen.any():
+            rows = rows[~seen]
         if rows.empty:
             return 0
         part = (

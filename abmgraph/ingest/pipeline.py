@@ -9,18 +9,22 @@ identical ones and adds no events, so the store and every score stay the same.
 
 from __future__ import annotations
 
+import queue
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from abmgraph.errors import InputError, RejectedRowsError
 from abmgraph.graph.schema import KINDS, Kind
 from abmgraph.graph.store import GraphStore
 from abmgraph.graph.tables import empty_table
-from abmgraph.ingest.readers import open_input
+from abmgraph.ingest.readers import Chunk, open_input
 from abmgraph.ingest.rejects import LEADING, default_rejects_path, raw_text, write_rejects
 from abmgraph.ingest.validate import Validator
 
@@ -113,7 +117,7 @@ def ingest_file(
     goods: list[pd.DataFrame] = []
     rejects: list[pd.DataFrame] = []
     raw_columns: list[str] = list(reader.columns or [])
-    for chunk in reader.chunks(quiet=quiet):
+    for chunk in _prefetched(reader.chunks(quiet=quiet)):
         read += len(chunk.frame) + len(chunk.bad)
         if len(chunk.bad):
             rejects.append(chunk.bad)
@@ -161,32 +165,99 @@ def ingest_file(
     return IngestReport(cli_kind, read, loaded, rejected, rejects_file, int(new), unmatched)
 
 
-def _concat_good(goods: list[pd.DataFrame], kind: Kind) -> pd.DataFrame:
-    """The good rows of all chunks as one frame, concatenated column by column.
+def _prefetched(chunks: Iterator[Chunk]) -> Iterator[Chunk]:
+    """Read the next chunk in a background thread while the current one is validated.
 
-    Text columns are Arrow-backed, so this links their chunks without copying.
-    Extra attributes seen in only some chunks (JSON Lines) are missing elsewhere.
+    Decoding (Arrow, numpy) releases the GIL, so reading and validating overlap.
+    Errors raised while reading are re-raised here; stopping early stops the reader.
+    """
+    handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def put(item: tuple[str, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for chunk in chunks:
+                if not put(("chunk", chunk)):
+                    break
+            else:
+                put(("done", None))
+        except BaseException as exc:  # handed to the consuming thread
+            put(("error", exc))
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+
+    worker = threading.Thread(target=work, name="abmgraph-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            what, item = handoff.get()
+            if what == "chunk":
+                yield item
+            elif what == "error":
+                raise item
+            else:
+                return
+    finally:
+        stop.set()
+        worker.join()
+
+
+def _concat_good(goods: list[pd.DataFrame], kind: Kind) -> pd.DataFrame:
+    """The good rows of all chunks as one frame in the stored layout, plus ``source_line``.
+
+    Concatenated column by column: text columns are Arrow-backed, so their chunks
+    are linked without copying. Stored columns the input lacks are added here,
+    once; extra attributes seen in only some chunks (JSON Lines) are missing
+    elsewhere.
     """
     goods = [g for g in goods if len(g)]
-    if not goods:
-        table = empty_table(kind)
-        table["source_line"] = pd.Series(dtype="int64")
-        return table
-    if len(goods) == 1:
-        return goods[0]
-    names: list[str] = list(dict.fromkeys(name for g in goods for name in g.columns))
+    stored = empty_table(kind)
     total = sum(len(g) for g in goods)
+    names = list(stored.columns)
+    names += [n for n in dict.fromkeys(c for g in goods for c in g.columns) if n not in names]
+    if "source_line" in names:
+        names.remove("source_line")
+    names.append("source_line")
     columns = {}
+    missing: dict[str, pd.Series] = {}  # one all-missing column per dtype, shared
     for name in names:
-        parts = [g[name] if name in g.columns else None for g in goods]
-        dtype = next(p.dtype for p in parts if p is not None)
-        filled = [
-            p if p is not None else pd.Series(index=pd.RangeIndex(len(g)), dtype=dtype)
-            for p, g in zip(parts, goods, strict=True)
-        ]
-        columns[name] = pd.concat(filled, ignore_index=True)
-    good = pd.DataFrame(columns, index=pd.RangeIndex(total))
+        parts = [g[name] for g in goods if name in g.columns]
+        if name == "source_line":
+            dtype = "int64"
+        elif name in stored.columns:
+            dtype = str(stored[name].dtype)
+        else:
+            dtype = "str"
+        if not parts:
+            if dtype not in missing:
+                missing[dtype] = _missing_column(total, dtype)
+            columns[name] = missing[dtype]
+            continue
+        if len(parts) < len(goods):
+            parts = [
+                g[name] if name in g.columns else _missing_column(len(g), dtype) for g in goods
+            ]
+        column = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+        columns[name] = column.reset_index(drop=True)
+    good = pd.DataFrame(columns, index=pd.RangeIndex(total), copy=False)
     lines = good["source_line"].to_numpy()
-    if np.any(np.diff(lines) < 0):
+    if len(lines) > 1 and np.any(np.diff(lines) < 0):
         good = good.sort_values("source_line", kind="stable").reset_index(drop=True)
     return good
+
+
+def _missing_column(n: int, dtype: str) -> pd.Series:
+    if dtype == "str":
+        return pd.Series(pa.nulls(n, pa.string()).to_pandas(), index=pd.RangeIndex(n))
+    return pd.Series(index=pd.RangeIndex(n), dtype=dtype)

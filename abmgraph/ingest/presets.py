@@ -8,11 +8,11 @@ A source is a header label, or ``(label, transform)`` where ``transform``
 names one of the value transforms in ``TRANSFORMS``. When several candidate
 columns are present, each row takes the first non-empty one.
 
-Header labels are matched case-insensitively, ignoring spaces and
-punctuation (``"Account ID"``, ``account_id`` and ``ACCOUNTID`` differ only
-in that ``ACCOUNTID`` folds to ``accountid``). Every preset also accepts the
-contract's own column names (and their aliases, e.g. ``website`` for
-``domain``) for a field it found no source for. Columns that feed no field
+Header labels are matched after folding: lower case, with every run of
+spaces and punctuation read as one underscore, so ``Account ID``,
+``account_id`` and `` ACCOUNT-ID `` are the same label. Every preset also
+accepts the contract's own column names (and their aliases, e.g. ``website``
+for ``domain``) for a field it found no source for. Columns that feed no field
 are kept as extra attributes under their folded, snake_case name.
 
 Salesforce activity exports (Task, Event) become engagements through a small
@@ -34,7 +34,7 @@ from abmgraph.errors import InputError
 from abmgraph.graph.schema import Kind, field_specs
 from abmgraph.graph.tables import column_dtypes
 from abmgraph.graph.vocab import ENGAGEMENT_TYPES, alias_key
-from abmgraph.ingest.readers import header_key
+from abmgraph.ingest.readers import as_text, header_key
 
 __all__ = [
     "PRESETS",
@@ -64,7 +64,7 @@ class Variant:
 
 # -- value transforms ---------------------------------------------------------------
 def _missing(values: pd.Series) -> pd.Series:
-    text = values.astype("str")
+    text = as_text(values)
     return text.isna() | (text.str.strip() == "")
 
 
@@ -76,7 +76,7 @@ def _map_folded(
     values: pd.Series, table: dict[str, str | None]
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Look folded values up in ``table``: (mapped text, found mask, missing mask)."""
-    text = values.astype("str")
+    text = as_text(values)
     missing = _missing(text)
     uniques = pd.unique(text[~missing])
     lookup = {u: table.get(alias_key(u), "\0") for u in uniques}
@@ -85,9 +85,17 @@ def _map_folded(
     return mapped.where(found).astype("str"), found, missing
 
 
+def _per_value(values: pd.Series, fn: Callable[[str], str | bool | None]) -> pd.Series:
+    """``fn`` of each distinct trimmed non-empty value, mapped back onto the rows."""
+    text = as_text(values).str.strip()
+    text = text.where(text != "")
+    table = {u: fn(u) for u in pd.unique(text.dropna())}
+    return text.map(table)
+
+
 def first_of_list(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """The first item of a ``;``-separated list (HubSpot associations, multi-selects)."""
-    text = values.astype("str").str.split(";").str[0].str.strip()
+    text = as_text(values).str.split(";").str[0].str.strip()
     return text.where(text != "").astype("str"), _no_errors(values)
 
 
@@ -96,14 +104,11 @@ def salesforce_bounced(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Serie
     from abmgraph.ingest.normalize import parse_bool
 
     flags, invalid = parse_bool(values)
-    out = pd.Series(pd.NA, index=values.index, dtype="str")
-    out[(flags == True).fillna(False).astype(bool)] = "bounced"  # noqa: E712
-    out[(flags == False).fillna(False).astype(bool)] = "valid"  # noqa: E712
+    out = flags.map({True: "bounced", False: "valid"}).astype("str")
     errors = _no_errors(values)
-    errors[invalid.astype(bool)] = "not true or false: " + values[invalid.astype(bool)].astype(
-        "str"
-    ).map(repr)
-    return out, errors
+    bad = invalid.to_numpy(dtype=bool)
+    errors[bad] = "not true/false/yes/no/1/0: " + as_text(values[bad]).str.strip().map(repr)
+    return out.where(~bad), errors
 
 
 _SF_ACTIVITY = {
@@ -128,11 +133,10 @@ def salesforce_activity_type(values: pd.Series, frame: pd.DataFrame) -> tuple[pd
     """
     table: dict[str, str | None] = {**_TYPE_KEYS, **_SF_ACTIVITY}
     mapped, found, missing = _map_folded(values, table)
-    text = values.astype("str").str.strip()
+    text = as_text(values).str.strip()
     out = mapped.where(found, text.where(~missing)).astype("str")
     errors = _no_errors(values)
-    sent = ~missing & text.map(lambda v: alias_key(v) in _SF_SENT if isinstance(v, str) else False)
-    sent = sent.astype(bool)
+    sent = _per_value(values, lambda v: alias_key(v) in _SF_SENT).fillna(False).astype(bool)
     errors[sent] = (
         "Salesforce activity type "
         + text[sent].map(repr)
@@ -182,13 +186,11 @@ def salesforce_member_status(values: pd.Series, frame: pd.DataFrame) -> tuple[pd
     attended = (mapped == "attended").fillna(False).astype(bool)
     mapped = mapped.mask(attended & webinar.astype(bool), "webinar_attended")
     mapped = mapped.mask(attended & ~webinar.astype(bool), "event_attended")
-    text = values.astype("str").str.strip()
+    text = as_text(values).str.strip()
     out = mapped.where(found, text.where(~missing)).astype("str")
     errors = _no_errors(values)
-    not_response = (
-        ~missing
-        & text.map(lambda v: alias_key(v) in _SF_NOT_RESPONSE if isinstance(v, str) else False)
-    ).astype(bool)
+    not_response = _per_value(values, lambda v: alias_key(v) in _SF_NOT_RESPONSE)
+    not_response = not_response.fillna(False).astype(bool)
     errors[not_response] = (
         "campaign member status "
         + text[not_response].map(repr)
@@ -199,7 +201,7 @@ def salesforce_member_status(values: pd.Series, frame: pd.DataFrame) -> tuple[pd
 
 def salesforce_account_type(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Account ``Type`` picklist → is_customer (any value mentioning customer)."""
-    text = values.astype("str").str.strip()
+    text = as_text(values).str.strip()
     missing = _missing(text)
     out = text.str.lower().str.contains("customer").map({True: "true", False: "false"})
     return out.where(~missing).astype("str"), _no_errors(values)
@@ -215,7 +217,7 @@ def department_text(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, 
     from abmgraph.ingest.normalize import canonical_department
     from abmgraph.ingest.titles import infer_department
 
-    text = values.astype("str").str.strip()
+    text = as_text(values).str.strip()
     canonical, invalid = canonical_department(text)
     canonical = canonical.astype("str")
     invalid = invalid.astype(bool)
@@ -230,15 +232,13 @@ _LOST = {"closedlost", "lost"}
 
 def hubspot_stage_won(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Deal Stage → is_won: closed won → true, any other stage → false."""
-    keys = values.astype("str").map(lambda v: alias_key(v) if isinstance(v, str) else None)
-    out = keys.map(lambda k: None if not k else ("true" if k in _WON else "false"))
+    out = _per_value(values, lambda v: "true" if alias_key(v) in _WON else "false")
     return out.astype("str"), _no_errors(values)
 
 
 def hubspot_stage_closed(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Deal Stage → is_closed: closed won or closed lost → true, else false."""
-    keys = values.astype("str").map(lambda v: alias_key(v) if isinstance(v, str) else None)
-    out = keys.map(lambda k: None if not k else ("true" if k in _WON | _LOST else "false"))
+    out = _per_value(values, lambda v: "true" if alias_key(v) in _WON | _LOST else "false")
     return out.astype("str"), _no_errors(values)
 
 
@@ -246,17 +246,14 @@ def hubspot_lifecycle_customer(
     values: pd.Series, frame: pd.DataFrame
 ) -> tuple[pd.Series, pd.Series]:
     """Lifecycle Stage → is_customer: customer or evangelist → true, else false."""
-    keys = values.astype("str").map(lambda v: alias_key(v) if isinstance(v, str) else None)
-    out = keys.map(
-        lambda k: None if not k else ("true" if k in {"customer", "evangelist"} else "false")
-    )
+    customer = {"customer", "evangelist"}
+    out = _per_value(values, lambda v: "true" if alias_key(v) in customer else "false")
     return out.astype("str"), _no_errors(values)
 
 
 def hubspot_marketing_status(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Marketing contact status → opted_out: a non-marketing contact cannot be marketed to."""
-    keys = values.astype("str").map(lambda v: alias_key(v) if isinstance(v, str) else None)
-    out = keys.map(lambda k: None if not k else ("true" if k.startswith("non") else "false"))
+    out = _per_value(values, lambda v: "true" if alias_key(v).startswith("non") else "false")
     return out.astype("str"), _no_errors(values)
 
 
@@ -540,7 +537,8 @@ def plan_columns(preset: str, kind: Kind, columns: list[str]) -> ColumnPlan:
         for alternative in alternatives:
             label, transform = _alternatives(alternative)
             column = by_key.get(header_key(label))
-            if column is not None and column not in claimed:
+            # A preset may read one column for several fields (Deal Stage → stage, is_won).
+            if column is not None and (column, transform) not in sources.get(target, []):
                 claimed.add(column)
                 sources.setdefault(target, []).append((column, transform))
     # The contract's own names are accepted in every preset, for fields not found above.
@@ -616,7 +614,7 @@ def apply_plan(
                 values, error = current, current_error
                 continue
             if values.dtype != current.dtype:
-                values, current = _as_text(values), _as_text(current)
+                values, current = as_text(values), as_text(current)
             empty = _is_empty(values) & ~_is_empty(current)
             if empty.any():
                 values = values.where(~empty, current)
@@ -635,25 +633,18 @@ def apply_plan(
             if column in frame
         },
         index=frame.index,
+        copy=False,
     )
     return fields, errors, extras
 
 
-def _as_text(values: pd.Series) -> pd.Series:
-    if values.dtype == "str":
-        return values
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        return values.map(lambda v: v.isoformat() if pd.notna(v) else None).astype("str")
-    return values.astype("str")
-
-
 def _is_empty(values: pd.Series) -> pd.Series:
     if values.dtype == "str" or values.dtype == object:
-        text = values.astype("str")
+        text = as_text(values)
         return (text.isna() | (text.str.strip() == "")).astype(bool)
     return values.isna().astype(bool)
 
 
 def _clean_text(values: pd.Series) -> pd.Series:
-    text = _as_text(values).str.strip()
+    text = as_text(values).str.strip()
     return text.where(text != "").astype("str")

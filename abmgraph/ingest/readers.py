@@ -17,6 +17,9 @@ Line numbers:
 - CSV: the physical line on which the record starts; the header is line 1,
   and a quoted field spanning several lines advances the count by each line
   break in it. Lines are ended by LF or CRLF. Blank lines are not rows.
+  A quote inside an unquoted field (``5" screen``) is an ordinary character;
+  a field that opens a quote and never closes it rejects the line it is on,
+  and reading goes on with the next line.
 - Parquet: the 1-based data row plus 1, so row 1 reads like line 2 of a CSV.
 - JSON Lines: the physical line of the object; blank lines are not rows.
 
@@ -41,15 +44,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
 from abmgraph.errors import InputError
 
 __all__ = [
     "FORMATS",
-    "REJECT_COLUMNS",
     "Chunk",
     "InputFile",
+    "as_text",
     "header_key",
     "open_input",
 ]
@@ -67,13 +71,28 @@ FORMATS: dict[str, str] = {
 }
 _ACCEPTED = "CSV (.csv, .tsv, .txt), Parquet (.parquet, .pq) or JSON Lines (.jsonl, .ndjson, .json)"
 
-# The leading columns of every rejects frame.
-REJECT_COLUMNS = ("source_line", "field", "reason")
-
 _BLOCK_BYTES = 64 * 1024 * 1024  # CSV / JSON Lines bytes per chunk (≈ 300k–600k rows)
 _PARQUET_ROWS = 1_000_000  # Parquet rows per chunk
 _SNIFF = (",", "\t", ";", "|")
 _NL, _CR, _QUOTE = 10, 13, 34
+
+
+def as_text(values: pd.Series) -> pd.Series:
+    """A column as text (``str`` dtype): Parquet numbers, booleans and timestamps rendered.
+
+    Whole floats read back without ``.0``; timestamps as ISO-8601
+    (``2026-10-01T10:00:00Z``); booleans as ``true`` / ``false``.
+    """
+    if values.dtype == "str":
+        return values
+    try:
+        array = pa.array(values, from_pandas=True)
+        text = pc.cast(array, pa.large_string())
+    except (pa.ArrowException, TypeError, ValueError):
+        return values.astype("str")
+    if pa.types.is_timestamp(array.type):
+        text = pc.replace_substring(pc.replace_substring(text, ".000000", ""), " ", "T")
+    return pd.Series(text.to_pandas(), index=values.index, dtype="str")
 
 
 def header_key(name: str) -> str:
@@ -134,7 +153,9 @@ class InputFile:
         self.delimiter = ","
         # Header names as written (trimmed), or None until known (JSON Lines).
         self.columns: list[str] | None = None
-        if self.format == "parquet":
+        if self.size == 0:
+            self.columns = []  # an empty file of any format: no rows, no error
+        elif self.format == "parquet":
             self._open_parquet()
         else:
             _check_text(path, head, self.format)
@@ -144,6 +165,8 @@ class InputFile:
     # -- public ------------------------------------------------------------------
     def chunks(self, *, quiet: bool = True) -> Iterator[Chunk]:
         """The file's rows, chunk by chunk; a progress bar on a terminal unless ``quiet``."""
+        if self.size == 0:
+            return
         progress = _Progress(self.path, self.size, enabled=not quiet and sys.stderr.isatty())
         try:
             if self.format == "parquet":
@@ -194,6 +217,7 @@ class InputFile:
                         for i, name in enumerate(names)
                     },
                     index=pd.RangeIndex(batch.num_rows),
+                    copy=False,
                 )
                 lines = np.arange(row + 2, row + 2 + batch.num_rows, dtype=np.int64)
                 row += batch.num_rows
@@ -248,7 +272,13 @@ class InputFile:
     def _csv_chunks(self, progress: _Progress) -> Iterator[Chunk]:
         if not self.columns:
             return
-        scanner = _CsvScanner(self.path, self.columns, self.delimiter, self._data_line)
+        scanner = _CsvScanner(
+            self.path,
+            self.columns,
+            self.delimiter,
+            self._data_line,
+            limit=max(4 * self.block_bytes, 1 << 24),
+        )
         with self.path.open("rb") as handle:
             handle.seek(self._data_start)
             progress.advance(self._data_start)
@@ -267,12 +297,13 @@ class InputFile:
         pending = b""
         first = True
         with self.path.open("rb") as handle:
+            start = handle.read(3)
+            if start != b"\xef\xbb\xbf":
+                handle.seek(0)
             while True:
                 block = handle.read(self.block_bytes)
                 progress.advance(len(block))
                 data = pending + block
-                if first and data.startswith(b"\xef\xbb\xbf"):
-                    data = data[3:]
                 if block:
                     cut = data.rfind(b"\n") + 1
                     pending, data = data[cut:], data[:cut]
@@ -315,7 +346,9 @@ def _sniff(header: str, default: str) -> str:
 class _CsvScanner:
     """Splits a byte stream into CSV records and parses them, carrying incomplete tails."""
 
-    def __init__(self, path: Path, columns: list[str], delimiter: str, first_line: int) -> None:
+    def __init__(
+        self, path: Path, columns: list[str], delimiter: str, first_line: int, limit: int
+    ) -> None:
         self.path = path
         self.columns = columns
         self.n_fields = len(columns)
@@ -323,35 +356,45 @@ class _CsvScanner:
         self.delim_byte = ord(delimiter)
         self.pending = b""
         self.pending_line = first_line
+        # An unfinished record longer than this is not waited for: a stray quote
+        # must not make the rest of the file one record.
+        self.limit = limit
 
     def feed(self, block: bytes, *, final: bool) -> Chunk | None:
         data = self.pending + block if self.pending else block
         line = self.pending_line
-        if not data:
-            return None
-        buf = np.frombuffer(data, dtype=np.uint8)
-        newlines = np.flatnonzero(buf == _NL)
-        quotes = np.flatnonzero(buf == _QUOTE)
-        even = (np.searchsorted(quotes, newlines) & 1) == 0
-        ends = newlines[even]
-        if final:
-            tail_start = int(ends[-1]) + 1 if len(ends) else 0
-            tail = data[tail_start:]
-            self.pending = b""
-            parts = []
+        parts: list[Chunk] = []
+        while data:
+            buf = np.frombuffer(data, dtype=np.uint8)
+            newlines = np.flatnonzero(buf == _NL)
+            quotes = np.flatnonzero(buf == _QUOTE)
+            ends = newlines[(np.searchsorted(quotes, newlines) & 1) == 0]
             if len(ends):
-                parts.append(self._records(data, buf, newlines, quotes, ends, line, tail_start))
-            if tail.strip():
-                tail_line = line + (int(np.searchsorted(newlines, tail_start)) if len(ends) else 0)
-                parts.append(self._tail(tail, tail_line))
-            return _concat_chunks(parts, self.columns)
-        if not len(ends):
-            self.pending = data
-            return None
-        cut = int(ends[-1]) + 1
-        self.pending = data[cut:]
-        self.pending_line = line + int(np.searchsorted(newlines, cut))
-        return self._records(data, buf, newlines, quotes, ends, line, cut)
+                cut = int(ends[-1]) + 1
+                parts.append(self._records(data, buf, newlines, quotes, ends, line, cut))
+                line += int(np.searchsorted(newlines, cut))
+                data = data[cut:]
+            if not data or (not final and len(data) <= self.limit):
+                break
+            if final and not data.strip():
+                data = b""
+                break
+            if final and data.count(b'"') % 2 == 0:
+                parts.append(self._slow(data, line))  # the last record, without a line break
+                data = b""
+                break
+            # A quote is open at the end of the data: settle the line it is on by itself.
+            nl = data.find(b"\n")
+            if nl < 0:
+                if final:
+                    parts.append(self._open_line(data, line))
+                    data = b""
+                break
+            parts.append(self._open_line(data[: nl + 1], line))
+            data = data[nl + 1 :]
+            line += 1
+        self.pending, self.pending_line = data, line
+        return _concat_chunks(parts, self.columns) if parts else None
 
     def _records(
         self,
@@ -384,7 +427,7 @@ class _CsvScanner:
                 body = _slices(data, np.flatnonzero(good), starts, ends)
             else:
                 body = data[:cut]
-            frame = self._parse(body, int(good.sum()))
+            frame = self._parse(body, int(good.sum()), multiline=len(ends) != len(newlines))
         parts = []
         if frame is not None:
             parts.append(Chunk(frame, lines[good]))
@@ -410,7 +453,7 @@ class _CsvScanner:
                 pos = int(starts[record + 1]) if record + 1 < len(starts) else cut
         return bad
 
-    def _parse(self, body: bytes, expected: int) -> pd.DataFrame | None:
+    def _parse(self, body: bytes, expected: int, *, multiline: bool) -> pd.DataFrame | None:
         names = [f"c{i}" for i in range(self.n_fields)]
         try:
             table = pacsv.read_csv(
@@ -420,7 +463,8 @@ class _CsvScanner:
                     delimiter=self.delimiter,
                     quote_char='"',
                     double_quote=True,
-                    newlines_in_values=True,
+                    # Without line breaks inside values Arrow parses blocks in parallel.
+                    newlines_in_values=multiline,
                     ignore_empty_lines=True,
                 ),
                 convert_options=pacsv.ConvertOptions(
@@ -436,6 +480,7 @@ class _CsvScanner:
         return pd.DataFrame(
             {col: table.column(i).to_pandas() for i, col in enumerate(self.columns)},
             index=pd.RangeIndex(table.num_rows),
+            copy=False,
         )
 
     def _slow(self, record: bytes, line: int) -> Chunk:
@@ -474,26 +519,29 @@ class _CsvScanner:
             _bad_frame(bad_lines, [""] * len(bad_lines), bad_reasons, self.columns, bad_fields),
         )
 
-    def _tail(self, tail: bytes, line: int) -> Chunk:
-        """The last record of the file, which has no line break after it."""
-        if tail.count(b'"') % 2 == 0:
-            return self._slow(tail, line)
-        # An opening quote is never closed: reject the line it is on, read on after it.
-        nl = tail.find(b"\n")
-        first = tail if nl < 0 else tail[: nl + 1]
-        loose = first.decode("utf-8", errors="replace").rstrip("\r\n")
-        fields = next(csv.reader([loose], delimiter=self.delimiter), [])
-        bad = _bad_chunk(
-            [line],
-            ['unterminated quoted field (a " opened on this line is never closed)'],
-            [fields],
-            self.columns,
-        )
-        if nl < 0:
-            return bad
-        rest = _CsvScanner(self.path, self.columns, self.delimiter, line + 1)
-        more = rest.feed(tail[nl + 1 :], final=True)
-        return _concat_chunks([bad] if more is None else [bad, more], self.columns)
+    def _open_line(self, text: bytes, line: int) -> Chunk:
+        """One physical line holding a quote that is never closed before the end of the file.
+
+        A quote inside an unquoted field (``5" screen``) is literal and the line
+        is read as usual; a field that opens with a quote and never closes it is
+        rejected, and reading goes on with the next line.
+        """
+        try:
+            decoded = text.decode("utf-8").rstrip("\r\n")
+            next(csv.reader([decoded], delimiter=self.delimiter, strict=True), [])
+        except UnicodeDecodeError:
+            return self._slow(text, line)
+        except csv.Error as exc:
+            if "unexpected end of data" not in str(exc):
+                return self._slow(text, line)
+            fields = next(csv.reader([decoded], delimiter=self.delimiter), [])
+            return _bad_chunk(
+                [line],
+                ['unterminated quoted field (a " opened on this line is never closed)'],
+                [fields],
+                self.columns,
+            )
+        return self._slow(text, line)
 
 
 def _slices(data: bytes, keep: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> bytes:
@@ -508,6 +556,9 @@ def _slices(data: bytes, keep: np.ndarray, starts: np.ndarray, ends: np.ndarray)
 
 # -- JSON Lines -------------------------------------------------------------------
 def _parse_jsonl(path: Path, data: bytes, line: int, first: bool) -> tuple[Chunk, int]:
+    fast = _parse_jsonl_fast(data, line)
+    if fast is not None:
+        return fast
     records: list[dict] = []
     lines: list[int] = []
     bad_lines: list[int] = []
@@ -532,7 +583,7 @@ def _parse_jsonl(path: Path, data: bytes, line: int, first: bool) -> tuple[Chunk
         try:
             value = json.loads(text)
         except ValueError as exc:
-            if first and not records and not bad_lines:
+            if first and not records and not bad_lines and not text.startswith("{"):
                 _refuse_json(path, text, exc)
             bad_lines.append(this)
             bad_reasons.append(f"malformed JSON ({_json_error(exc)}): {_clip(text)}")
@@ -562,6 +613,56 @@ def _parse_jsonl(path: Path, data: bytes, line: int, first: bool) -> tuple[Chunk
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(records)))
     bad = _bad_frame(bad_lines, [""] * len(bad_lines), bad_reasons, None)
     return Chunk(frame, np.asarray(lines, dtype=np.int64), bad), line
+
+
+def _parse_jsonl_fast(data: bytes, line: int) -> tuple[Chunk, int] | None:
+    """Arrow's JSON reader for a block of clean lines; None sends the block line by line."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    newlines = np.flatnonzero(buf == _NL)
+    ends = newlines if data.endswith(b"\n") else np.append(newlines, len(data))
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    content_end = ends - (buf[np.maximum(ends - 1, 0)] == _CR) * (ends > starts)
+    filled = content_end > starts
+    if not filled.any():
+        return None
+    try:
+        table = pajson.read_json(io.BytesIO(data))
+    except (pa.ArrowException, ValueError):
+        return None
+    if table.num_rows != int(filled.sum()):
+        return None
+    columns = {}
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        text = _json_column_text(column)
+        if text is None:
+            return None
+        columns[name] = text
+    names = _unique_names([name.strip().lstrip("\ufeff") for name in columns])
+    frame = pd.DataFrame(
+        {new: columns[old] for old, new in zip(columns, names, strict=True)},
+        index=pd.RangeIndex(table.num_rows),
+    )
+    lines = (line + np.flatnonzero(filled)).astype(np.int64)
+    return Chunk(frame, lines), line + len(ends)
+
+
+def _json_column_text(column: pa.ChunkedArray) -> pd.Series | None:
+    """A JSON column as text the way the line-by-line reader writes it, or None."""
+    kind = column.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return column.to_pandas().astype("str")
+    if pa.types.is_null(kind):
+        return pd.Series(pa.nulls(len(column), pa.large_string()).to_pandas())
+    if pa.types.is_boolean(kind) or pa.types.is_integer(kind) or pa.types.is_floating(kind):
+        return pc.cast(column, pa.large_string()).to_pandas().astype("str")
+    if pa.types.is_list(kind) and (
+        pa.types.is_string(kind.value_type)
+        or pa.types.is_integer(kind.value_type)
+        or pa.types.is_floating(kind.value_type)
+    ):
+        joined = pc.binary_join(pc.cast(column, pa.list_(pa.string())), ";")
+        return joined.to_pandas().astype("str")
+    return None
 
 
 def _refuse_json(path: Path, text: str, exc: ValueError | None) -> None:
@@ -609,6 +710,11 @@ def _clip(text: str, limit: int = 120) -> str:
 # -- helpers --------------------------------------------------------------------------
 def _format_of(path: Path) -> str:
     suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xls", ".xlsm", ".numbers", ".ods"):
+        raise InputError(
+            f"{path}: is a spreadsheet, which cannot be read directly; "
+            f"export the sheet as CSV UTF-8 (accepted formats: {_ACCEPTED})."
+        )
     if suffix not in FORMATS:
         raise InputError(
             f"{path}: unknown file type {suffix or '(no extension)'!r}; "

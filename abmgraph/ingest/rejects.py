@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from abmgraph.errors import InputError
+from abmgraph.ingest.readers import as_text
 
 __all__ = ["LEADING", "default_rejects_path", "raw_text", "write_rejects"]
 
@@ -31,13 +32,7 @@ def default_rejects_path(source: Path) -> Path:
 
 def raw_text(frame: pd.DataFrame) -> pd.DataFrame:
     """Input rows as text, for the rejects file (Parquet values are rendered as text)."""
-    out = {}
-    for name in frame.columns:
-        column = frame[name]
-        if pd.api.types.is_datetime64_any_dtype(column.dtype):
-            column = column.map(lambda v: v.isoformat() if pd.notna(v) else None)
-        out[name] = column.astype("str")
-    return pd.DataFrame(out, index=frame.index)
+    return pd.DataFrame({name: as_text(frame[name]) for name in frame.columns}, index=frame.index)
 
 
 def write_rejects(

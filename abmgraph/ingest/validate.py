@@ -45,6 +45,7 @@ The field list, required set and parser of each column come from
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +61,7 @@ from abmgraph.graph.tables import column_dtypes
 from abmgraph.graph.vocab import BUYING_ROLES, DEPARTMENTS, ENGAGEMENT_TYPES, SENIORITIES
 from abmgraph.ingest import normalize
 from abmgraph.ingest.presets import ColumnPlan, apply_plan, plan_columns, source_labels
+from abmgraph.ingest.readers import as_text
 
 __all__ = [
     "EMAIL_STATUSES",
@@ -156,13 +158,29 @@ def _mix(h: np.ndarray, tmp: np.ndarray | None = None) -> np.ndarray:
 
 
 def _arrow_text(values: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One contiguous Arrow string or large-string array."""
     if isinstance(values, pd.Series):
-        values = pa.array(values.array if values.dtype == "str" else values.astype("str").array)
+        values = pa.array(values.array if values.dtype == "str" else as_text(values).array)
     if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    if not pa.types.is_large_string(values.type):
+        values = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
         values = values.cast(pa.large_string())
     return values
+
+
+def _string_buffers(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets as int64, data bytes) of a string or large-string array."""
+    n = len(array)
+    buffers = array.buffers()
+    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    size = np.dtype(width).itemsize
+    offsets = np.frombuffer(buffers[1], dtype=width, count=n + 1, offset=array.offset * size)
+    data = (
+        np.frombuffer(buffers[2], dtype=np.uint8)
+        if buffers[2] is not None
+        else np.zeros(0, np.uint8)
+    )
+    return offsets.astype(np.int64, copy=False), data
 
 
 def hash_strings(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -175,21 +193,18 @@ def hash_strings(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
     """
     array = _arrow_text(values)
     n = len(array)
-    buffers = array.buffers()
-    offsets = np.frombuffer(buffers[1], dtype=np.int64, count=n + 1, offset=array.offset * 8)
-    first, last = (int(offsets[0]), int(offsets[-1])) if n else (0, 0)
-    raw = (
-        np.frombuffer(buffers[2], dtype=np.uint8)[first:last]
-        if buffers[2] is not None
-        else np.zeros(0, np.uint8)
-    )
+    if array.null_count == n:
+        return np.full(n, _NULL, dtype=np.uint64)
+    offsets, data = _string_buffers(array)
+    first, last = int(offsets[0]), int(offsets[-1])
+    raw = data[first:last]
     lengths = np.diff(offsets)
     h = lengths.astype(np.uint64)
     h ^= _GOLD
     tmp = np.empty_like(h)
     _mix(h, tmp)
-    longest = int(lengths.max()) if n else 0
-    if n and longest and int(lengths.min()) == longest:
+    longest = int(lengths.max())
+    if longest and int(lengths.min()) == longest:
         # Every string has the same length: the bytes form an n × longest matrix.
         width = (longest + 7) // 8
         padded = np.zeros((n, width * 8), dtype=np.uint8)
@@ -335,62 +350,40 @@ class _Lookup:
         return pd.Series(self.ids[where][codes], index=values.index, dtype="str")
 
 
+class _SortedRun:
+    """``np.sort(keys)`` computed on another thread (numpy releases the GIL while sorting)."""
+
+    def __init__(self, keys: np.ndarray) -> None:
+        self._result: np.ndarray | None = None
+        self._thread = threading.Thread(target=self._run, args=(keys,), daemon=True)
+        self._thread.start()
+
+    def _run(self, keys: np.ndarray) -> None:
+        self._result = np.sort(keys)
+
+    def __len__(self) -> int:
+        return len(self.get())
+
+    def get(self) -> np.ndarray:
+        self._thread.join()
+        assert self._result is not None
+        return self._result
+
+
 # -- small helpers -------------------------------------------------------------------------
-_SPACE_BYTES = np.zeros(256, dtype=bool)
-_SPACE_BYTES[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20]] = True
-_SPACE_BYTES[0x80:] = True  # a non-ASCII first or last byte may be Unicode white space
-
-
-def _needs_trim(array: pa.Array) -> bool:
-    """Whether any string is empty or may start or end with white space (checked on bytes)."""
-    if isinstance(array, pa.ChunkedArray):
-        return any(_needs_trim(chunk) for chunk in array.chunks)
-    n = len(array)
-    if not n:
-        return False
-    buffers = array.buffers()
-    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
-    offsets = np.frombuffer(
-        buffers[1], dtype=width, count=n + 1, offset=array.offset * width().itemsize
-    )
-    if buffers[2] is None:
-        return True
-    data = np.frombuffer(buffers[2], dtype=np.uint8)
-    starts, ends = offsets[:-1], offsets[1:]
-    lengths = ends - starts
-    valid = np.ones(n, dtype=bool) if not array.null_count else np.asarray(array.is_valid())
-    if (lengths[valid] == 0).any():
-        return True
-    nonempty = lengths > 0
-    return bool(
-        _SPACE_BYTES[data[starts[nonempty]]].any() or _SPACE_BYTES[data[ends[nonempty] - 1]].any()
-    )
-
-
 def _text(series: pd.Series) -> pd.Series:
-    """Trimmed text; empty strings become missing."""
+    """Trimmed text; empty strings become missing. Clean columns come back as they are."""
     if series.dtype != "str":
-        series = _as_text(series)
+        series = as_text(series)
     original = pa.array(series.array)
-    if not _needs_trim(original):
-        return series
-    array = pc.utf8_trim_whitespace(original)
-    empty = pc.equal(pc.binary_length(array), 0)
+    trimmed = pc.utf8_trim_whitespace(original)
+    lengths = pc.binary_length(trimmed)
+    empty = pc.equal(lengths, 0)
     if pc.any(empty).as_py():
-        array = pc.if_else(empty, pa.scalar(None, array.type), array)
-    return pd.Series(array.to_pandas(), index=series.index, dtype="str")
-
-
-def _as_text(series: pd.Series) -> pd.Series:
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        text = series.map(lambda v: v.isoformat() if pd.notna(v) else None)
-        return text.astype("str")
-    if pd.api.types.is_float_dtype(series.dtype):
-        # Whole numbers read back without a trailing ".0" (ids stored as floats).
-        whole = series.notna() & (series == series.round())
-        text = series.astype("str")
-        return text.where(~whole, series[whole].astype("Int64").astype("str")).astype("str")
-    return series.astype("str")
+        trimmed = pc.if_else(empty, pa.scalar(None, trimmed.type), trimmed)
+    elif pc.all(pc.equal(lengths, pc.binary_length(original))).as_py() is not False:
+        return series
+    return pd.Series(trimmed.to_pandas(), index=series.index, dtype="str")
 
 
 def _mask(invalid: pd.Series | np.ndarray) -> np.ndarray:
@@ -404,7 +397,7 @@ def _quoted(
     rows = np.flatnonzero(_mask(invalid))
     if not len(rows):
         return pd.Series([], dtype="str")
-    shown = _as_text(series.iloc[rows]).str.strip().map(repr)
+    shown = as_text(series.iloc[rows]).str.strip().map(repr)
     return pd.Series((prefix + shown + suffix).to_numpy(), index=rows, dtype="str")
 
 
@@ -472,7 +465,7 @@ class Validator:
         self._types = {_type_key(t): t for t in self.engagement_types}
         self._plans: dict[tuple[str, ...], ColumnPlan] = {}
         self._lookups: dict[tuple[str, str], _Lookup] = {}
-        self._key_runs: list[np.ndarray] = []
+        self._key_runs: list[_SortedRun] = []
 
     # -- header ------------------------------------------------------------------------
     def plan(self, columns: list[str]) -> ColumnPlan:
@@ -485,21 +478,24 @@ class Validator:
     def check_columns(self, columns: list[str]) -> ColumnPlan:
         """Raise ``InputError`` unless the header has every required column."""
         plan = self.plan(columns)
-        for spec in self.specs:
-            if spec.required and not plan.has(spec.name):
-                self._missing_column((spec.name,), columns)
+        missing = [(spec.name,) for spec in self.specs if spec.required and not plan.has(spec.name)]
         one_of = _ONE_OF.get(self.kind)
         if one_of and not any(plan.has(name) for name in one_of):
-            self._missing_column(one_of, columns)
+            missing.append(one_of)
+        if missing:
+            self._missing_columns(missing, columns)
         return plan
 
-    def _missing_column(self, names: tuple[str, ...], columns: list[str]) -> None:
+    def _missing_columns(self, missing: list[tuple[str, ...]], columns: list[str]) -> None:
         kind = self.kind.replace("_", "-")
         described = []
-        for name in names:
-            labels = [x for x in source_labels(self.preset, self.kind, name) if x != name]
-            shown = f"{name} (or {', '.join(labels)})" if labels else name
-            described.append(shown)
+        for names in missing:
+            alternatives = []
+            for name in names:
+                labels = [x for x in source_labels(self.preset, self.kind, name) if x != name]
+                alternatives.append(f"{name} (or {', '.join(labels)})" if labels else name)
+            described.append(" or ".join(alternatives))
+        what = "column" if len(described) == 1 else "columns"
         found = ", ".join(columns) if columns else "(none)"
         hint = (
             "use --preset salesforce|hubspot if it is a CRM export"
@@ -507,7 +503,7 @@ class Validator:
             else f"check that this is a {self.preset} export of {kind}"
         )
         raise InputError(
-            f"file {self.source} has no column {' or '.join(described)} (required for {kind}); "
+            f"file {self.source} has no {what} {'; '.join(described)} (required for {kind}); "
             f"columns found: {found}; {hint}."
         )
 
@@ -527,11 +523,15 @@ class Validator:
         values: dict[str, pd.Series] = {}
         invalid: dict[str, np.ndarray] = {}
         reasons: dict[str, pd.Series] = {}
+        absent: dict[str, pd.Series] = {}  # one all-missing column per dtype
         for spec in self.specs:
             series = raw.get(spec.name)
             missing = f"missing {spec.name} (required)"
             if series is None:
-                values[spec.name] = _na_series(n, self.dtypes.get(spec.name, "str"))
+                dtype = self.dtypes.get(spec.name, "str")
+                if dtype not in absent:
+                    absent[dtype] = _na_series(n, dtype)
+                values[spec.name] = absent[dtype]
                 invalid[spec.name] = np.zeros(n, dtype=bool)
                 if spec.required:
                     fails.add(self.rank[spec.name] + 2, spec.name, np.ones(n, dtype=bool), missing)
@@ -551,10 +551,11 @@ class Validator:
         failed, rejects = fails.resolve()
         lines = np.asarray(source_line, dtype=np.int64)
         rejects.insert(1, "source_line", lines[rejects["position"].to_numpy()])
-        good = self._assemble(values, derived, extras, ~failed, lines)
+        skip = {name for name, v in values.items() if any(v is a for a in absent.values())}
+        good = self._assemble(values, derived, extras, ~failed, lines, skip - set(derived))
         if self.kind == "engagements":
-            # Sorted per chunk now, so the file-wide duplicate check is one merge.
-            self._key_runs.append(np.sort(good["event_key"].to_numpy()))
+            # Sorted per chunk (in the background), so the file-wide duplicate check is one merge.
+            self._key_runs.append(_SortedRun(good["event_key"].to_numpy()))
         return ChunkResult(good, rejects)
 
     def duplicates(self, good: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
@@ -569,8 +570,9 @@ class Validator:
         )
         if good.empty:
             return np.zeros(0, dtype=bool), empty
-        if self.kind == "engagements" and sum(len(r) for r in self._key_runs) == len(good):
-            merged = np.sort(np.concatenate(self._key_runs), kind="stable")
+        runs = [run.get() for run in self._key_runs]
+        if self.kind == "engagements" and sum(len(r) for r in runs) == len(good):
+            merged = np.sort(np.concatenate(runs), kind="stable")
             if not (merged[1:] == merged[:-1]).any():
                 return np.zeros(len(good), dtype=bool), empty
         if len(keys) == 1:
@@ -623,11 +625,18 @@ class Validator:
         extras: pd.DataFrame,
         keep: np.ndarray,
         lines: np.ndarray,
+        absent: set[str],
     ) -> pd.DataFrame:
+        """The kept rows in the stored layout; columns the input lacks are left out.
+
+        ``pipeline`` adds the missing stored columns once, for all chunks together.
+        """
         all_good = bool(keep.all())
         n = int(keep.sum())
         columns: dict[str, object] = {}
         for name, dtype in self.dtypes.items():
+            if name in absent:
+                continue
             series = derived.get(name, values.get(name))
             if series is None:
                 columns[name] = _na_series(n, dtype)
@@ -640,7 +649,7 @@ class Validator:
             series = extras[name].reset_index(drop=True)
             columns[name] = series if all_good else series[keep].reset_index(drop=True)
         columns["source_line"] = lines[keep]
-        return pd.DataFrame(columns, index=pd.RangeIndex(n))
+        return pd.DataFrame(columns, index=pd.RangeIndex(n), copy=False)
 
     # -- parsing -----------------------------------------------------------------------
     def _parse(
@@ -725,7 +734,13 @@ class Validator:
     def _engagement_type(self, series: pd.Series) -> tuple[pd.Series, np.ndarray, pd.Series]:
         """Engagement types, folded (``Page View`` → ``page_view``), checked once per distinct value."""
         text = _text(series)
-        encoded = pa.array(text.array).dictionary_encode()
+        array = pa.array(text.array)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        canonical = pa.array(self.engagement_types, type=array.type)
+        if pc.all(pc.is_in(array, value_set=canonical)).as_py() is not False:
+            return text, np.zeros(len(text), dtype=bool), ""  # all canonical already
+        encoded = array.dictionary_encode()
         given = encoded.dictionary.to_pylist()
         names = [self._types.get(_type_key(v)) for v in given]
         if names == given:
