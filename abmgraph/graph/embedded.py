@@ -153,39 +153,48 @@ class EmbeddedStore(GraphStore):
         events = self._read_events(["contact_id", "type", "occurred_at"])
         if len(events) == 0:
             return pd.DataFrame({c: pd.Series(dtype=_SUMMARY_DTYPES[c]) for c in SUMMARY_COLUMNS})
-        at = events.column("occurred_at").cast(pa.timestamp("us", tz="UTC"))
-        keep = pc.and_(
-            pc.greater_equal(at, pa.scalar(window.start.to_pydatetime(), at.type)),
-            pc.less_equal(at, pa.scalar(window.as_of.to_pydatetime(), at.type)),
-        )
+        micros = events.column("occurred_at").cast(pa.timestamp("us", tz="UTC")).cast(pa.int64())
+        micros = micros.to_numpy()
+        as_of = window.as_of.value // 1000
+        keep = (micros >= window.start.value // 1000) & (micros <= as_of)
         if contact_ids is not None:
-            keep = pc.and_(keep, pc.is_in(events.column("contact_id"), pa.array(contact_ids)))
-        events = events.filter(keep)
-        at = events.column("occurred_at").cast(pa.timestamp("us", tz="UTC"))
+            wanted = pc.is_in(events.column("contact_id"), pa.array(contact_ids))
+            keep &= wanted.to_numpy(zero_copy_only=False)
+        # Encode first and mask the integer codes: filtering the strings would copy them all.
         contact = events.column("contact_id").combine_chunks().dictionary_encode()
         kind = events.column("type").combine_chunks().dictionary_encode()
-        micros = at.cast(pa.int64()).to_numpy()
-        age_days = (window.as_of.value // 1000 - micros) / (_SECONDS_PER_DAY * 1e6)
+        micros = micros[keep]
+        age_days = (as_of - micros) / (_SECONDS_PER_DAY * 1e6)
         # One integer per (contact, type) pair, so every sum is a single bincount.
         n_types = max(len(kind.dictionary), 1)
-        pair = contact.indices.to_numpy().astype(np.int64) * n_types + kind.indices.to_numpy()
-        pairs, inverse = np.unique(pair, return_inverse=True)
+        pair = contact.indices.to_numpy().astype(np.int64)[keep] * n_types
+        pair += kind.indices.to_numpy()[keep]
+        n_pairs = len(contact.dictionary) * n_types
+        if n_pairs <= 4 * len(pair) + 1_000_000:
+            # Dense bins: linear time, no sort of the events.
+            counts = np.bincount(pair, minlength=n_pairs)
+            pairs = np.flatnonzero(counts)
+            bin_of = np.zeros(n_pairs, dtype=np.int64)
+            bin_of[pairs] = np.arange(len(pairs))
+            inverse = bin_of[pair]
+        else:
+            pairs, inverse = np.unique(pair, return_inverse=True)
         recent = age_days < window.recent_days
         prior = ~recent & (age_days < window.recent_days + window.prior_days)
         last = np.full(len(pairs), np.iinfo(np.int64).min)
         np.maximum.at(last, inverse, micros)
+
+        def total(weights: np.ndarray | None = None) -> np.ndarray:
+            return np.bincount(inverse, weights=weights, minlength=len(pairs))
+
         out = pd.DataFrame(
             {
                 "contact_id": contact.dictionary.take(pa.array(pairs // n_types)).to_pandas(),
                 "type": kind.dictionary.take(pa.array(pairs % n_types)).to_pandas(),
-                "events": np.bincount(inverse, minlength=len(pairs)).astype(np.int64),
-                "decayed": np.bincount(
-                    inverse, weights=0.5 ** (age_days / window.half_life_days), minlength=len(pairs)
-                ),
-                "recent": np.bincount(inverse, weights=recent, minlength=len(pairs)).astype(
-                    np.int64
-                ),
-                "prior": np.bincount(inverse, weights=prior, minlength=len(pairs)).astype(np.int64),
+                "events": total().astype(np.int64),
+                "decayed": total(np.exp2(-age_days / window.half_life_days)),
+                "recent": total(recent).astype(np.int64),
+                "prior": total(prior).astype(np.int64),
                 "last_at": pd.to_datetime(last, unit="us", utc=True),
             }
         )

@@ -163,20 +163,25 @@ def _stage(
 ) -> np.ndarray:
     stages = config.account.stages
     positive_types = [t for t, rule in config.engagement.items() if rule.points > 0]
-    seen = summary[summary["events"] > 0][["contact_id", "type"]].merge(
-        contacts[["contact_id", "account_id"]], on="contact_id"
-    )
+    seen = summary[summary["events"] > 0]
+    # Summary row → its contact → that contact's account, as positions in ``accounts``.
+    employer = pd.Index(accounts["account_id"]).get_indexer(contacts["account_id"])
+    contact = pd.Index(contacts["contact_id"]).get_indexer(seen["contact_id"])
+    account = employer[contact] if len(employer) else np.full(len(contact), -1)
+    account[contact < 0] = -1
 
-    def accounts_with(types: list[str]) -> set[str]:
-        return set(seen.loc[seen["type"].isin(types), "account_id"].dropna())
+    def reached(types: list[str]) -> np.ndarray:
+        hit = np.zeros(len(accounts), dtype=bool)
+        rows = (account >= 0) & seen["type"].isin(types).to_numpy()
+        hit[account[rows]] = True
+        return hit
 
-    ids = accounts["account_id"]
     return np.select(
         [
-            ids.isin(open_accounts),
-            ids.isin(accounts_with(stages.decision)),
-            ids.isin(accounts_with(stages.consideration)),
-            ids.isin(accounts_with(positive_types)),
+            accounts["account_id"].isin(open_accounts).to_numpy(),
+            reached(stages.decision),
+            reached(stages.consideration),
+            reached(positive_types),
         ],
         ["purchase", "decision", "consideration", "awareness"],
         "target",

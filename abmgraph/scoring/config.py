@@ -21,6 +21,7 @@ from abmgraph.graph.vocab import BUYING_ROLES, DEPARTMENTS, ENGAGEMENT_TYPES, SE
 
 __all__ = [
     "AttributeRule",
+    "AudienceFilters",
     "ScoringConfig",
     "config_hash",
     "load_config",
@@ -408,6 +409,49 @@ class AccountSection(_Section):
         return self
 
 
+AccountStage = Literal["target", "awareness", "consideration", "decision", "purchase"]
+Quadrant = Literal["sales_ready", "nurture", "route_elsewhere", "ignore"]
+
+
+class AudienceFilters(_Section):
+    """Who goes into an exported audience (``abmgraph export PLATFORM --audience NAME``)."""
+
+    tier: list[Literal[1, 2, 3]] = Field(
+        default_factory=list, description="Only accounts of these tiers (empty: every tier)."
+    )
+    min_priority: float = Field(
+        0, ge=0, le=100, description="Least account priority (0: no minimum)."
+    )
+    stage: list[AccountStage] = Field(
+        default_factory=list,
+        description="Only accounts in these buying stages (empty: every stage).",
+    )
+    include_customers: bool = Field(False, description="Keep accounts that are already customers.")
+    account_ids: list[str] = Field(
+        default_factory=list, description="Only these accounts (empty: no such restriction)."
+    )
+    account_ids_file: str = Field(
+        "",
+        description="A file of account ids, one a line or an account_id column (empty: none).",
+    )
+    quadrant: list[Quadrant] = Field(
+        default_factory=list,
+        description="Contact exports: only contacts in these quadrants (empty: any).",
+    )
+    roles: list[BuyingRole] = Field(
+        default_factory=list,
+        description="Contact exports: only contacts holding one of these buying roles (empty: any).",
+    )
+    min_contact_score: float = Field(
+        0, ge=0, le=100, description="Contact exports: least contact score (0: no minimum)."
+    )
+    require_consent: bool = Field(
+        True,
+        description="Contact exports: leave out contacts without recorded consent "
+        "(opted-out and bounced contacts are always left out).",
+    )
+
+
 class ScoringConfig(_Section):
     """Everything that turns the graph into scores."""
 
@@ -419,6 +463,23 @@ class ScoringConfig(_Section):
     )
     contact: ContactSection = Field(default_factory=ContactSection)
     account: AccountSection = Field(default_factory=AccountSection)
+    # Excluded from dumps, so the config hash (and stored scoring meta) only
+    # changes with what changes scores.
+    audiences: dict[str, AudienceFilters] = Field(
+        default_factory=dict,
+        exclude=True,
+        description="Named audiences for 'abmgraph export PLATFORM --audience NAME'; "
+        "they select from the scores and never change them.",
+        json_schema_extra={
+            "example": [
+                "Add one table per audience, for example:",
+                "[audiences.tier1-buyers]",
+                "tier = [1]",
+                'roles = ["decision_maker", "economic_buyer"]',
+                "min_contact_score = 40",
+            ]
+        },
+    )
 
     @field_validator("engagement", mode="before")
     @classmethod
@@ -512,6 +573,10 @@ def _render(model: BaseModel, path: str, out: list[str]) -> None:
             )
         ):
             nested.append((name, value))
+        elif isinstance(value, dict) and not value and _example(info):
+            # An empty `name = {}` would forbid the [name.x] tables users add below it.
+            out.append(f"# {info.description}")
+            out.extend(f"# {line}" for line in _example(info))
         else:
             out.append(f"# {info.description}")
             out.append(f"{name} = {_toml_value(_plain(value))}")
@@ -536,6 +601,11 @@ def _render(model: BaseModel, path: str, out: list[str]) -> None:
             out.append(f"# {description}")
             for key, item in value.items():
                 out.append(f"{_key(key)} = {_toml_value(item.model_dump(mode='json'))}")
+
+
+def _example(info: Any) -> list[str]:
+    extra = info.json_schema_extra
+    return list(extra.get("example", [])) if isinstance(extra, dict) else []
 
 
 def _plain(value: Any) -> Any:

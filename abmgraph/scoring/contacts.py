@@ -106,18 +106,22 @@ def score_contacts(
         contacts = _with_account_columns(contacts, accounts)
     fit = _fit(contacts, config).round(2)
     typed = _type_points(summary, config)
-    position = pd.Index(contacts["contact_id"])
-    per_type = (
-        typed.pivot_table(index="contact_id", columns="type", values="points", aggfunc="sum")
-        .reindex(position)
-        .fillna(0.0)
-        .round(2)
+    # Summary rows are unique per (contact, type): place them straight into a matrix.
+    present = set(typed["type"].unique())
+    types = [t for t in config.engagement if t in present]  # the config's order, everywhere
+    row = pd.Index(contacts["contact_id"]).get_indexer(typed["contact_id"])
+    col = pd.Index(types).get_indexer(typed["type"])
+    known = row >= 0
+    row, col = row[known], col[known]
+    matrix = np.zeros((len(contacts), len(types)))
+    matrix[row, col] = typed["points"].to_numpy()[known]
+    engagement = pd.DataFrame(
+        matrix.round(2), index=contacts.index, columns=[f"engagement.{t}" for t in types]
     )
-    # Columns in the config's order, so explanations list types the same way everywhere.
-    ordered = [t for t in config.engagement if t in per_type.columns]
-    engagement = per_type[ordered].add_prefix("engagement.").set_axis(contacts.index)
-    window = typed.groupby("contact_id")[["recent_points", "prior_points"]].sum()
-    window = window.reindex(position).fillna(0.0).set_axis(contacts.index)
+
+    def per_contact(column: str) -> np.ndarray:
+        weights = typed[column].to_numpy()[known]
+        return np.bincount(row, weights=weights, minlength=len(contacts))
 
     fit_score = fit.sum(axis=1).round(2)
     raw_engagement = engagement.sum(axis=1).round(2)
@@ -153,6 +157,6 @@ def score_contacts(
     positive = engagement_score.clip(lower=0)
     out["positive_engagement"] = positive
     out["engaged"] = (positive >= section.engaged_min) & (positive > 0)
-    out["recent_points"] = window["recent_points"]
-    out["prior_points"] = window["prior_points"]
+    out["recent_points"] = per_contact("recent_points")
+    out["prior_points"] = per_contact("prior_points")
     return out

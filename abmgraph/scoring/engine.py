@@ -167,9 +167,6 @@ def score_graph(
     ranked_accounts = ranked_accounts.sort_values(
         ["priority", "account_id"], ascending=[False, True], kind="stable"
     ).reset_index(drop=True)
-    scored = scored.sort_values(
-        ["score", "contact_id"], ascending=[False, True], kind="stable"
-    ).reset_index(drop=True)
     return ScoreResult(scored, ranked_accounts, as_of, config, summary, timings)
 
 

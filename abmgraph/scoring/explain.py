@@ -109,7 +109,9 @@ def _account_detail(name: str, row: pd.Series, facts: pd.Series, config: Scoring
     if name == "fit.revenue":
         revenue = facts["annual_revenue"]
         shown = f"{revenue:,.0f}" if pd.notna(revenue) else "unknown"
-        return f"annual revenue {shown} (ICP {fit.revenue_min:,.0f}–{fit.revenue_max:,.0f})" + weight
+        return (
+            f"annual revenue {shown} (ICP {fit.revenue_min:,.0f}–{fit.revenue_max:,.0f})" + weight
+        )
     if name == "fit.country":
         return f"country {facts['country']!s}" + weight
     if name == "fit.technologies":

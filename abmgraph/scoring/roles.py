@@ -16,10 +16,12 @@ __all__ = ["contact_roles", "join_roles"]
 
 
 def _one_hot(ids: pd.Series, roles: pd.Series, index: pd.Index) -> pd.DataFrame:
-    frame = pd.DataFrame({"contact_id": ids.to_numpy(), "role": roles.to_numpy()}).dropna()
-    frame = frame[frame["role"].isin(BUYING_ROLES)]
-    matrix = pd.crosstab(frame["contact_id"], frame["role"]).gt(0)
-    return matrix.reindex(index=index, columns=list(BUYING_ROLES), fill_value=False).astype(bool)
+    row = index.get_indexer(ids)
+    col = pd.Index(BUYING_ROLES).get_indexer(roles)
+    ok = (row >= 0) & (col >= 0)
+    matrix = np.zeros((len(index), len(BUYING_ROLES)), dtype=bool)
+    matrix[row[ok], col[ok]] = True
+    return pd.DataFrame(matrix, index=index, columns=list(BUYING_ROLES))
 
 
 def contact_roles(
@@ -73,10 +75,13 @@ def contact_roles(
     return matrix, source
 
 
-def join_roles(matrix: pd.DataFrame, order: list[str] | None = None) -> pd.Series:
+def join_roles(matrix: pd.DataFrame) -> pd.Series:
     """Each row's true columns joined with ``;`` (empty string when none)."""
-    columns = order or list(matrix.columns)
-    joined = pd.Series("", index=matrix.index, dtype=object)
-    for role in columns:
-        joined = joined + np.where(matrix[role].to_numpy(), role + ";", "")
-    return joined.str.rstrip(";")
+    # Few distinct role sets exist, so build each string once from a bit pattern.
+    columns = list(matrix.columns)
+    bits = matrix.to_numpy().astype(np.int64) @ (1 << np.arange(len(columns), dtype=np.int64))
+    patterns, inverse = np.unique(bits, return_inverse=True)
+    names = np.array(
+        [";".join(c for i, c in enumerate(columns) if p >> i & 1) for p in patterns], dtype=object
+    )
+    return pd.Series(names[inverse], index=matrix.index)
