@@ -18,7 +18,7 @@ demo: $(STAMP)
 	$(BIN)/abmgraph demo --reset
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	scripts/run-tests
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not neo4j"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,35 @@ from abmgraph.scoring.config import ScoringConfig
 from abmgraph.scoring.engine import ScoreResult, parse_as_of, score_store
 
 AS_OF = "2026-11-01T00:00:00+00:00"
-BACKENDS = ["embedded"]
+# Every store-agnostic test runs on both stores; the Neo4j ones carry the `neo4j` marker
+# so people without Java can deselect them with -m "not neo4j".
+BACKENDS = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+
+
+@pytest.fixture(scope="session")
+def neo4j_server() -> Iterator[GraphStore]:
+    """One connection to the test server for the whole run (NEO4J_URI, else the local one)."""
+    from abmgraph.errors import StoreUnavailableError
+
+    try:
+        server = open_store("neo4j", Path("."), uri=os.environ.get("NEO4J_URI"))
+    except StoreUnavailableError as exc:
+        pytest.fail(
+            f"The neo4j tests need a server: {exc} Or deselect them: pytest -m 'not neo4j'.",
+            pytrace=False,
+        )
+    yield server
+    server.close()
 
 
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
     """An empty store of each backend."""
+    if request.param == "neo4j":
+        server = request.getfixturevalue("neo4j_server")
+        server.clear()
+        yield server
+        return
     with open_store(request.param, tmp_path / "ws") as opened:
         yield opened
 

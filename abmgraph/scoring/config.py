@@ -594,7 +594,8 @@ def _render(model: BaseModel, path: str, out: list[str]) -> None:
             for item in value:
                 out.append(f"[[{section}]]")
                 for key, v in item.model_dump(mode="json").items():
-                    out.append(f"{key} = {_toml_value(v)}")
+                    if v is not None:  # TOML has no null: an absent key is the default
+                        out.append(f"{key} = {_toml_value(v)}")
         else:
             description = type(model).model_fields[name].description
             out.append(f"[{section}]")

@@ -1,0 +1,334 @@
+"""Calibrate a scoring config's points from observed outcomes, and prove it on held-out data.
+
+Two ways to split:
+
+- by time (the default): features as of ``as_of − window`` against outcomes
+  in the window up to ``as_of`` train the weights; features as of ``as_of``
+  against outcomes in the window after it validate them;
+- a random holdout (``holdout`` = fraction, stratified, seeded), for data
+  without dates: both parts scored as of ``as_of``.
+
+Two methods: ``logistic`` (regularised logistic regression over the score's
+named features with sign constraints, scaled into points) and
+``conversion-rates`` (seed 004's manual method). Either way the result is a
+config in points, scored by the engine itself on the held-out records and
+compared with the config it started from and with an unconstrained logistic
+regression on the same features and split.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import train_test_split
+
+from abmgraph.errors import AbmgraphError, StoreError
+from abmgraph.evaluation.backtest import Backtest, Target, backtest, scored_frame
+from abmgraph.evaluation.features import (
+    Feature,
+    candidate_rules,
+    config_features,
+    feature_matrix,
+    record_table,
+)
+from abmgraph.evaluation.fit import choose_c, fit_logistic
+from abmgraph.evaluation.metrics import pr_auc, roc_auc
+from abmgraph.evaluation.outcomes import Level, observed_outcomes
+from abmgraph.evaluation.points import logistic_points, rate_points, write_points
+from abmgraph.graph.store import GraphStore
+from abmgraph.scoring.config import ScoringConfig, render_default
+from abmgraph.scoring.engine import ScoreResult, score_graph
+
+__all__ = [
+    "Calibration",
+    "CalibrationRefused",
+    "Method",
+    "calibrate",
+    "config_diff",
+    "write_calibrated",
+]
+
+Method = Literal["logistic", "conversion-rates"]
+
+
+class CalibrationRefused(AbmgraphError):
+    """The calibrated config does worse on held-out data than the one it started from."""
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One side of the split: its feature matrix, outcomes, ids and scoring instant."""
+
+    x: np.ndarray
+    y: np.ndarray
+    ids: pd.Series
+    as_of: pd.Timestamp
+
+
+@dataclass
+class Calibration:
+    """A calibrated config, the config it came from, and how both did on held-out data."""
+
+    config: ScoringConfig
+    base: ScoringConfig
+    report: dict[str, Any]
+    default: Backtest
+    calibrated: Backtest
+    weights: list[dict[str, Any]]
+
+    @property
+    def better(self) -> bool:
+        return (self.report["auc_calibrated"] or 0.0) >= (self.report["auc_default"] or 0.0)
+
+
+def _snapshot(
+    store: GraphStore,
+    config: ScoringConfig,
+    as_of: pd.Timestamp,
+    level: Level,
+    window_days: float,
+    outcomes: pd.DataFrame | None,
+    target: Target,
+) -> tuple[ScoreResult, pd.DataFrame, pd.DataFrame]:
+    """Scores, the record table and the measured rows (``id``, ``row``, ``y``) at ``as_of``."""
+    result = score_graph(store, config, as_of)
+    frame = scored_frame(result, level)
+    frame["row"] = np.arange(len(frame))
+    observed = observed_outcomes(store, level, as_of, window_days, outcomes)
+    frame = frame.merge(observed, on="id", how="inner")
+    table = record_table(
+        result, store.table("accounts" if level == "account" else "contacts"), level
+    )
+    return result, table, frame[["id", "row", target]].rename(columns={target: "y"})
+
+
+def _check(y: np.ndarray, what: str) -> None:
+    if len(y) == 0 or y.all() or not y.any():
+        raise StoreError(
+            f"The {what} records need both outcomes (some converted, some not); found "
+            f"{int(y.sum())} of {len(y)} converted. Move --as-of, widen --window or use --holdout."
+        )
+
+
+def _parts(
+    store: GraphStore,
+    config: ScoringConfig,
+    as_of: pd.Timestamp,
+    level: Level,
+    window_days: float,
+    outcomes: pd.DataFrame | None,
+    target: Target,
+    holdout: float | None,
+    seed: int,
+) -> tuple[_Part, _Part, list[Feature], dict[str, Any]]:
+    """The training and held-out parts, the features (chosen on training) and the split."""
+    if holdout is None:
+        if outcomes is not None and outcomes["converted_at"].isna().all():
+            raise StoreError(
+                "The outcomes have no dates, so there is no before and after: "
+                "use --holdout FRACTION --seed N for a random held-out split."
+            )
+        start = as_of - pd.Timedelta(days=window_days)
+        snapshots = [
+            _snapshot(store, config, start, level, window_days, outcomes, target),
+            _snapshot(store, config, as_of, level, window_days, outcomes, target),
+        ]
+        train_rows, test_rows = snapshots[0][2], snapshots[1][2]
+        split = {
+            "split": "time",
+            "train_as_of": start.isoformat(),
+            "validate_as_of": as_of.isoformat(),
+        }
+        instants = (start, as_of)
+    else:
+        snapshot = _snapshot(store, config, as_of, level, window_days, outcomes, target)
+        rows = snapshot[2]
+        _check(rows["y"].to_numpy(dtype=bool), "scored")
+        train_rows, test_rows = train_test_split(
+            rows, test_size=holdout, random_state=seed, stratify=rows["y"].to_numpy()
+        )
+        snapshots = [snapshot, snapshot]
+        split = {"split": "holdout", "holdout": holdout, "seed": seed, "as_of": as_of.isoformat()}
+        instants = (as_of, as_of)
+    own = [config_features(result, table, level) for result, table, _ in snapshots]
+    train_table = snapshots[0][1].iloc[train_rows["row"].to_numpy()]
+    min_support = max(20, int(0.005 * len(train_rows)))
+    features = [f for f, _ in own[0].values()] + candidate_rules(train_table, level, min_support)
+    parts = []
+    for (_, table, _), signals, rows, when in zip(
+        snapshots, own, (train_rows, test_rows), instants, strict=True
+    ):
+        x = feature_matrix(signals, table, features)[rows["row"].to_numpy()]
+        parts.append(
+            _Part(x, rows["y"].to_numpy(dtype=bool), rows["id"].reset_index(drop=True), when)
+        )
+    _check(parts[0].y, "training")
+    _check(parts[1].y, "held-out")
+    split.update({"train": len(parts[0].y), "validate": len(parts[1].y)})
+    return parts[0], parts[1], features, split
+
+
+def _committee_budget(
+    points: np.ndarray, features: list[Feature], config: ScoringConfig
+) -> np.ndarray:
+    """Shrink committee points that would add up past the config's limit of 100."""
+    committee = np.array([f.target[0] == "committee" for f in features], dtype=bool)
+    allowed = 100.0 * config.account.engagement_weight
+    total = points[committee].sum()
+    if total > allowed:
+        points = points.copy()
+        points[committee] *= allowed / total
+    return points
+
+
+def calibrate(
+    store: GraphStore,
+    config: ScoringConfig,
+    as_of: pd.Timestamp,
+    *,
+    level: Level = "account",
+    method: Method = "logistic",
+    window_days: float = 90,
+    outcomes: pd.DataFrame | None = None,
+    target: Target = "converted",
+    holdout: float | None = None,
+    seed: int = 0,
+    c: float | None = None,
+    digits: int = 0,
+) -> Calibration:
+    """Learn new points for ``config`` from outcomes and measure them on held-out records.
+
+    Returns a ``Calibration`` whose ``report`` holds ``auc_default``,
+    ``auc_calibrated`` and ``auc_baseline`` (an unconstrained logistic
+    regression on the same features and split), with PR-AUCs and the split.
+    """
+    train, test, features, split = _parts(
+        store, config, as_of, level, window_days, outcomes, target, holdout, seed
+    )
+    varies = train.x.std(axis=0) > 0
+    used = [f for f, keep in zip(features, varies, strict=True) if keep]
+    # A feature every training record holds only shifts everyone: zero it, the base absorbs it.
+    held_by_all = ~varies & (train.x[0] != 0)
+    constant = [f for f, flag in zip(features, held_by_all, strict=True) if flag]
+    signs = np.array([f.sign for f in used])
+    if c is None:
+        c = choose_c(train.x[:, varies], train.y, seed=seed)
+    baseline = fit_logistic(train.x[:, varies], train.y, c=c)
+    if method == "logistic":
+        model = fit_logistic(train.x[:, varies], train.y, signs, c=c)
+        points, base = logistic_points(model.coef, train.x[:, varies], used, config, level)
+        units = None
+    else:
+        points, base = rate_points(train.x[:, varies], train.y, used)
+        points = _committee_budget(points, used, config)
+        units = np.ones(len(used))
+    features_out = used + constant
+    points_out = np.concatenate([points, np.zeros(len(constant))])
+    units_out = None if units is None else np.concatenate([units, [f.units for f in constant]])
+    new = write_points(
+        config, features_out, points_out, base, level, units=units_out, digits=digits
+    )
+
+    default_bt = backtest(
+        store,
+        config,
+        test.as_of,
+        window_days=window_days,
+        level=level,
+        outcomes=outcomes,
+        target=target,
+        ids=test.ids,
+    )
+    new_bt = backtest(
+        store,
+        new,
+        test.as_of,
+        window_days=window_days,
+        level=level,
+        outcomes=outcomes,
+        target=target,
+        ids=test.ids,
+    )
+    baseline_scores = baseline.decision(test.x[:, varies])
+    report = {
+        "level": level,
+        "method": method,
+        "target": target,
+        "window_days": window_days,
+        **split,
+        "auc_default": default_bt.metrics["auc"],
+        "auc_calibrated": new_bt.metrics["auc"],
+        "auc_baseline": _round(roc_auc(test.y, baseline_scores)),
+        "pr_auc_default": default_bt.metrics["pr_auc"],
+        "pr_auc_calibrated": new_bt.metrics["pr_auc"],
+        "pr_auc_baseline": _round(pr_auc(test.y, baseline_scores)),
+        "features": len(used),
+        "regularisation_c": c,
+        "config_written": None,
+    }
+    weights = sorted(
+        (
+            {"feature": f.name, "points": round(float(p), 2)}
+            for f, p in zip(used, points, strict=True)
+        ),
+        key=lambda row: -abs(row["points"]),
+    )
+    return Calibration(
+        new,
+        config,
+        report,
+        default_bt,
+        new_bt,
+        [{"feature": "base", "points": round(base, 2)}, *weights],
+    )
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def config_diff(old: ScoringConfig, new: ScoringConfig, old_name: str, new_name: str) -> str:
+    """A unified diff of the two configs as rendered TOML."""
+    lines = difflib.unified_diff(
+        render_default(old).splitlines(),
+        render_default(new).splitlines(),
+        fromfile=old_name,
+        tofile=new_name,
+        n=1,
+        lineterm="",
+    )
+    return "\n".join(lines)
+
+
+def calibrated_path(old: Path | None, workspace: Path) -> Path:
+    """Where the calibrated config goes: beside the old one, ``<name>.calibrated.toml``."""
+    if old is None:
+        return workspace / "scoring.calibrated.toml"
+    return old.with_name(f"{old.stem}.calibrated.toml")
+
+
+def write_calibrated(calibration: Calibration, path: Path, *, force: bool = False) -> Path:
+    """Write the calibrated config as commented TOML, unless it did worse and not ``force``."""
+    if not calibration.better and not force:
+        report = calibration.report
+        raise CalibrationRefused(
+            f"The calibrated config does worse on held-out data (ROC-AUC "
+            f"{report['auc_calibrated']} against {report['auc_default']}), so it was not "
+            "written; use --force to write it anyway."
+        )
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    report = calibration.report
+    header = (
+        f"# Calibrated by 'abmgraph calibrate' ({report['method']}, {report['level']} level, "
+        f"{report['split']} split): held-out ROC-AUC {report['auc_calibrated']} "
+        f"against {report['auc_default']} before.\n"
+    )
+    path.write_text(header + render_default(calibration.config), encoding="utf-8")
+    calibration.report["config_written"] = str(path)
+    return path
