@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -232,6 +233,63 @@ class EmbeddedStore(GraphStore):
             self.table("opportunity_contacts"),
         )
 
+    # -- narrow reads ------------------------------------------------------------
+    def events(
+        self,
+        columns: Sequence[str],
+        start: pd.Timestamp | None = None,
+        end: pd.Timestamp | None = None,
+    ) -> pa.Table:
+        """Engagement events as an Arrow table of ``columns``, only ``start <= occurred_at <= end``.
+
+        The time filter is applied while reading, so a question about the
+        last weeks decodes only those weeks' events.
+        """
+        filters = [("occurred_at", ">=", start)] if start is not None else []
+        filters += [("occurred_at", "<=", end)] if end is not None else []
+        parts = self._event_parts()
+        if not parts:
+            return pa.table({c: pa.array([], type=pa.string()) for c in columns})
+        return pa.concat_tables(
+            pq.read_table(p, columns=list(columns), filters=filters or None) for p in parts
+        )
+
+    def select(
+        self,
+        name: str,
+        columns: Sequence[str],
+        where: tuple[str, Collection[Any]] | None = None,
+    ) -> pd.DataFrame:
+        """Some columns of a stored table, optionally only the rows whose ``where[0]`` is in ``where[1]``.
+
+        ``name`` is a kind or ``scores/contacts`` / ``scores/accounts``. A
+        table already in memory is filtered there; otherwise only these
+        columns (and matching rows) are decoded from Parquet, so a question
+        about one account never reads the whole contacts file. Columns the
+        table does not have come back empty.
+        """
+        columns = list(dict.fromkeys(columns))
+        values = None if where is None else list(where[1])
+        path = self.root / f"{name}.parquet"
+        if where is not None and not values:
+            frame = pd.DataFrame()
+        elif name in self._tables:
+            frame = self._tables[name]
+            if where is not None:
+                frame = frame[frame[where[0]].isin(values)]
+        elif not path.exists():
+            frame = pd.DataFrame()
+        else:
+            stored = set(pq.read_schema(path).names)
+            if where is not None and where[0] not in stored:
+                return _columns_of(pd.DataFrame(), columns)
+            filters = None if where is None else [(where[0], "in", values)]
+            wanted = [c for c in columns if c in stored]
+            frame = pq.read_table(path, columns=wanted, filters=filters).to_pandas()
+        if frame.empty and name in KEYS:
+            frame = _empty(name)  # type: ignore[arg-type]
+        return _columns_of(frame, columns).reset_index(drop=True)
+
 
 _SUMMARY_DTYPES = {
     "contact_id": "str",
@@ -250,6 +308,16 @@ def _key_index(frame: pd.DataFrame, keys: list[str]) -> pd.Index:
     if len(keys) == 1:
         return pd.Index(frame[keys[0]])
     return pd.MultiIndex.from_frame(frame[keys].astype("str"))
+
+
+def _columns_of(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``frame`` with exactly ``columns``, in that order; absent ones all missing."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        frame = frame.assign(
+            **{c: pd.Series(pd.NA, index=frame.index, dtype=object) for c in missing}
+        )
+    return frame[columns]
 
 
 def _empty(kind: Kind) -> pd.DataFrame:

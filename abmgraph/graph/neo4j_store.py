@@ -22,18 +22,24 @@ from allow-lists and are backtick-quoted.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
+import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, partial
 from importlib.resources import files
+from itertools import chain, pairwise
+from operator import itemgetter
 from typing import Any, LiteralString, cast
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from abmgraph.errors import StoreError, StoreUnavailableError
 from abmgraph.graph.schema import Kind
@@ -60,6 +66,26 @@ LABELS: dict[Kind, str] = {
     "opportunities": "Opportunity",
     "opportunity_contacts": "OpportunityContact",
 }
+# How rows are shared among writers: rows that lock the same nodes share a writer.
+_SPREAD: dict[Kind, str] = {
+    "accounts": "account_id",
+    "contacts": "account_id",
+    "engagements": "contact_id",
+    "intent": "account_id",
+    "opportunities": "account_id",
+    "opportunity_contacts": "contact_id",
+}
+_CLEAR_ORDER = (
+    "Engagement",
+    "IntentObservation",
+    "OpportunityContact",
+    "Contact",
+    "Opportunity",
+    "Account",
+    "Role",
+    "Topic",
+    "AbmgraphMeta",
+)
 _SCORED: dict[str, Kind] = {"contacts": "contacts", "accounts": "accounts"}
 # Kinds keyed by several columns are merged on one derived property.
 _COMPOSITE_KEY = "_key"
@@ -91,14 +117,23 @@ def _quote(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
-def _query(*parts: str, **names: str) -> LiteralString:
-    """Join query files and fill ``{{placeholder}}`` with backtick-quoted names.
+@cache
+def _allowed_names() -> frozenset[str]:
+    """Labels and property names a query may be built with: the graph model's own."""
+    columns = {c for kind in LABELS for c in column_dtypes(kind)}
+    return frozenset({*LABELS.values(), *_CLEAR_ORDER, *columns, _COMPOSITE_KEY})
 
-    Callers pass only names from an allow-list: labels from ``LABELS``, keys
-    from ``KEYS`` and columns from ``column_dtypes``.
+
+def _query(*parts: str, **names: str) -> LiteralString:
+    """Join query files and fill each ``{{placeholder}}`` with a backtick-quoted name.
+
+    Only names of the graph model (labels, key and contract columns) are
+    accepted; any other text is refused rather than pasted into Cypher.
     """
     text = "\n".join(load_query(part) for part in parts)
     for placeholder, name in names.items():
+        if name not in _allowed_names():
+            raise StoreError(f"{name!r} is not a label or column of the graph model.")
         text = text.replace("{{" + placeholder + "}}", _quote(name))
     return cast(LiteralString, text)
 
@@ -132,9 +167,13 @@ class Neo4jStore(GraphStore):
     """The buying-group graph in a Neo4j database (Community, Enterprise or Aura)."""
 
     backend = "neo4j"
-    # Rows per write transaction, per kind; events are the bulk and cheapest per row.
+    # Rows per write transaction; events are the bulk and cheapest per row.
     batch_size = 10_000
     event_batch_size = 20_000
+    # Sessions writing events at once: a server waits on commits and page faults,
+    # so a few writers keep it busy (each contact's events stay with one writer).
+    event_writers = 3
+    writers = 1
     # Nodes per record when reading: few large records read far faster than many.
     read_chunk = 10_000
     # Contacts aggregated per step of engagement_summary: bounds server memory.
@@ -206,7 +245,7 @@ class Neo4jStore(GraphStore):
     # -- plumbing ----------------------------------------------------------------------
     @contextmanager
     def _errors(self) -> Iterator[None]:
-        """Turn driver errors about the connection into one clear StoreUnavailableError."""
+        """Turn driver errors into one-line StoreErrors; connection ones into StoreUnavailableError."""
         try:
             yield
         except neo4j_errors.AuthError as exc:
@@ -219,13 +258,13 @@ class Neo4jStore(GraphStore):
                 f"Cannot reach Neo4j at {self.uri}: {_reason(exc)}. "
                 "Start one with scripts/neo4j-local start or set NEO4J_URI."
             ) from exc
-        except neo4j_errors.ClientError as exc:
+        except neo4j_errors.Neo4jError as exc:
             if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
                 raise StoreUnavailableError(
                     f"Neo4j at {self.uri} has no database {self.database!r}; "
                     "set NEO4J_DATABASE to one that exists."
                 ) from exc
-            raise
+            raise StoreError(f"Neo4j at {self.uri} failed: {_reason(exc)} ({exc.code}).") from exc
 
     def _session(self) -> Any:
         # One bookmark manager for every call keeps reads causally after writes,
@@ -266,9 +305,11 @@ class Neo4jStore(GraphStore):
     def _count(self, label: str) -> int:
         return int(self._read(_single, _query("count", label=label)))
 
-    def _rows(self, query: LiteralString, **params: Any) -> list[list[Any]]:
-        chunks = self._read(_column, query, chunk=self.read_chunk, **params)
-        return [row for chunk in chunks for row in chunk]
+    def _columns(self, query: LiteralString, width: int, **params: Any) -> list[list[Any]]:
+        """Run a query whose records each hold ``width`` lists; join them column by column."""
+        with _no_gc():
+            chunks = self._read(_column, query, **params)
+            return [list(chain.from_iterable(c[j] for c in chunks)) for j in range(width)]
 
     # -- writing -----------------------------------------------------------------------
     def upsert(self, kind: Kind, rows: pd.DataFrame) -> int:
@@ -279,18 +320,30 @@ class Neo4jStore(GraphStore):
         keys = list(KEYS[kind])
         if len(keys) == 1 and rows[keys[0]].isna().any():
             raise StoreError(f"Cannot store {kind} rows without {keys[0]}.")
-        rows = rows.drop_duplicates(keys, keep="last")
+        rows = rows.drop_duplicates(keys, keep="last").reset_index(drop=True)
         columns = self._register_columns(kind, rows)
         if rows.empty:
             return 0
-        payload = _records(rows, columns, pairs=_temporal(kind))
-        if len(keys) > 1:
-            for record, key in zip(payload, _composite_keys(rows, keys), strict=True):
-                record[_COMPOSITE_KEY] = key
-        first = int(self._write(_single, _query("next_sequence"), count=len(payload)))
-        for offset, record in enumerate(payload):
-            record[_SEQ] = first + offset
-        created = self._write_batches(_query(f"upsert_{kind}"), payload, self.batch_size)
+        first = int(self._write(_single, _query("next_sequence"), count=len(rows)))
+        temporal = _temporal(kind)
+
+        def payload(part: pd.DataFrame) -> list[dict]:
+            records = _records(part, columns, pairs=temporal)
+            for record, position in zip(records, part.index, strict=True):
+                record[_SEQ] = first + int(position)
+            if len(keys) > 1:
+                for record, key in zip(records, _composite_keys(part, keys), strict=True):
+                    record[_COMPOSITE_KEY] = key
+            return records
+
+        created = self._write_batches(
+            _query(f"upsert_{kind}"),
+            rows,
+            payload,
+            self.batch_size,
+            workers=self.writers,
+            spread_by=_SPREAD[kind],
+        )
         if kind == "accounts":
             account_ids = rows["account_id"].astype(object).tolist()
             self._run(_query("link_worked_at"), account_ids=account_ids)
@@ -305,7 +358,7 @@ class Neo4jStore(GraphStore):
             columns.update({c: d for c, d in incoming.items() if c not in columns})
         else:
             columns = incoming
-        if not meta or list(columns.items()) != list(zip(meta["columns"], meta["dtypes"])):
+        if not meta or [list(columns), list(columns.values())] != [meta["columns"], meta["dtypes"]]:
             self._set_meta(
                 f"table:{kind}",
                 {"columns": list(columns), "dtypes": list(columns.values())},
@@ -313,63 +366,136 @@ class Neo4jStore(GraphStore):
         return columns
 
     def _add_events(self, rows: pd.DataFrame) -> int:
-        rows = rows.drop_duplicates("event_key")
+        rows = rows.drop_duplicates("event_key").reset_index(drop=True)
+        columns = {str(c): str(rows[c].dtype) for c in rows.columns}
+
+        def payload(part: pd.DataFrame) -> list[dict]:
+            records = _records(part, columns, pairs=["occurred_at"])
+            micros = _python_values(part["occurred_at"])
+            for record, at in zip(records, micros, strict=True):
+                record["occurred_us"] = at
+            return records
+
+        # Events of one contact go to one writer: writers never wait on each other's locks.
+        return self._write_batches(
+            _query("upsert_engagements"),
+            rows,
+            payload,
+            self.event_batch_size,
+            workers=self.event_writers,
+            spread_by="contact_id",
+        )
+
+    def _write_batches(
+        self,
+        query: LiteralString,
+        rows: pd.DataFrame,
+        payload: Callable[[pd.DataFrame], list[dict]],
+        size: int,
+        workers: int = 1,
+        spread_by: str | None = None,
+    ) -> int:
+        """Write ``rows`` in transactions of ``size``; return the sum of what each reports.
+
+        With several ``workers``, rows are split by a hash of ``spread_by`` and
+        each share is written by its own session, which keeps the server busy
+        while the client packs the next batch. A failure stops every writer
+        after its current batch and is raised here.
+        """
         if rows.empty:
             return 0
-        columns = {str(c): str(rows[c].dtype) for c in rows.columns}
-        payload = _records(rows, columns, pairs=["occurred_at"])
-        micros = _python_values(rows["occurred_at"])
-        for record, at in zip(payload, micros, strict=True):
-            record["occurred_us"] = at
-        return self._write_batches(_query("upsert_engagements"), payload, self.event_batch_size)
+        if workers <= 1 or spread_by is None or len(rows) <= size:
+            return self._write_share(query, rows, payload, size, threading.Event())
+        share = pd.util.hash_pandas_object(rows[spread_by], index=False).to_numpy() % workers
+        stop = threading.Event()
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="abmgraph-write") as pool:
+            futures = [
+                pool.submit(self._write_share, query, rows[share == w], payload, size, stop)
+                for w in range(workers)
+            ]
+            try:
+                return sum(future.result() for future in futures)
+            finally:
+                stop.set()
 
-    def _write_batches(self, query: LiteralString, payload: list[dict], size: int) -> int:
-        created = 0
-        with self._errors(), self._session() as session:
-            for start in range(0, len(payload), size):
-                created += self._write_batch(session, query, payload[start : start + size])
-        return created
+    def _write_share(
+        self,
+        query: LiteralString,
+        rows: pd.DataFrame,
+        payload: Callable[[pd.DataFrame], list[dict]],
+        size: int,
+        stop: threading.Event,
+    ) -> int:
+        written = 0
+        try:
+            with self._errors(), self._session() as session:
+                for start in range(0, len(rows), size):
+                    if stop.is_set():
+                        break
+                    part = payload(rows.iloc[start : start + size])
+                    written += self._write_batch(session, query, part)
+        except BaseException:
+            stop.set()
+            raise
+        return written
 
     def _write_batch(self, session: Any, query: LiteralString, rows: list[dict]) -> int:
         """One transaction; the driver re-runs it on transient errors, and it is idempotent."""
         return int(session.execute_write(_single, query, {"rows": rows}))
 
     def clear(self) -> None:
-        self._run(_query("clear"))
+        # Small transactions, the bulk (events) first: memory stays flat however big the graph.
+        for label in _CLEAR_ORDER:
+            query = _query("clear", label=label)
+            while self._write(_single, query, batch=self.batch_size):
+                pass
 
     def write_scores(
         self, contacts: pd.DataFrame, accounts: pd.DataFrame, meta: dict[str, Any]
     ) -> None:
         self._ensure_schema()
         previous = self._meta("scores") or {}
-        run = uuid.uuid4().hex
-        record: dict[str, Any] = {"run": run, "meta": json.dumps(meta, indent=2, default=str)}
+        record: dict[str, Any] = {
+            "run": uuid.uuid4().hex,
+            "meta": json.dumps(meta, indent=2, default=str),
+        }
         for level, frame in (("contacts", contacts), ("accounts", accounts)):
-            kind = _SCORED[level]
-            label, key = LABELS[kind], KEYS[kind][0]
-            table_columns = set(self._table_columns(kind))
-            names = [
-                c if c == key or c not in table_columns else _SCORED_PREFIX + c
-                for c in map(str, frame.columns)
-            ]
-            written = [n for n in names if n != key]
-            old = set(previous.get(f"{level}_properties", [])) - table_columns - {key}
-            stale = dict.fromkeys(old - set(written))
-            values = _records(frame, {c: str(frame[c].dtype) for c in frame.columns}, pairs=[])
-            payload = []
-            for rank, row in enumerate(values):
-                properties = {n: v for n, v in zip(names, row.values(), strict=True) if n != key}
-                properties.update(stale, **{_SCORE_RUN: run, _SCORE_RANK: rank})
-                payload.append({"key": row[str(key)], "properties": properties})
-            self._write_batches(
-                _query("write_scores", label=label, key=key), payload, self.batch_size
-            )
-            cleared = dict.fromkeys(old | set(written) | {_SCORE_RUN, _SCORE_RANK})
-            self._run(_query("clear_scores", label=label), run=run, cleared=cleared)
-            record[f"{level}_columns"] = [str(c) for c in frame.columns]
-            record[f"{level}_dtypes"] = [str(frame[c].dtype) for c in frame.columns]
-            record[f"{level}_properties"] = names
+            record.update(self._write_level_scores(level, frame, record["run"], previous))
         self._set_meta("scores", record)
+
+    def _write_level_scores(
+        self, level: str, frame: pd.DataFrame, run: str, previous: dict[str, Any]
+    ) -> dict[str, list[str]]:
+        """Score columns as properties of the level's nodes; earlier runs' properties go.
+
+        A score column named like a table column (``account_id`` on contacts,
+        ``name`` on accounts, or an extra) is stored as ``scored_<name>`` so
+        it never overwrites the table's value.
+        """
+        kind = _SCORED[level]
+        label, key = LABELS[kind], KEYS[kind][0]
+        table_columns = set(self._table_columns(kind))
+        names = [
+            c if c == key or c not in table_columns else _SCORED_PREFIX + c
+            for c in map(str, frame.columns)
+        ]
+        old = set(previous.get(f"{level}_properties", [])) - table_columns - {key}
+        payload = partial(
+            _score_payload,
+            names=names,
+            key=key,
+            marks={**dict.fromkeys(old - set(names)), _SCORE_RUN: run},
+            dtypes={str(c): str(frame[c].dtype) for c in frame.columns},
+        )
+        query = _query("write_scores", label=label, key=key)
+        self._write_batches(query, frame.reset_index(drop=True), payload, self.batch_size)
+        cleared = dict.fromkeys((old | set(names)) - {key} | {_SCORE_RUN, _SCORE_RANK})
+        self._run(_query("clear_scores", label=label), run=run, cleared=cleared)
+        return {
+            f"{level}_columns": [str(c) for c in frame.columns],
+            f"{level}_dtypes": [str(frame[c].dtype) for c in frame.columns],
+            f"{level}_properties": names,
+        }
 
     # -- reading -----------------------------------------------------------------------
     def _table_columns(self, kind: Kind) -> dict[str, str]:
@@ -389,13 +515,14 @@ class Neo4jStore(GraphStore):
         params: dict[str, Any] = {
             "columns": [*columns, _SEQ],
             "temporal": [c for c in _temporal(kind) if c in columns],
+            "chunk": self.read_chunk,
         }
         if ids is None:
             query = _query("match_all", "node_rows", label=label)
         else:
             query = _query("match_keys", "node_rows", label=label, key=key)
             params["ids"] = _distinct(ids)
-        return _frame(self._rows(query, **params), columns)
+        return _frame(self._columns(query, len(columns) + 1, **params), columns)
 
     def counts(self) -> dict[str, int]:
         out = {kind: self._count(LABELS[kind]) for kind in KEYS if kind != "engagements"}
@@ -445,15 +572,11 @@ class Neo4jStore(GraphStore):
         else:
             query = _query("match_keys", "engagement_summary", label="Contact", key="contact_id")
             params["ids"] = _distinct(contact_ids)
-        chunks = self._read(_column, query, **params)
-        rows = [row for chunk in chunks for row in chunk]
-        contact, kind, events, decayed, recent, prior, last = (
-            list(c) for c in (zip(*rows, strict=True) if rows else [()] * 7)
-        )
-        out = pd.DataFrame(
+        contact, kind, events, decayed, recent, prior, last = self._columns(query, 7, **params)
+        return pd.DataFrame(
             {
-                "contact_id": pd.Series(contact, dtype=object),
-                "type": pd.Series(kind, dtype=object),
+                "contact_id": _restore(contact, "str"),
+                "type": _restore(kind, "str"),
                 "events": np.array(events, dtype=np.int64),
                 "decayed": np.array(decayed, dtype=np.float64),
                 "recent": np.array(recent, dtype=np.int64),
@@ -461,7 +584,6 @@ class Neo4jStore(GraphStore):
                 "last_at": pd.to_datetime(np.array(last, dtype=np.int64), unit="us", utc=True),
             }
         )
-        return out.astype({"contact_id": "str", "type": "str"})
 
     def scores(self, level: ScoreLevel) -> pd.DataFrame:
         meta = self._meta("scores")
@@ -470,17 +592,113 @@ class Neo4jStore(GraphStore):
         kind = _SCORED[level]
         columns = dict(zip(meta[f"{level}_columns"], meta[f"{level}_dtypes"], strict=True))
         query = _query("match_scored", "node_rows", label=LABELS[kind])
-        rows = self._rows(
-            query, run=meta["run"], columns=[*meta[f"{level}_properties"], _SCORE_RANK], temporal=[]
+        names = [*meta[f"{level}_properties"], _SCORE_RANK]
+        values = self._columns(
+            query, len(names), run=meta["run"], columns=names, temporal=[], chunk=self.read_chunk
         )
-        return _frame(rows, columns)
+        return _frame(values, columns)
 
     def score_meta(self) -> dict[str, Any] | None:
         meta = self._meta("scores")
         return None if meta is None else json.loads(meta["meta"])
 
+    # -- graph questions: read-only Cypher (abmgraph.queries, abmgraph cypher) ---------
+    # Codes the server answers with when a read transaction tries to change something.
+    _WRITE_REFUSED = frozenset(
+        {"Neo.ClientError.Statement.AccessMode", "Neo.ClientError.Security.Forbidden"}
+    )
+
+    def read_query(
+        self,
+        query: str,
+        params: dict[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Run one Cypher query in a read transaction; its first ``limit`` records as plain dicts.
+
+        Nodes become their properties (with ``_labels``), relationships their
+        properties (with ``_type``), paths the list of their nodes, temporal
+        values ISO-8601 text; bookkeeping properties (``_seq`` …) are left
+        out. The server refuses any write in a read transaction, which is
+        reported as a ``StoreError`` that says so.
+        """
+        work = neo4j.unit_of_work(timeout=timeout)(partial(Neo4jStore._plain_records, limit=limit))
+        try:
+            with self._errors(), self._session() as session:
+                return session.execute_read(work, cast(LiteralString, query), dict(params or {}))
+        except StoreError as exc:
+            if getattr(exc.__cause__, "code", None) in self._WRITE_REFUSED:
+                raise StoreError(
+                    "Refused: queries run in a read transaction and this one writes to the "
+                    "graph. Change data with 'abmgraph ingest' instead."
+                ) from exc.__cause__
+            raise
+
+    def score_properties(self, level: ScoreLevel) -> dict[str, str]:
+        """Score column → the node property holding it (``scored_<name>`` when a table column has the name)."""
+        meta = self._meta("scores") or {}
+        columns = meta.get(f"{level}_columns", [])
+        properties = meta.get(f"{level}_properties", [])
+        return dict(zip(columns, properties, strict=True))
+
+    @staticmethod
+    def _plain_records(
+        tx: Any, query: LiteralString, params: dict[str, Any], limit: int | None = None
+    ) -> list[dict]:
+        rows = []
+        for record in tx.run(query, params):
+            if limit is not None and len(rows) >= limit:
+                break
+            rows.append({key: Neo4jStore._plain_value(value) for key, value in record.items()})
+        return rows
+
+    @staticmethod
+    def _plain_value(value: Any) -> Any:
+        """A Bolt value as JSON-ready Python: graph entities as property maps."""
+        graph = neo4j.graph
+        if isinstance(value, graph.Node):
+            return {
+                **{k: Neo4jStore._plain_value(v) for k, v in value.items() if k[:1] != "_"},
+                "_labels": sorted(value.labels),
+            }
+        if isinstance(value, graph.Relationship):
+            return {
+                **{k: Neo4jStore._plain_value(v) for k, v in value.items() if k[:1] != "_"},
+                "_type": value.type,
+            }
+        if isinstance(value, graph.Path):
+            return [Neo4jStore._plain_value(n) for n in value.nodes]
+        if isinstance(value, list | tuple):
+            return [Neo4jStore._plain_value(v) for v in value]
+        if isinstance(value, dict):
+            return {k: Neo4jStore._plain_value(v) for k, v in value.items()}
+        if hasattr(value, "iso_format"):
+            return value.iso_format()
+        if value is None or isinstance(value, bool | int | float | str):
+            return value
+        return str(value)
+
 
 # -- frames <-> property values ---------------------------------------------------------
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building millions of small objects.
+
+    Rows and property maps hold no reference cycles, yet each allocation burst
+    triggers full collections that scan them all; pausing cuts reads and
+    writes of large tables by about half.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _reason(exc: Exception) -> str:
     """The useful part of a driver error, on one line."""
     text = str(exc).strip()
@@ -546,7 +764,22 @@ def _records(frame: pd.DataFrame, columns: dict[str, str], pairs: Sequence[str])
         for c in columns
     ]
     names = list(columns)
-    return [dict(zip(names, row, strict=True)) for row in zip(*arrays, strict=True)]
+    with _no_gc():
+        return [dict(zip(names, row, strict=True)) for row in zip(*arrays, strict=True)]
+
+
+def _score_payload(
+    part: pd.DataFrame, names: list[str], key: str, marks: dict[str, Any], dtypes: dict[str, str]
+) -> list[dict]:
+    """Rows of a score frame as ``{key, properties}``, each stamped with run and rank."""
+    records = []
+    for rank, row in zip(part.index, _records(part, dtypes, pairs=[]), strict=True):
+        properties = dict(zip(names, row.values(), strict=True))
+        identity = properties.pop(key)
+        properties.update(marks)
+        properties[_SCORE_RANK] = int(rank)
+        records.append({"key": identity, "properties": properties})
+    return records
 
 
 def _composite_keys(rows: pd.DataFrame, keys: list[str]) -> list[str]:
@@ -556,6 +789,11 @@ def _composite_keys(rows: pd.DataFrame, keys: list[str]) -> list[str]:
 
 def _restore(values: Sequence[Any], dtype: str) -> pd.Series:
     """Property values read back as a column of the recorded dtype."""
+    if dtype == "str":
+        try:
+            return pd.Series(pa.array(values, type=pa.large_string()), dtype="str")
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass  # not all text: let pandas convert each value
     if dtype.startswith("datetime64"):
         stamps = pd.to_datetime(pd.Series(values, dtype="Int64"), unit="us", utc="," in dtype)
         return stamps.astype(dtype)
@@ -564,14 +802,16 @@ def _restore(values: Sequence[Any], dtype: str) -> pd.Series:
     return pd.Series(values, dtype=object).astype(dtype)
 
 
-def _frame(rows: list[list[Any]], columns: dict[str, str]) -> pd.DataFrame:
-    """Rows of ``[*columns, order]`` as a frame of the recorded dtypes, sorted by order."""
-    width = len(columns) + 1
-    by_column = list(zip(*rows, strict=True)) if rows else [()] * width
-    order = np.argsort(np.array(by_column[-1], dtype=np.int64), kind="stable")
-    return pd.DataFrame(
-        {
-            name: _restore([values[i] for i in order], dtype)
-            for (name, dtype), values in zip(columns.items(), by_column, strict=False)
-        }
-    )
+def _frame(values: list[list[Any]], columns: dict[str, str]) -> pd.DataFrame:
+    """Columns of property values, the last one the row order, as a typed frame."""
+    *table, order = values
+    if any(a > b for a, b in pairwise(order)):
+        pick = itemgetter(*np.argsort(np.array(order, dtype=np.int64), kind="stable").tolist())
+        table = [list(pick(column)) for column in table]
+    with _no_gc():
+        return pd.DataFrame(
+            {
+                name: _restore(column, dtype)
+                for (name, dtype), column in zip(columns.items(), table, strict=True)
+            }
+        )

@@ -10,6 +10,7 @@ behind these methods.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -123,6 +124,27 @@ class GraphStore(ABC):
         out = {kind: len(self.table(kind)) for kind in KEYS if kind != "engagements"}
         out["engagements"] = self.event_count()
         return out
+
+    def read_query(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Run one Cypher query in a read transaction; its first ``limit`` records as plain dicts.
+
+        Only stores that speak Cypher can; the others raise ``StoreError``.
+        Graph questions (``abmgraph.queries``) use it for their ``.cypher``
+        files, and ``abmgraph cypher`` for the user's own read-only queries.
+        """
+        from abmgraph.errors import StoreError
+
+        raise StoreError(
+            f"Cypher queries need the Neo4j store, not the {self.backend} one: "
+            "run with --backend neo4j (and NEO4J_URI)."
+        )
 
     def close(self) -> None:  # noqa: B027 - most stores hold nothing to release
         """Release connections and file handles."""

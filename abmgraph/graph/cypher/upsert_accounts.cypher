@@ -1,13 +1,14 @@
 // Replace accounts' table properties (null removes one) and keep SUBSIDIARY_OF
 // in step with parent_account_id. A new account also picks up everything that
-// was loaded before it and points at it.
+// was loaded before it and points at it (a new node has no _seq yet: every
+// stored row has one).
 UNWIND $rows AS row
-OPTIONAL MATCH (known:Account {account_id: row.account_id})
-WITH row, known IS NULL AS created
 MERGE (a:Account {account_id: row.account_id})
+WITH a, row, a._seq IS NULL AS created
 SET a += row
 WITH a, created
-CALL (a) {
+CALL (a, created) {
+  WITH a WHERE NOT created
   MATCH (a)-[r:SUBSIDIARY_OF]->(parent:Account)
   WHERE coalesce(parent.account_id <> a.parent_account_id, true)
   DELETE r

@@ -1,15 +1,20 @@
 // Replace contacts' table properties (null removes one) and keep WORKS_AT,
 // REPORTS_TO, WORKED_AT and explicit HAS_ROLE in step with them. A new contact
-// also picks up its reports, events and deal roles loaded before it.
+// (no _seq yet: every stored row has one) also picks up the reports, events and
+// deal roles loaded before it.
 UNWIND $rows AS row
-OPTIONAL MATCH (known:Contact {contact_id: row.contact_id})
-WITH row, known IS NULL AS created
 MERGE (c:Contact {contact_id: row.contact_id})
+WITH c, row, c._seq IS NULL AS created
 SET c += row
-WITH c, created, coalesce(split(c.previous_account_ids, ';'), []) AS previous
-CALL (c) {
-  MATCH (c)-[r:WORKS_AT]->(a:Account)
-  WHERE coalesce(a.account_id <> c.account_id, true)
+WITH c, created
+CALL (c, created) {
+  WITH c WHERE NOT created
+  MATCH (c)-[r:WORKS_AT|REPORTS_TO|WORKED_AT|HAS_ROLE]->(x)
+  WITH c, r, x, type(r) AS t
+  WHERE (t = 'WORKS_AT' AND coalesce(x.account_id <> c.account_id, true))
+     OR (t = 'REPORTS_TO' AND coalesce(x.contact_id <> c.manager_id, true))
+     OR (t = 'WORKED_AT' AND NOT x.account_id IN coalesce(split(c.previous_account_ids, ';'), []))
+     OR (t = 'HAS_ROLE' AND r.source = 'explicit' AND coalesce(x.name <> c.buying_role, true))
   DELETE r
 }
 CALL (c) {
@@ -17,28 +22,13 @@ CALL (c) {
   MERGE (c)-[:WORKS_AT]->(a)
 }
 CALL (c) {
-  MATCH (c)-[r:REPORTS_TO]->(m:Contact)
-  WHERE coalesce(m.contact_id <> c.manager_id, true)
-  DELETE r
-}
-CALL (c) {
   MATCH (m:Contact {contact_id: c.manager_id})
   MERGE (c)-[:REPORTS_TO]->(m)
 }
-CALL (c, previous) {
-  MATCH (c)-[r:WORKED_AT]->(a:Account)
-  WHERE NOT a.account_id IN previous
-  DELETE r
-}
-CALL (c, previous) {
-  UNWIND previous AS account_id
+CALL (c) {
+  UNWIND coalesce(split(c.previous_account_ids, ';'), []) AS account_id
   MATCH (a:Account {account_id: account_id})
   MERGE (c)-[:WORKED_AT]->(a)
-}
-CALL (c) {
-  MATCH (c)-[r:HAS_ROLE {source: 'explicit'}]->(role:Role)
-  WHERE coalesce(role.name <> c.buying_role, true)
-  DELETE r
 }
 CALL (c) {
   WITH c WHERE c.buying_role IS NOT NULL
@@ -53,7 +43,8 @@ CALL (c, created) {
   }
   CALL (c) {
     MATCH (e:Engagement {contact_id: c.contact_id})
-    MERGE (c)-[:PERFORMED]->(e)
+    MERGE (c)-[r:PERFORMED]->(e)
+    SET r.type = e.type, r.occurred_us = e.occurred_us
   }
   CALL (c) {
     MATCH (link:OpportunityContact {contact_id: c.contact_id})

@@ -1,5 +1,7 @@
 // Insert events whose event_key is not stored yet (a re-ingest adds nothing)
 // and link each to its contact. occurred_at arrives as [epoch seconds, nanos].
+// PERFORMED carries type and occurred_us too, so the engagement summary reads
+// relationships only and never touches the (much larger) event nodes.
 UNWIND $rows AS row
 OPTIONAL MATCH (known:Engagement {event_key: row.event_key})
 WITH row WHERE known IS NULL
@@ -10,6 +12,6 @@ SET e = row,
 WITH e
 CALL (e) {
   MATCH (c:Contact {contact_id: e.contact_id})
-  CREATE (c)-[:PERFORMED]->(e)
+  CREATE (c)-[:PERFORMED {type: e.type, occurred_us: e.occurred_us}]->(e)
 }
 RETURN count(e) AS created

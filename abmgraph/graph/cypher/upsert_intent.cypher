@@ -3,9 +3,8 @@
 // observed_at, once the account exists. observed_at arrives as
 // [epoch seconds, nanos].
 UNWIND $rows AS row
-OPTIONAL MATCH (known:IntentObservation {_key: row._key})
-WITH row, known IS NULL AS created
 MERGE (i:IntentObservation {_key: row._key})
+WITH i, row, i._seq IS NULL AS created
 SET i += row,
     i.observed_at = CASE WHEN row.observed_at IS NOT NULL
       THEN datetime.fromepoch(row.observed_at[0], row.observed_at[1]) END

@@ -2,9 +2,8 @@
 // with account_id. A new opportunity picks up contact roles loaded before it.
 // Datetimes arrive as [epoch seconds, nanos].
 UNWIND $rows AS row
-OPTIONAL MATCH (known:Opportunity {opportunity_id: row.opportunity_id})
-WITH row, known IS NULL AS created
 MERGE (o:Opportunity {opportunity_id: row.opportunity_id})
+WITH o, row, o._seq IS NULL AS created
 SET o += row,
     o.created_at = CASE WHEN row.created_at IS NOT NULL
       THEN datetime.fromepoch(row.created_at[0], row.created_at[1]) END,

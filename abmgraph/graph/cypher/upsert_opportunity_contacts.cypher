@@ -2,9 +2,8 @@
 // opportunity is not loaded yet are kept), and a CONTACT_ROLE relationship
 // carrying role and is_primary once both ends exist.
 UNWIND $rows AS row
-OPTIONAL MATCH (known:OpportunityContact {_key: row._key})
-WITH row, known IS NULL AS created
 MERGE (link:OpportunityContact {_key: row._key})
+WITH link, row, link._seq IS NULL AS created
 SET link += row
 WITH link, created
 CALL (link) {
