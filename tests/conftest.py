@@ -10,9 +10,9 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from abmgraph.ingest.pipeline import ingest_file
 
 from abmgraph.graph.store import GraphStore, open_store
+from abmgraph.ingest.pipeline import ingest_file
 from abmgraph.scoring.config import ScoringConfig
 from abmgraph.scoring.engine import ScoreResult, parse_as_of, score_store
 

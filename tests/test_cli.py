@@ -11,11 +11,26 @@ from click.testing import CliRunner
 from abmgraph.cli import cli
 
 ACCOUNT_KEYS = {
-    "account_id", "name", "priority", "tier", "stage", "fit_score", "engagement_score",
-    "engaged_contacts", "departments_engaged", "roles_covered", "missing_roles",
+    "account_id",
+    "name",
+    "priority",
+    "tier",
+    "stage",
+    "fit_score",
+    "engagement_score",
+    "engaged_contacts",
+    "departments_engaged",
+    "roles_covered",
+    "missing_roles",
 }
 CONTACT_KEYS = {
-    "contact_id", "account_id", "score", "fit_score", "engagement_score", "grade", "stage",
+    "contact_id",
+    "account_id",
+    "score",
+    "fit_score",
+    "engagement_score",
+    "grade",
+    "stage",
     "quadrant",
 }
 
@@ -62,7 +77,9 @@ def test_contacts_json_and_account_filter(demo_workspace):
     rows = json.loads(run(demo_workspace, "contacts", "--format", "json").stdout)
     assert rows and all(set(row) == CONTACT_KEYS for row in rows)
     account = rows[0]["account_id"]
-    mine = json.loads(run(demo_workspace, "contacts", "--account", account, "--format", "json").stdout)
+    mine = json.loads(
+        run(demo_workspace, "contacts", "--account", account, "--format", "json").stdout
+    )
     assert mine and all(row["account_id"] == account for row in mine)
 
 
@@ -80,21 +97,40 @@ def test_explain_contributions_add_up_to_the_stored_score(demo_workspace):
     explanation = json.loads(result.stdout)
     assert set(explanation) == {"id", "score", "contributions"}
     assert explanation["score"] == top["priority"]
-    assert sum(c["points"] for c in explanation["contributions"]) == pytest.approx(top["priority"], abs=1e-9)
+    assert sum(c["points"] for c in explanation["contributions"]) == pytest.approx(
+        top["priority"], abs=1e-9
+    )
     assert all(set(c) == {"name", "points", "detail"} for c in explanation["contributions"])
 
-    contact = json.loads(run(demo_workspace, "contacts", "--format", "json", "--limit", "1").stdout)[0]
-    explanation = json.loads(run(demo_workspace, "explain", "--contact", contact["contact_id"], "--format", "json").stdout)
+    contact = json.loads(
+        run(demo_workspace, "contacts", "--format", "json", "--limit", "1").stdout
+    )[0]
+    explanation = json.loads(
+        run(
+            demo_workspace, "explain", "--contact", contact["contact_id"], "--format", "json"
+        ).stdout
+    )
     assert explanation["score"] == contact["score"]
-    assert sum(c["points"] for c in explanation["contributions"]) == pytest.approx(contact["score"], abs=1e-9)
+    assert sum(c["points"] for c in explanation["contributions"]) == pytest.approx(
+        contact["score"], abs=1e-9
+    )
 
 
 def test_committee_lists_people_and_gaps(demo_workspace):
     top = json.loads(run(demo_workspace, "accounts", "--format", "json", "--limit", "1").stdout)[0]
-    view = json.loads(run(demo_workspace, "committee", top["account_id"], "--format", "json").stdout)
+    view = json.loads(
+        run(demo_workspace, "committee", top["account_id"], "--format", "json").stdout
+    )
     assert view["account_id"] == top["account_id"]
     assert view["missing_roles"] == top["missing_roles"]
-    assert view["contacts"] and {"contact_id", "title", "seniority", "department", "roles", "score"} <= set(view["contacts"][0])
+    assert view["contacts"] and {
+        "contact_id",
+        "title",
+        "seniority",
+        "department",
+        "roles",
+        "score",
+    } <= set(view["contacts"][0])
 
 
 def test_status_reports_counts_and_the_last_run(demo_workspace):

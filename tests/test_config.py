@@ -49,7 +49,10 @@ def test_cross_field_checks():
 
 def test_a_partial_table_updates_the_defaults():
     config = config_from_dict(
-        {"engagement": {"podcast_listen": {"points": 4, "cap": 8}}, "contact": {"grades": {"A": 40}}}
+        {
+            "engagement": {"podcast_listen": {"points": 4, "cap": 8}},
+            "contact": {"grades": {"A": 40}},
+        }
     )
     assert config.engagement["podcast_listen"].points == 4
     assert config.engagement["demo_request"].points == 30  # default kept
@@ -80,7 +83,15 @@ def test_example_models_load(path):
 
 def test_there_is_an_example_per_practitioner_model():
     assert {p.stem for p in EXAMPLES} >= {
-        "five-dimension", "point-table", "fit-behaviour", "demographic-behavioural",
+        "five-dimension",
+        "point-table",
+        "fit-behaviour",
+        "demographic-behavioural",
         "conversion-rates",
     }
-    assert load_config(EXAMPLES[[p.stem for p in EXAMPLES].index("five-dimension")]).contact.mql_threshold == 80
+    assert (
+        load_config(
+            EXAMPLES[[p.stem for p in EXAMPLES].index("five-dimension")]
+        ).contact.mql_threshold
+        == 80
+    )

@@ -17,7 +17,9 @@ def loaded(tmp_path, builder):
     builder.contact("P2", "A1", manager_id="P1", previous_account_ids="C9")
     builder.contact("P3", "A2", manager_id="P2")
     builder.event("P1", "demo_request", 3).event("P2", "page_view", 10)
-    builder.add("opportunities", opportunity_id="O1", account_id="C9", is_closed="true", is_won="true")
+    builder.add(
+        "opportunities", opportunity_id="O1", account_id="C9", is_closed="true", is_won="true"
+    )
     builder.add("opportunity_contacts", opportunity_id="O1", contact_id="P2", role="Economic Buyer")
     store = EmbeddedStore(tmp_path / "ws")
     builder.load(store)
@@ -38,8 +40,13 @@ def test_graph_has_the_relationships_of_the_domain_model(loaded):
     g = loaded.graph()
     types = pd.Series([d["type"] for _, _, d in g.edges(data=True)]).value_counts().to_dict()
     assert types == {
-        "WORKS_AT": 3, "REPORTS_TO": 2, "SUBSIDIARY_OF": 1, "WORKED_AT": 1, "HAS_ROLE": 1,
-        "HAS_OPPORTUNITY": 1, "CONTACT_ROLE": 1,
+        "WORKS_AT": 3,
+        "REPORTS_TO": 2,
+        "SUBSIDIARY_OF": 1,
+        "WORKED_AT": 1,
+        "HAS_ROLE": 1,
+        "HAS_OPPORTUNITY": 1,
+        "CONTACT_ROLE": 1,
     }
     assert g.has_edge(node("Contact", "P3"), node("Contact", "P2"))
     assert g.has_edge(node("Account", "A2"), node("Account", "A1"))
@@ -60,7 +67,9 @@ def test_a_crash_mid_write_leaves_the_previous_state_readable(loaded, tmp_path, 
         raise OSError("disk full")
 
     monkeypatch.setattr(pq, "write_table", crash)
-    bigger = pd.concat([accounts_before, accounts_before.assign(account_id="A3")], ignore_index=True)
+    bigger = pd.concat(
+        [accounts_before, accounts_before.assign(account_id="A3")], ignore_index=True
+    )
     with pytest.raises(OSError, match="disk full"):
         loaded.upsert("accounts", bigger)
     monkeypatch.undo()
@@ -78,6 +87,10 @@ def test_engagements_are_deduplicated_by_key(loaded, tmp_path, builder):
 def test_clear_empties_the_store(loaded):
     loaded.clear()
     assert loaded.counts() == {
-        "accounts": 0, "contacts": 0, "intent": 0, "opportunities": 0,
-        "opportunity_contacts": 0, "engagements": 0,
+        "accounts": 0,
+        "contacts": 0,
+        "intent": 0,
+        "opportunities": 0,
+        "opportunity_contacts": 0,
+        "engagements": 0,
     }

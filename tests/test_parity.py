@@ -17,7 +17,9 @@ pytestmark = pytest.mark.neo4j
 
 def _load_and_score(store, paths, tmp_path):
     for kind in INGEST_ORDER:
-        report = ingest_file(store, kind, paths[kind], rejects_path=tmp_path / f"{kind}.csv", quiet=True)
+        report = ingest_file(
+            store, kind, paths[kind], rejects_path=tmp_path / f"{kind}.csv", quiet=True
+        )
         assert report.rejected == 0
     score_store(store, ScoringConfig(), parse_as_of("2026-11-01T00:00:00Z"))
     accounts = store.scores("accounts").sort_values("account_id").reset_index(drop=True)

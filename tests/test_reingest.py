@@ -23,7 +23,9 @@ def test_reingesting_the_demo_files_changes_no_score(tmp_path):
     events = store.event_count()
 
     for kind in INGEST_ORDER:
-        report = ingest_file(store, kind, out / f"{kind}.csv", rejects_path=tmp_path / "r.csv", quiet=True)
+        report = ingest_file(
+            store, kind, out / f"{kind}.csv", rejects_path=tmp_path / "r.csv", quiet=True
+        )
         assert report.new == 0, kind
     assert store.event_count() == events
     for kind, table in tables.items():

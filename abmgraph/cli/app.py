@@ -268,7 +268,14 @@ def score(app: App, as_of: str | None, config: Path | None, fmt: str) -> None:
 
 
 _COMMITTEE_TABLE = [
-    "contact_id", "name", "title", "seniority", "department", "roles", "engaged", "score",
+    "contact_id",
+    "name",
+    "title",
+    "seniority",
+    "department",
+    "roles",
+    "engaged",
+    "score",
 ]
 _ACCOUNT_TABLE = [
     "account_id",
@@ -385,14 +392,3 @@ def status(app: App, fmt: str) -> None:
     from abmgraph.status import store_status
 
     emit(store_status(app.store(), app.workspace), "json" if fmt == "json" else fmt)
-
-
-from abmgraph.cli.export import export  # noqa: E402
-
-cli.add_command(export)
-
-from abmgraph.cli.evaluate import backtest, calibrate, datasets  # noqa: E402
-
-cli.add_command(backtest)
-cli.add_command(calibrate)
-cli.add_command(datasets)

@@ -131,8 +131,9 @@ class EmbeddedStore(GraphStore):
         return pd.Series(present.to_numpy(zero_copy_only=False), index=keys.index)
 
     def _add_events(self, rows: pd.DataFrame) -> int:
-        # Masks rather than drop_duplicates: no copy of ten million rows when nothing repeats.
-        seen = self.existing_event_keys(rows["event_key"]) | rows["event_key"].duplicated()
+        # Keys are unique within a batch (ingest rejects repeats), so only the stored ones
+        # need checking; a mask rather than drop_duplicates copies nothing when none repeat.
+        seen = self.existing_event_keys(rows["event_key"])
         if seen.any():
             rows = rows[~seen]
         if rows.empty:
@@ -162,15 +163,15 @@ class EmbeddedStore(GraphStore):
             wanted = pc.is_in(events.column("contact_id"), pa.array(contact_ids))
             keep &= wanted.to_numpy(zero_copy_only=False)
         # Encode first and mask the integer codes: filtering the strings would copy them all.
-        contact = events.column("contact_id").combine_chunks().dictionary_encode()
-        kind = events.column("type").combine_chunks().dictionary_encode()
+        contact_codes, contacts = _factorize(events.column("contact_id"))
+        type_codes, types = _factorize(events.column("type"))
         micros = micros[keep]
         age_days = (as_of - micros) / (_SECONDS_PER_DAY * 1e6)
         # One integer per (contact, type) pair, so every sum is a single bincount.
-        n_types = max(len(kind.dictionary), 1)
-        pair = contact.indices.to_numpy().astype(np.int64)[keep] * n_types
-        pair += kind.indices.to_numpy()[keep]
-        n_pairs = len(contact.dictionary) * n_types
+        n_types = max(len(types), 1)
+        pair = contact_codes.astype(np.int64)[keep] * n_types
+        pair += type_codes[keep]
+        n_pairs = len(contacts) * n_types
         if n_pairs <= 4 * len(pair) + 1_000_000:
             # Dense bins: linear time, no sort of the events.
             counts = np.bincount(pair, minlength=n_pairs)
@@ -190,8 +191,8 @@ class EmbeddedStore(GraphStore):
 
         out = pd.DataFrame(
             {
-                "contact_id": contact.dictionary.take(pa.array(pairs // n_types)).to_pandas(),
-                "type": kind.dictionary.take(pa.array(pairs % n_types)).to_pandas(),
+                "contact_id": contacts.take(pairs // n_types),
+                "type": types.take(pairs % n_types),
                 "events": total().astype(np.int64),
                 "decayed": total(np.exp2(-age_days / window.half_life_days)),
                 "recent": total(recent).astype(np.int64),
@@ -300,6 +301,13 @@ _SUMMARY_DTYPES = {
     "prior": "int64",
     "last_at": "datetime64[us, UTC]",
 }
+
+
+def _factorize(column: pa.ChunkedArray) -> tuple[np.ndarray, pd.api.extensions.ExtensionArray]:
+    """Integer codes and the distinct values of a string column (faster than Arrow's encoder)."""
+    array = column.combine_chunks()
+    codes, uniques = pd.factorize(pd.Series(array, dtype=pd.ArrowDtype(array.type)))
+    return codes, uniques
 
 
 def _key_index(frame: pd.DataFrame, keys: list[str]) -> pd.Index:

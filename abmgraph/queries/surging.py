@@ -1,0 +1,176 @@
+"""``abmgraph surging``: accounts whose engagement rose most in the last days against the days before.
+
+The counting happens in the store: on Neo4j one Cypher aggregation per
+account, on the embedded store the columnar ``engagement_summary`` rolled up
+to accounts. Both weigh each event by its type's points in the scoring
+config (positive types only, no decay) and use the same window edges.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from abmgraph.graph.store import EventWindow, GraphStore
+from abmgraph.queries.engine import among, named_query, records, scored_config
+from abmgraph.scoring.engine import parse_as_of
+
+__all__ = ["SURGE_KEYS", "account_surge", "surge_window", "surging"]
+
+SURGE_KEYS = [
+    "account_id",
+    "name",
+    "priority",
+    "tier",
+    "recent_points",
+    "prior_points",
+    "change",
+    "change_pct",
+    "recent_events",
+    "prior_events",
+    "recent_contacts",
+    "prior_contacts",
+]
+_COUNTS = SURGE_KEYS[4:6] + SURGE_KEYS[8:]
+
+
+def surge_window(as_of: pd.Timestamp, days: float) -> EventWindow:
+    """The last ``days`` days up to ``as_of`` against the ``days`` before them."""
+    return EventWindow(
+        as_of=as_of, lookback_days=2 * days, half_life_days=days, recent_days=days, prior_days=days
+    )
+
+
+@named_query("account_surge")
+def account_surge(
+    store: Any,
+    *,
+    as_of_us: int,
+    start_us: int,
+    recent_days: float,
+    both_days: float,
+    points: dict[str, float],
+) -> list[dict[str, Any]]:
+    """Per account (by account_id): events, points and contacts in the recent and prior windows.
+
+    The same window edges and ages as ``engagement_summary``, read for the
+    two windows only and aggregated with integer codes and ``bincount``.
+    """
+    events = store.events(
+        ["contact_id", "type", "occurred_at"],
+        pd.Timestamp(start_us, unit="us", tz="UTC"),
+        pd.Timestamp(as_of_us, unit="us", tz="UTC"),
+    )
+    if not events.num_rows:
+        return []
+    kind = events.column("type").combine_chunks().dictionary_encode()
+    weights = np.array([points.get(t, np.nan) for t in kind.dictionary.to_pylist()] + [np.nan])
+    weight = weights[kind.indices.fill_null(len(weights) - 1).to_numpy()]
+    counted = ~np.isnan(weight)
+    micros = events.column("occurred_at").cast(pa.timestamp("us", tz="UTC")).cast(pa.int64())
+    age_days = (as_of_us - micros.to_numpy()[counted]) / 86_400_000_000.0
+    recent = age_days < recent_days
+    prior = ~recent & (age_days < both_days)
+    weight = weight[counted]
+
+    # Events -> their contact -> the contact's account, all as integer codes.
+    contact = events.column("contact_id").filter(pa.array(counted)).combine_chunks()
+    contact = contact.dictionary_encode()
+    ids = contact.dictionary.to_pandas()
+    people = store.select("contacts", ["contact_id", "account_id"], where=("contact_id", ids))
+    known = store.select("accounts", ["account_id"])
+    people = people[among(people["account_id"], known["account_id"])]
+    employer = pd.Series(people["account_id"].to_numpy(), index=people["contact_id"].to_numpy())
+    employer = employer.reindex(ids.to_numpy())
+    account_codes, accounts = pd.factorize(employer)
+    by_event = account_codes[contact.indices.to_numpy()]
+    keep = by_event >= 0
+    by_event, recent, prior, weight = by_event[keep], recent[keep], prior[keep], weight[keep]
+    person = contact.indices.to_numpy()[keep]
+
+    def total(values: np.ndarray) -> np.ndarray:
+        return np.bincount(by_event, weights=values, minlength=len(accounts))
+
+    def contacts(window: np.ndarray) -> np.ndarray:
+        """How many of each account's contacts have an event in the window."""
+        active = np.zeros(len(ids), dtype=bool)
+        active[person[window]] = True
+        mine = account_codes >= 0
+        return np.bincount(account_codes[mine], weights=active[mine], minlength=len(accounts))
+
+    out = pd.DataFrame(
+        {
+            "account_id": accounts,
+            "recent_events": total(recent.astype(float)).astype("int64"),
+            "prior_events": total(prior.astype(float)).astype("int64"),
+            "recent_points": total(np.where(recent, weight, 0.0)),
+            "prior_points": total(np.where(prior, weight, 0.0)),
+            "recent_contacts": contacts(recent).astype("int64"),
+            "prior_contacts": contacts(prior).astype("int64"),
+            "events": np.bincount(by_event, minlength=len(accounts)),
+        }
+    )
+    out = out[out["events"] > 0].drop(columns="events")
+    return records(out.sort_values("account_id", kind="stable"))
+
+
+def surging(
+    store: GraphStore, days: float = 14, as_of: Any = None, limit: int | None = 20
+) -> list[dict[str, Any]]:
+    """Accounts whose engagement points rose in the last ``days`` against the ``days`` before.
+
+    ``as_of`` defaults to the instant of the last scoring run. Rows have
+    ``SURGE_KEYS``: ``change`` is recent minus prior points, ``change_pct``
+    the rise against the prior window (None when it was empty). Only rising
+    accounts, the largest rise first (ties: more recent points, then id).
+
+    Raises
+    ------
+    StoreError
+        Nothing is scored yet (the event points come from the scoring config).
+    """
+    config = scored_config(store)
+    meta = store.score_meta() or {}
+    instant = parse_as_of(as_of if as_of is not None else meta.get("as_of"))
+    window = surge_window(instant, days)
+    points = {t: float(rule.points) for t, rule in config.engagement.items() if rule.points > 0}
+    found = account_surge(
+        store,
+        as_of_us=window.as_of.value // 1000,
+        start_us=window.start.value // 1000,
+        recent_days=float(days),
+        both_days=float(2 * days),
+        points=points,
+    )
+    rows = [r for r in found if r["recent_points"] > r["prior_points"]]
+    names = _names(store, [r["account_id"] for r in rows])
+    out = []
+    for row in rows:
+        recent, prior = round(row["recent_points"], 2), round(row["prior_points"], 2)
+        change = round(recent - prior, 2)
+        out.append(
+            {
+                **names.get(row["account_id"], {"name": None, "priority": None, "tier": None}),
+                **{k: row[k] for k in _COUNTS},
+                "account_id": row["account_id"],
+                "recent_points": recent,
+                "prior_points": prior,
+                "change": change,
+                "change_pct": round(100 * change / prior, 1) if prior else None,
+            }
+        )
+    out.sort(key=lambda r: (-r["change"], -r["recent_points"], r["account_id"]))
+    return [{k: r[k] for k in SURGE_KEYS} for r in (out if limit is None else out[:limit])]
+
+
+def _names(store: GraphStore, account_ids: list[str]) -> dict[str, dict[str, Any]]:
+    facts = store.table("accounts", pd.Series(account_ids, dtype="str"))[["account_id", "name"]]
+    scores = store.scores("accounts")
+    if not scores.empty:
+        facts = facts.merge(scores[["account_id", "priority", "tier"]], on="account_id", how="left")
+    else:
+        facts = facts.assign(priority=None, tier=None)
+    return {r["account_id"]: r for r in records(facts)}
