@@ -131,9 +131,13 @@ class EmbeddedStore(GraphStore):
         return pd.Series(present.to_numpy(zero_copy_only=False), index=keys.index)
 
     def _add_events(self, rows: pd.DataFrame) -> int:
-        # Keys are unique within a batch (ingest rejects repeats), so only the stored ones
-        # need checking; a mask rather than drop_duplicates copies nothing when none repeat.
-        seen = self.existing_event_keys(rows["event_key"])
+        # A mask rather than drop_duplicates copies nothing when no key repeats. Repeats
+        # within a batch are rare (ingest rejects them): a sort finds out cheaply first.
+        keys = rows["event_key"]
+        seen = self.existing_event_keys(keys)
+        ordered = np.sort(keys.to_numpy())
+        if (ordered[1:] == ordered[:-1]).any():
+            seen |= keys.duplicated()
         if seen.any():
             rows = rows[~seen]
         if rows.empty:

@@ -68,7 +68,7 @@ class GraphStore(ABC):
         """Insert ``rows`` of a normalised table, replacing rows with the same key.
 
         Engagements are insert-if-absent on ``event_key``, so a re-ingest adds
-        nothing; the keys within one call must be unique (ingest guarantees it). The write is all or nothing. Returns how many keys were new.
+        nothing, and a key repeated within one call is stored once. The write is all or nothing. Returns how many keys were new.
         """
 
     @abstractmethod
