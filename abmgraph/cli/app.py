@@ -16,6 +16,7 @@ from abmgraph import __version__
 from abmgraph.cli.output import emit, format_option, info, limit_option, render_rows
 from abmgraph.errors import AbmgraphError
 from abmgraph.graph.store import GraphStore, open_store
+from abmgraph.scoring.views import ACCOUNT_KEYS
 from abmgraph.workspace import Workspace
 
 __all__ = ["cli"]
@@ -277,18 +278,8 @@ _COMMITTEE_TABLE = [
     "engaged",
     "score",
 ]
-_ACCOUNT_TABLE = [
-    "account_id",
-    "name",
-    "priority",
-    "tier",
-    "stage",
-    "fit_score",
-    "engagement_score",
-    "engaged_contacts",
-    "departments_engaged",
-    "missing_roles",
-]
+# The ranked table leaves out the covered roles: the missing ones are what to act on.
+_ACCOUNT_TABLE = [k for k in ACCOUNT_KEYS if k != "roles_covered"]
 
 
 @cli.command()

@@ -19,39 +19,19 @@ from abmgraph.scoring.accounts import score_accounts
 from abmgraph.scoring.config import ScoringConfig, config_hash
 from abmgraph.scoring.contacts import score_contacts
 from abmgraph.scoring.roles import contact_roles, join_roles
+from abmgraph.scoring.views import ACCOUNT_KEYS, CONTACT_KEYS
 
 __all__ = ["ScoreResult", "parse_as_of", "score_graph", "score_store"]
 
+# What is stored: the CLI contract's keys, then what views and queries need besides.
 CONTACT_COLUMNS = [
-    "contact_id",
-    "account_id",
-    "score",
-    "fit_score",
-    "engagement_score",
-    "grade",
-    "stage",
-    "quadrant",
+    *CONTACT_KEYS,
     "engaged",
     "roles",
     "role_source",
     "positive_engagement",
 ]
-ACCOUNT_COLUMNS = [
-    "account_id",
-    "name",
-    "priority",
-    "tier",
-    "stage",
-    "fit_score",
-    "engagement_score",
-    "engaged_contacts",
-    "departments_engaged",
-    "roles_covered",
-    "missing_roles",
-    "in_icp",
-    "recent_points",
-    "prior_points",
-]
+ACCOUNT_COLUMNS = [*ACCOUNT_KEYS, "in_icp", "recent_points", "prior_points"]
 
 
 @dataclass
