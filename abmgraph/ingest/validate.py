@@ -852,33 +852,60 @@ class Validator:
         if phone.notna().any():
             derived["phone"] = _phone(phone, values["country"])
 
-    def _rules_engagements(self, values, invalid, derived, fails) -> None:
-        contact = values["contact_id"]
-        has_id = contact.notna().to_numpy()
-        self._must_exist(contact, "contacts", "contact_id", fails)
-        email = values["email"]
-        resolved = contact.copy()
-        rows = np.flatnonzero(~has_id & email.notna().to_numpy())
+    def _id_or_alias(
+        self,
+        values: pd.DataFrame,
+        invalid: pd.DataFrame,
+        fails: _Failures,
+        *,
+        kind: Kind,
+        id_field: str,
+        alias: str,
+        unknown: str,
+    ) -> pd.Series:
+        """Ids from ``id_field``, or resolved from ``alias`` (an email, a domain) when empty.
+
+        An id must exist; an alias must resolve (``unknown`` is the reason, with
+        ``{value}`` for the alias); a row with neither is rejected.
+        """
+        given = values[id_field]
+        has_id = given.notna().to_numpy()
+        self._must_exist(given, kind, id_field, fails)
+        other = values[alias]
+        resolved = given.copy()
+        rows = np.flatnonzero(~has_id & other.notna().to_numpy())
         if len(rows):
-            ids, hit = self._resolve(email, rows, "contacts", "email")
+            ids, hit = self._resolve(other, rows, kind, alias)
             resolved.iloc[rows[hit]] = ids[hit]
             miss = rows[~hit]
             if len(miss):
-                mask = np.zeros(len(contact), dtype=bool)
+                mask = np.zeros(len(given), dtype=bool)
                 mask[miss] = True
-                shown = email.iloc[miss].map(repr)
-                reason = "unknown email " + shown + ": no contact has it; ingest contacts first"
+                head, tail = unknown.split("{value}")
+                reason = head + other.iloc[miss].map(repr) + tail
                 fails.add(
-                    self.rank["email"] + 5, "email", mask, pd.Series(reason.to_numpy(), index=miss)
+                    self.rank[alias] + 5, alias, mask, pd.Series(reason.to_numpy(), index=miss)
                 )
-        neither = ~has_id & email.isna().to_numpy() & ~invalid["email"]
+        neither = ~has_id & other.isna().to_numpy() & ~invalid[alias]
         fails.add(
-            self.rank["contact_id"] + 2,
-            "contact_id",
+            self.rank[id_field] + 2,
+            id_field,
             neither,
-            "missing contact_id or email (one is required)",
+            f"missing {id_field} or {alias} (one is required)",
         )
-        derived["contact_id"] = resolved.astype("str")
+        return resolved.astype("str")
+
+    def _rules_engagements(self, values, invalid, derived, fails) -> None:
+        resolved = self._id_or_alias(
+            values,
+            invalid,
+            fails,
+            kind="contacts",
+            id_field="contact_id",
+            alias="email",
+            unknown="unknown email {value}: no contact has it; ingest contacts first",
+        )
+        derived["contact_id"] = resolved
         derived["event_key"] = pd.Series(
             event_keys(
                 values["event_id"],
@@ -892,35 +919,15 @@ class Validator:
         )
 
     def _rules_intent(self, values, invalid, derived, fails) -> None:
-        account = values["account_id"]
-        has_id = account.notna().to_numpy()
-        self._must_exist(account, "accounts", "account_id", fails)
-        domain = values["domain"]
-        resolved = account.copy()
-        rows = np.flatnonzero(~has_id & domain.notna().to_numpy())
-        if len(rows):
-            ids, hit = self._resolve(domain, rows, "accounts", "domain")
-            resolved.iloc[rows[hit]] = ids[hit]
-            miss = rows[~hit]
-            if len(miss):
-                mask = np.zeros(len(account), dtype=bool)
-                mask[miss] = True
-                shown = domain.iloc[miss].map(repr)
-                reason = "no account has domain " + shown + ": ingest accounts first"
-                fails.add(
-                    self.rank["domain"] + 5,
-                    "domain",
-                    mask,
-                    pd.Series(reason.to_numpy(), index=miss),
-                )
-        neither = ~has_id & domain.isna().to_numpy() & ~invalid["domain"]
-        fails.add(
-            self.rank["account_id"] + 2,
-            "account_id",
-            neither,
-            "missing account_id or domain (one is required)",
+        derived["account_id"] = self._id_or_alias(
+            values,
+            invalid,
+            fails,
+            kind="accounts",
+            id_field="account_id",
+            alias="domain",
+            unknown="no account has domain {value}: ingest accounts first",
         )
-        derived["account_id"] = resolved.astype("str")
 
     def _rules_opportunities(self, values, invalid, derived, fails) -> None:
         self._must_exist(values["account_id"], "accounts", "account_id", fails)
