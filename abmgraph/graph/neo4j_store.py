@@ -22,26 +22,34 @@ from allow-lists and are backtick-quoted.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import re
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import cache, partial
 from importlib.resources import files
-from itertools import chain, pairwise
-from operator import itemgetter
+from itertools import chain
 from typing import Any, LiteralString, cast
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from abmgraph.errors import StoreError, StoreUnavailableError
+from abmgraph.graph.neo4j_columns import (
+    column_params,
+    distinct,
+    micros,
+    no_gc,
+    quote,
+    restore,
+    row_map,
+    typed_frame,
+    values,
+)
 from abmgraph.graph.schema import Kind
 from abmgraph.graph.store import KEYS, SUMMARY_COLUMNS, EventWindow, GraphStore, ScoreLevel
 from abmgraph.graph.tables import column_dtypes, empty_table
@@ -113,10 +121,6 @@ def load_query(name: str) -> str:
     return (files("abmgraph.graph") / "cypher" / f"{name}.cypher").read_text(encoding="utf-8")
 
 
-def _quote(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
-
-
 @cache
 def _allowed_names() -> frozenset[str]:
     """Labels and property names a query may be built with: the graph model's own."""
@@ -134,7 +138,7 @@ def _query(*parts: str, **names: str) -> LiteralString:
     for placeholder, name in names.items():
         if name not in _allowed_names():
             raise StoreError(f"{name!r} is not a label or column of the graph model.")
-        text = text.replace("{{" + placeholder + "}}", _quote(name))
+        text = text.replace("{{" + placeholder + "}}", quote(name))
     return cast(LiteralString, text)
 
 
@@ -143,6 +147,13 @@ def _statements(name: str) -> list[LiteralString]:
         line for line in load_query(name).splitlines() if not line.lstrip().startswith("//")
     )
     return [cast(LiteralString, s.strip()) for s in text.split(";") if s.strip()]
+
+
+def _row_query(
+    name: str, columns: Sequence[str], temporal: Collection[str], **names: str
+) -> LiteralString:
+    """A query file whose ``{{row}}`` reads row ``idx`` of the column parameters."""
+    return cast(LiteralString, _query(name, **names).replace("{{row}}", row_map(columns, temporal)))
 
 
 def _temporal(kind: Kind) -> list[str]:
@@ -178,6 +189,9 @@ class Neo4jStore(GraphStore):
     read_chunk = 10_000
     # Contacts aggregated per step of engagement_summary: bounds server memory.
     summary_chunk = 5_000
+    # Queries at once for the big reads (whole tables, the engagement summary):
+    # the server runs each query on one core.
+    readers = 2
     # Values per lookup query (resolve, existing_event_keys).
     lookup_chunk = 50_000
 
@@ -307,9 +321,24 @@ class Neo4jStore(GraphStore):
 
     def _columns(self, query: LiteralString, width: int, **params: Any) -> list[list[Any]]:
         """Run a query whose records each hold ``width`` lists; join them column by column."""
-        with _no_gc():
+        with no_gc():
             chunks = self._read(_column, query, **params)
             return [list(chain.from_iterable(c[j] for c in chunks)) for j in range(width)]
+
+    def _shared_columns(self, body: str, label: str, width: int, **params: Any) -> list[list[Any]]:
+        """:meth:`_columns` of ``body`` over every ``label`` node, as ``readers`` queries at once.
+
+        Each query takes the nodes of one share of ``_seq``; the columns come
+        back share after share, so callers order rows themselves.
+        """
+        query = _query("match_share", body, label=label)
+
+        def share(number: int) -> list[list[Any]]:
+            return self._columns(query, width, share=number, shares=self.readers, **params)
+
+        with no_gc(), ThreadPoolExecutor(self.readers, thread_name_prefix="abmgraph-read") as pool:
+            parts = list(pool.map(share, range(self.readers)))
+        return [list(chain.from_iterable(part[j] for part in parts)) for j in range(width)]
 
     # -- writing -----------------------------------------------------------------------
     def upsert(self, kind: Kind, rows: pd.DataFrame) -> int:
@@ -321,25 +350,19 @@ class Neo4jStore(GraphStore):
         if len(keys) == 1 and rows[keys[0]].isna().any():
             raise StoreError(f"Cannot store {kind} rows without {keys[0]}.")
         rows = rows.drop_duplicates(keys, keep="last").reset_index(drop=True)
-        columns = self._register_columns(kind, rows)
+        columns = [*self._register_columns(kind, rows), _SEQ]
         if rows.empty:
             return 0
         first = int(self._write(_single, _query("next_sequence"), count=len(rows)))
+        rows = rows.assign(**{_SEQ: np.arange(first, first + len(rows), dtype=np.int64)})
+        if len(keys) > 1:
+            rows[_COMPOSITE_KEY] = _composite_keys(rows, keys)
+            columns.append(_COMPOSITE_KEY)
         temporal = _temporal(kind)
-
-        def payload(part: pd.DataFrame) -> list[dict]:
-            records = _records(part, columns, pairs=temporal)
-            for record, position in zip(records, part.index, strict=True):
-                record[_SEQ] = first + int(position)
-            if len(keys) > 1:
-                for record, key in zip(records, _composite_keys(part, keys), strict=True):
-                    record[_COMPOSITE_KEY] = key
-            return records
-
         created = self._write_batches(
-            _query(f"upsert_{kind}"),
+            _row_query(f"upsert_{kind}", columns, temporal),
             rows,
-            payload,
+            partial(column_params, columns=columns, temporal=temporal),
             self.batch_size,
             workers=self.writers,
             spread_by=_SPREAD[kind],
@@ -367,18 +390,19 @@ class Neo4jStore(GraphStore):
 
     def _add_events(self, rows: pd.DataFrame) -> int:
         rows = rows.drop_duplicates("event_key").reset_index(drop=True)
-        columns = {str(c): str(rows[c].dtype) for c in rows.columns}
+        rows["occurred_us"] = micros(rows["occurred_at"])
+        columns = [str(c) for c in rows.columns]
+        temporal = [c for c in _temporal("engagements") if c in columns]
+        keys = f"c{columns.index('event_key')}"
 
-        def payload(part: pd.DataFrame) -> list[dict]:
-            records = _records(part, columns, pairs=["occurred_at"])
-            micros = _python_values(part["occurred_at"])
-            for record, at in zip(records, micros, strict=True):
-                record["occurred_us"] = at
-            return records
+        def payload(part: pd.DataFrame) -> dict[str, Any]:
+            params = column_params(part, columns, temporal)
+            params["keys"] = params[keys]
+            return params
 
         # Events of one contact go to one writer: writers never wait on each other's locks.
         return self._write_batches(
-            _query("upsert_engagements"),
+            _row_query("upsert_engagements", columns, temporal),
             rows,
             payload,
             self.event_batch_size,
@@ -390,14 +414,15 @@ class Neo4jStore(GraphStore):
         self,
         query: LiteralString,
         rows: pd.DataFrame,
-        payload: Callable[[pd.DataFrame], list[dict]],
+        payload: Callable[[pd.DataFrame], dict[str, Any]],
         size: int,
         workers: int = 1,
         spread_by: str | None = None,
     ) -> int:
         """Write ``rows`` in transactions of ``size``; return the sum of what each reports.
 
-        With several ``workers``, rows are split by a hash of ``spread_by`` and
+        ``payload`` turns a slice of rows into the query's parameters. With
+        several ``workers``, rows are split by a hash of ``spread_by`` and
         each share is written by its own session, which keeps the server busy
         while the client packs the next batch. A failure stops every writer
         after its current batch and is raised here.
@@ -422,7 +447,7 @@ class Neo4jStore(GraphStore):
         self,
         query: LiteralString,
         rows: pd.DataFrame,
-        payload: Callable[[pd.DataFrame], list[dict]],
+        payload: Callable[[pd.DataFrame], dict[str, Any]],
         size: int,
         stop: threading.Event,
     ) -> int:
@@ -432,16 +457,16 @@ class Neo4jStore(GraphStore):
                 for start in range(0, len(rows), size):
                     if stop.is_set():
                         break
-                    part = payload(rows.iloc[start : start + size])
-                    written += self._write_batch(session, query, part)
+                    params = payload(rows.iloc[start : start + size])
+                    written += self._write_batch(session, query, params)
         except BaseException:
             stop.set()
             raise
         return written
 
-    def _write_batch(self, session: Any, query: LiteralString, rows: list[dict]) -> int:
+    def _write_batch(self, session: Any, query: LiteralString, params: dict[str, Any]) -> int:
         """One transaction; the driver re-runs it on transient errors, and it is idempotent."""
-        return int(session.execute_write(_single, query, {"rows": rows}))
+        return int(session.execute_write(_single, query, params))
 
     def clear(self) -> None:
         # Small transactions, the bulk (events) first: memory stays flat however big the graph.
@@ -480,15 +505,21 @@ class Neo4jStore(GraphStore):
             for c in map(str, frame.columns)
         ]
         old = set(previous.get(f"{level}_properties", [])) - table_columns - {key}
-        payload = partial(
-            _score_payload,
-            names=names,
-            key=key,
-            marks={**dict.fromkeys(old - set(names)), _SCORE_RUN: run},
-            dtypes={str(c): str(frame[c].dtype) for c in frame.columns},
+        # Properties of earlier runs that this run lacks are written as nulls.
+        columns = [*names, *sorted(old - set(names)), _SCORE_RUN, _SCORE_RANK]
+        properties = frame.set_axis(names, axis=1).reset_index(drop=True)
+        properties[_SCORE_RUN] = run
+        properties[_SCORE_RANK] = np.arange(len(properties), dtype=np.int64)
+        query = _row_query("write_scores", columns, (), label=label, key=key)
+        # Each row sets one node's properties and nothing else: writers never collide.
+        self._write_batches(
+            query,
+            properties,
+            partial(column_params, columns=columns),
+            self.batch_size,
+            workers=self.readers,
+            spread_by=key,
         )
-        query = _query("write_scores", label=label, key=key)
-        self._write_batches(query, frame.reset_index(drop=True), payload, self.batch_size)
         cleared = dict.fromkeys((old | set(names)) - {key} | {_SCORE_RUN, _SCORE_RANK})
         self._run(_query("clear_scores", label=label), run=run, cleared=cleared)
         return {
@@ -518,11 +549,20 @@ class Neo4jStore(GraphStore):
             "chunk": self.read_chunk,
         }
         if ids is None:
-            query = _query("match_all", "node_rows", label=label)
+            found = self._shared_columns("node_rows", label, len(columns) + 1, **params)
         else:
             query = _query("match_keys", "node_rows", label=label, key=key)
-            params["ids"] = _distinct(ids)
-        return _frame(self._columns(query, len(columns) + 1, **params), columns)
+            found = self._columns(query, len(columns) + 1, ids=distinct(ids), **params)
+        return typed_frame(found, columns)
+
+    def ids(self, kind: Kind) -> pd.Series:
+        if not self._table_columns(kind):
+            return pd.Series([], dtype="str")
+        query = _query("match_all", "node_rows", label=LABELS[kind])
+        (found,) = self._columns(
+            query, 1, columns=[KEYS[kind][0]], temporal=[], chunk=self.read_chunk
+        )
+        return restore(found, "str").dropna().reset_index(drop=True)
 
     def counts(self) -> dict[str, int]:
         out = {kind: self._count(LABELS[kind]) for kind in KEYS if kind != "engagements"}
@@ -536,7 +576,7 @@ class Neo4jStore(GraphStore):
             return nothing
         query = _query("resolve", label=LABELS[kind], key=KEYS[kind][0], by=by)
         lookup: dict[Any, Any] = {}
-        wanted = _distinct(values)
+        wanted = distinct(values)
         for start in range(0, len(wanted), self.lookup_chunk):
             chunk = wanted[start : start + self.lookup_chunk]
             lookup.update(self._read(_single, query, values=chunk))
@@ -568,15 +608,15 @@ class Neo4jStore(GraphStore):
             "chunk": self.summary_chunk,
         }
         if contact_ids is None:
-            query = _query("match_all", "engagement_summary", label="Contact")
+            found = self._shared_columns("engagement_summary", "Contact", 7, **params)
         else:
             query = _query("match_keys", "engagement_summary", label="Contact", key="contact_id")
-            params["ids"] = _distinct(contact_ids)
-        contact, kind, events, decayed, recent, prior, last = self._columns(query, 7, **params)
+            found = self._columns(query, 7, ids=distinct(contact_ids), **params)
+        contact, kind, events, decayed, recent, prior, last = found
         return pd.DataFrame(
             {
-                "contact_id": _restore(contact, "str"),
-                "type": _restore(kind, "str"),
+                "contact_id": restore(contact, "str"),
+                "type": restore(kind, "str"),
                 "events": np.array(events, dtype=np.int64),
                 "decayed": np.array(decayed, dtype=np.float64),
                 "recent": np.array(recent, dtype=np.int64),
@@ -596,7 +636,7 @@ class Neo4jStore(GraphStore):
         values = self._columns(
             query, len(names), run=meta["run"], columns=names, temporal=[], chunk=self.read_chunk
         )
-        return _frame(values, columns)
+        return typed_frame(values, columns)
 
     def score_meta(self) -> dict[str, Any] | None:
         meta = self._meta("scores")
@@ -681,24 +721,7 @@ class Neo4jStore(GraphStore):
         return str(value)
 
 
-# -- frames <-> property values ---------------------------------------------------------
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building millions of small objects.
-
-    Rows and property maps hold no reference cycles, yet each allocation burst
-    triggers full collections that scan them all; pausing cuts reads and
-    writes of large tables by about half.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
+# -- helpers -------------------------------------------------------------------------
 def _reason(exc: Exception) -> str:
     """The useful part of a driver error, on one line."""
     text = str(exc).strip()
@@ -714,104 +737,6 @@ def _check_columns(kind: Kind, rows: pd.DataFrame) -> None:
         raise StoreError(f"Cannot store {kind}: column name {clash[0]!r} is reserved; rename it.")
 
 
-def _distinct(values: pd.Series) -> list[Any]:
-    return _python_values(pd.Series(values.dropna().unique()))
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.ndarray | list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def _python_values(column: pd.Series, pair: bool = False) -> list[Any]:
-    """A column as Bolt-ready Python values, None where missing.
-
-    Datetimes become epoch microseconds (``pair``: ``[seconds, nanoseconds]``
-    for Cypher's ``datetime.fromepoch``), uint64 the int64 with the same bits.
-    """
-    dtype = column.dtype
-    missing = column.isna().to_numpy()
-    values: list[Any]
-    if pd.api.types.is_datetime64_any_dtype(dtype):
-        if getattr(dtype, "tz", None) is not None:
-            column = column.dt.tz_convert("UTC").dt.tz_localize(None)
-        micros = column.to_numpy(dtype="datetime64[us]").astype(np.int64)
-        if pair:
-            seconds, rest = np.divmod(micros, 1_000_000)
-            values = [[s, n] for s, n in zip(seconds.tolist(), (rest * 1000).tolist(), strict=True)]
-        else:
-            values = micros.tolist()
-    elif dtype == np.uint64:
-        values = column.to_numpy().view(np.int64).tolist()
-    elif isinstance(dtype, np.dtype) and dtype.kind in "biuf":
-        values = column.to_numpy().tolist()
-    elif isinstance(dtype, np.dtype):
-        values = [_plain(v) for v in column.to_numpy()]
-    else:
-        values = column.to_numpy(dtype=object, na_value=None).tolist()
-    if missing.any():
-        values = [None if gone else v for v, gone in zip(values, missing, strict=True)]
-    return values
-
-
-def _records(frame: pd.DataFrame, columns: dict[str, str], pairs: Sequence[str]) -> list[dict]:
-    """One property map per row, with every column (None where the frame has none)."""
-    arrays = [
-        _python_values(frame[c], pair=c in pairs) if c in frame.columns else [None] * len(frame)
-        for c in columns
-    ]
-    names = list(columns)
-    with _no_gc():
-        return [dict(zip(names, row, strict=True)) for row in zip(*arrays, strict=True)]
-
-
-def _score_payload(
-    part: pd.DataFrame, names: list[str], key: str, marks: dict[str, Any], dtypes: dict[str, str]
-) -> list[dict]:
-    """Rows of a score frame as ``{key, properties}``, each stamped with run and rank."""
-    records = []
-    for rank, row in zip(part.index, _records(part, dtypes, pairs=[]), strict=True):
-        properties = dict(zip(names, row.values(), strict=True))
-        identity = properties.pop(key)
-        properties.update(marks)
-        properties[_SCORE_RANK] = int(rank)
-        records.append({"key": identity, "properties": properties})
-    return records
-
-
 def _composite_keys(rows: pd.DataFrame, keys: list[str]) -> list[str]:
-    parts = [_python_values(rows[k]) for k in keys]
+    parts = [values(rows[k]) for k in keys]
     return [json.dumps(list(p), ensure_ascii=False) for p in zip(*parts, strict=True)]
-
-
-def _restore(values: Sequence[Any], dtype: str) -> pd.Series:
-    """Property values read back as a column of the recorded dtype."""
-    if dtype == "str":
-        try:
-            return pd.Series(pa.array(values, type=pa.large_string()), dtype="str")
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            pass  # not all text: let pandas convert each value
-    if dtype.startswith("datetime64"):
-        stamps = pd.to_datetime(pd.Series(values, dtype="Int64"), unit="us", utc="," in dtype)
-        return stamps.astype(dtype)
-    if dtype == "uint64":
-        return pd.Series(np.array(values, dtype=np.int64).view(np.uint64))
-    return pd.Series(values, dtype=object).astype(dtype)
-
-
-def _frame(values: list[list[Any]], columns: dict[str, str]) -> pd.DataFrame:
-    """Columns of property values, the last one the row order, as a typed frame."""
-    *table, order = values
-    if any(a > b for a, b in pairwise(order)):
-        pick = itemgetter(*np.argsort(np.array(order, dtype=np.int64), kind="stable").tolist())
-        table = [list(pick(column)) for column in table]
-    with _no_gc():
-        return pd.DataFrame(
-            {
-                name: _restore(column, dtype)
-                for (name, dtype), column in zip(columns.items(), table, strict=True)
-            }
-        )

@@ -13,11 +13,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
-from abmgraph.graph.schema import Kind
+# The data contract's pydantic models are needed for typing only: reading a store
+# does not build them.
+if TYPE_CHECKING:
+    from abmgraph.graph.schema import Kind
 
 __all__ = ["KEYS", "EventWindow", "GraphStore", "ScoreLevel", "open_store"]
 
@@ -85,6 +88,10 @@ class GraphStore(ABC):
     @abstractmethod
     def table(self, kind: Kind, ids: pd.Series | None = None) -> pd.DataFrame:
         """A contract table (not engagements), optionally only the rows with these ids."""
+
+    def ids(self, kind: Kind) -> pd.Series:
+        """Every stored id of a kind keyed by one column (accounts, contacts, opportunities)."""
+        return self.table(kind)[KEYS[kind][0]].dropna().reset_index(drop=True)
 
     @abstractmethod
     def resolve(self, kind: Kind, by: str, values: pd.Series) -> pd.Series:

@@ -336,7 +336,7 @@ class _Lookup:
         hashes = hash_strings(values)
         if self.by == self.id_column and (self.every_id is not None or len(values) > self._BULK):
             if self.every_id is None:
-                stored = self.store.table(self.kind)[self.id_column].dropna()
+                stored = self.store.ids(self.kind)
                 self.every_id = pd.Index(pd.unique(hash_strings(stored)))
             return self.every_id.get_indexer(hashes) >= 0
         codes, where = self._codes(values, hashes)

@@ -152,7 +152,7 @@ def score_graph(
 
 def score_store(store: GraphStore, config: ScoringConfig, as_of: pd.Timestamp) -> ScoreResult:
     """Score the whole graph and store the result (scores also land on the graph's nodes)."""
-    if store.table("accounts").empty and store.table("contacts").empty:
+    if store.ids("accounts").empty and store.ids("contacts").empty:
         raise StoreError(
             "The store is empty: ingest accounts and contacts first (abmgraph ingest)."
         )

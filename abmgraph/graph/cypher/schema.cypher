@@ -28,10 +28,8 @@ CREATE INDEX abmgraph_contact_account IF NOT EXISTS
 FOR (n:Contact) ON (n.account_id);
 CREATE INDEX abmgraph_contact_manager IF NOT EXISTS
 FOR (n:Contact) ON (n.manager_id);
-CREATE INDEX abmgraph_engagement_occurred IF NOT EXISTS
-FOR (n:Engagement) ON (n.occurred_us);
-CREATE INDEX abmgraph_engagement_contact IF NOT EXISTS
-FOR (n:Engagement) ON (n.contact_id);
+CREATE INDEX abmgraph_awaiting_contact IF NOT EXISTS
+FOR (n:AwaitingContact) ON (n.contact_id);
 CREATE INDEX abmgraph_opportunity_account IF NOT EXISTS
 FOR (n:Opportunity) ON (n.account_id);
 CREATE INDEX abmgraph_intent_account IF NOT EXISTS
@@ -40,4 +38,8 @@ CREATE INDEX abmgraph_opportunity_contact_opportunity IF NOT EXISTS
 FOR (n:OpportunityContact) ON (n.opportunity_id);
 CREATE INDEX abmgraph_opportunity_contact_contact IF NOT EXISTS
 FOR (n:OpportunityContact) ON (n.contact_id);
+// Every event used to be indexed by time and contact; each index costs a write
+// per event, and no query needs them any more.
+DROP INDEX abmgraph_engagement_occurred IF EXISTS;
+DROP INDEX abmgraph_engagement_contact IF EXISTS;
 CALL db.awaitIndexes(300);

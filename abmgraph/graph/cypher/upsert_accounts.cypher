@@ -2,7 +2,8 @@
 // in step with parent_account_id. A new account also picks up everything that
 // was loaded before it and points at it (a new node has no _seq yet: every
 // stored row has one).
-UNWIND $rows AS row
+UNWIND range(0, $count - 1) AS idx
+WITH {{row}} AS row
 MERGE (a:Account {account_id: row.account_id})
 WITH a, row, a._seq IS NULL AS created
 SET a += row

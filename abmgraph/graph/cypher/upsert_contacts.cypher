@@ -2,7 +2,8 @@
 // REPORTS_TO, WORKED_AT and explicit HAS_ROLE in step with them. A new contact
 // (no _seq yet: every stored row has one) also picks up the reports, events and
 // deal roles loaded before it.
-UNWIND $rows AS row
+UNWIND range(0, $count - 1) AS idx
+WITH {{row}} AS row
 MERGE (c:Contact {contact_id: row.contact_id})
 WITH c, row, c._seq IS NULL AS created
 SET c += row
@@ -42,9 +43,9 @@ CALL (c, created) {
     MERGE (report)-[:REPORTS_TO]->(c)
   }
   CALL (c) {
-    MATCH (e:Engagement {contact_id: c.contact_id})
-    MERGE (c)-[r:PERFORMED]->(e)
-    SET r.type = e.type, r.occurred_us = e.occurred_us
+    MATCH (e:AwaitingContact {contact_id: c.contact_id})
+    REMOVE e:AwaitingContact
+    CREATE (c)-[:PERFORMED {type: e.type, occurred_us: e.occurred_us}]->(e)
   }
   CALL (c) {
     MATCH (link:OpportunityContact {contact_id: c.contact_id})

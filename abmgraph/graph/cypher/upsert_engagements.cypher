@@ -1,17 +1,17 @@
-// Insert events whose event_key is not stored yet (a re-ingest adds nothing)
-// and link each to its contact. occurred_at arrives as [epoch seconds, nanos].
+// Insert events whose event_key ($keys) is not stored yet, so a re-ingest adds
+// nothing, and link each to its contact. An event whose contact is not loaded
+// yet is marked :AwaitingContact and linked when the contact arrives; only
+// those are indexed by contact_id, so the bulk of events pays for one index.
 // PERFORMED carries type and occurred_us too, so the engagement summary reads
 // relationships only and never touches the (much larger) event nodes.
-UNWIND $rows AS row
-OPTIONAL MATCH (known:Engagement {event_key: row.event_key})
-WITH row WHERE known IS NULL
-CREATE (e:Engagement)
-SET e = row,
-    e.occurred_at = CASE WHEN row.occurred_at IS NOT NULL
-      THEN datetime.fromepoch(row.occurred_at[0], row.occurred_at[1]) END
+UNWIND range(0, $count - 1) AS idx
+OPTIONAL MATCH (known:Engagement {event_key: $keys[idx]})
+WITH idx WHERE known IS NULL
+CREATE (e:Engagement {{row}})
 WITH e
-CALL (e) {
-  MATCH (c:Contact {contact_id: e.contact_id})
+OPTIONAL MATCH (c:Contact {contact_id: e.contact_id})
+FOREACH (_ IN CASE WHEN c IS NULL THEN [1] ELSE [] END | SET e:AwaitingContact)
+FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END |
   CREATE (c)-[:PERFORMED {type: e.type, occurred_us: e.occurred_us}]->(e)
-}
+)
 RETURN count(e) AS created

@@ -1,13 +1,11 @@
 // One IntentObservation node per stored row (so rows for accounts not loaded
 // yet are kept), and one SHOWS_INTENT relationship per observation, keyed by
-// observed_at, once the account exists. observed_at arrives as
-// [epoch seconds, nanos].
-UNWIND $rows AS row
+// observed_at, once the account exists.
+UNWIND range(0, $count - 1) AS idx
+WITH {{row}} AS row
 MERGE (i:IntentObservation {_key: row._key})
 WITH i, row, i._seq IS NULL AS created
-SET i += row,
-    i.observed_at = CASE WHEN row.observed_at IS NOT NULL
-      THEN datetime.fromepoch(row.observed_at[0], row.observed_at[1]) END
+SET i += row
 WITH i, created
 CALL (i) {
   MATCH (a:Account {account_id: i.account_id})

@@ -1,14 +1,10 @@
 // Replace opportunities' table properties and keep HAS_OPPORTUNITY in step
 // with account_id. A new opportunity picks up contact roles loaded before it.
-// Datetimes arrive as [epoch seconds, nanos].
-UNWIND $rows AS row
+UNWIND range(0, $count - 1) AS idx
+WITH {{row}} AS row
 MERGE (o:Opportunity {opportunity_id: row.opportunity_id})
 WITH o, row, o._seq IS NULL AS created
-SET o += row,
-    o.created_at = CASE WHEN row.created_at IS NOT NULL
-      THEN datetime.fromepoch(row.created_at[0], row.created_at[1]) END,
-    o.closed_at = CASE WHEN row.closed_at IS NOT NULL
-      THEN datetime.fromepoch(row.closed_at[0], row.closed_at[1]) END
+SET o += row
 WITH o, created
 CALL (o) {
   MATCH (a:Account)-[r:HAS_OPPORTUNITY]->(o)

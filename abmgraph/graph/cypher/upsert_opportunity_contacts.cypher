@@ -1,7 +1,8 @@
 // One OpportunityContact node per stored row (so rows whose contact or
 // opportunity is not loaded yet are kept), and a CONTACT_ROLE relationship
 // carrying role and is_primary once both ends exist.
-UNWIND $rows AS row
+UNWIND range(0, $count - 1) AS idx
+WITH {{row}} AS row
 MERGE (link:OpportunityContact {_key: row._key})
 WITH link, row, link._seq IS NULL AS created
 SET link += row
