@@ -16,8 +16,9 @@ row order: both stores return identical frames. Scores are properties of the
 Contact and Account nodes, where Browser, Bloom and BI tools see them.
 
 Every query is a ``.cypher`` file in ``abmgraph/graph/cypher``; values only
-travel as parameters, and the few label or property names that vary come
-from allow-lists and are backtick-quoted.
+travel as parameters. The few label and key names that vary come from the
+graph model's allow-list; a write's ``{{row}}`` is a map of the table's
+column names (backtick-quoted) to parameter lists, see ``neo4j_columns``.
 """
 
 from __future__ import annotations
