@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from abmgraph.scoring.config import ScoringConfig, load_config, render_default
+# The scoring config (pydantic, and the graph package with pandas behind it) is imported
+# only by the methods that read or write it: every CLI command creates a Workspace.
+if TYPE_CHECKING:
+    from abmgraph.scoring.config import ScoringConfig
 
 __all__ = ["Workspace"]
 
@@ -23,6 +27,8 @@ class Workspace:
 
     def init(self, *, force: bool = False) -> bool:
         """Create the folder and a commented default config; False when one already exists."""
+        from abmgraph.scoring.config import render_default
+
         self.path.mkdir(parents=True, exist_ok=True)
         if self.config_path.exists() and not force:
             return False
@@ -31,6 +37,8 @@ class Workspace:
 
     def config(self, override: Path | None = None) -> ScoringConfig:
         """The config to score with: ``override``, else the workspace's, else the defaults."""
+        from abmgraph.scoring.config import load_config
+
         if override is not None:
             return load_config(override)
         return load_config(self.config_path if self.config_path.exists() else None)

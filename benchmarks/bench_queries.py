@@ -6,10 +6,12 @@ dataset (20,000 accounts, 500,000 contacts, 2,000,000 events, with intent,
 opportunities and their contacts), ingests and scores it once, then times
 each question through the library on a freshly opened store — so reading
 the workspace's Parquet files is counted, as in a CLI call — and reports the
-median of ``--repeat`` runs. It also times one ``abmgraph`` process per
-question, whose wall time adds interpreter start-up and imports. Results are
-printed as a table and written to ``benchmarks/out/queries.json``. Nothing
-here is a test: numbers vary by machine; the README records one run.
+median of ``--repeat`` runs. It also times ``--repeat`` fresh ``abmgraph``
+processes per question and reports their median wall time, which adds
+interpreter start-up and imports. Results are printed as a table and written
+to ``benchmarks/out/queries.json`` with the load average at the start, since
+other work on the machine slows every figure. Nothing here is a test: numbers
+vary by machine; the README records one run.
 """
 
 from __future__ import annotations
@@ -111,20 +113,14 @@ def time_library(workspace: Path, call: Callable[[Any], Any], repeat: int) -> tu
     return statistics.median(seconds), rows
 
 
-def time_cli(workspace: Path, args: list[str]) -> float:
-    command = [
-        sys.executable,
-        "-m",
-        "abmgraph",
-        "--workspace",
-        str(workspace),
-        *args,
-        "--format",
-        "json",
-    ]
-    started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
-    return time.perf_counter() - started
+def time_cli(args: list[str], repeat: int) -> float:
+    """Median wall seconds of a fresh ``abmgraph`` process run with ``args``."""
+    seconds = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "abmgraph", *args], check=True, capture_output=True)
+        seconds.append(time.perf_counter() - started)
+    return statistics.median(seconds)
 
 
 def main() -> None:
@@ -149,12 +145,13 @@ def main() -> None:
         "workspace": str(workspace),
         "counts": counts,
         "accounts": picks,
+        "load_average": [round(load, 2) for load in os.getloadavg()],
         "runs": [],
     }
     print(f"{'question':<28} {'library s':>10} {'CLI s':>7} {'rows':>6}")
     for label, cli_args, call in questions(picks):
         seconds, rows = time_library(workspace, call, args.repeat)
-        wall = time_cli(workspace, cli_args)
+        wall = time_cli(["--workspace", str(workspace), *cli_args, "--format", "json"], args.repeat)
         results["runs"].append(
             {
                 "question": label,
@@ -164,9 +161,7 @@ def main() -> None:
             }
         )
         print(f"{label:<28} {seconds:>10.3f} {wall:>7.2f} {rows:>6}")
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "abmgraph", "--help"], check=True, capture_output=True)
-    results["cli_startup_seconds"] = round(time.perf_counter() - started, 2)
+    results["cli_startup_seconds"] = round(time_cli(["--help"], args.repeat), 2)
     print(f"{'(abmgraph --help: start-up)':<28} {'':>10} {results['cli_startup_seconds']:>7.2f}")
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "queries.json").write_text(json.dumps(results, indent=2), encoding="utf-8")

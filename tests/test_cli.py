@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -186,13 +189,43 @@ def test_init_writes_a_commented_config(tmp_path):
     assert "already exists" in again.output
 
 
+def _commands() -> dict[str, click.Command]:
+    """Every command, the lazily loaded ones included."""
+    ctx = click.Context(cli)
+    return {name: cli.get_command(ctx, name) for name in cli.list_commands(ctx)}
+
+
 def test_every_command_has_help_with_an_example():
-    for name, command in cli.commands.items():
+    for name, command in _commands().items():
         assert command.help and "Example:" in command.help, name
         assert CliRunner().invoke(cli, [name, "--help"]).exit_code == 0
 
 
+def test_help_lists_every_command_with_its_summary():
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0, result.output
+    for name, command in _commands().items():
+        summary = " ".join(command.help.split()[:3])
+        assert f"  {name}  " in result.output and summary in result.output, name
+
+
+def test_a_mistyped_command_gets_a_suggestion():
+    result = CliRunner().invoke(cli, ["warm_paths"])
+    assert result.exit_code == 2
+    assert "Did you mean 'warm-paths'?" in result.output
+
+
+def test_starting_the_cli_loads_no_data_library():
+    # Each command imports the libraries it needs, so starting the CLI stays fast.
+    code = "import sys, abmgraph.cli; print(*sys.modules)"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    heavy = {"pandas", "pyarrow", "numpy", "networkx", "pydantic", "rich"}
+    assert not heavy & set(loaded.stdout.split())
+
+
 def test_readme_documents_every_command():
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    for name in cli.commands:
+    for name in _commands():
         assert f"abmgraph {name}" in readme, name

@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 from abmgraph.errors import StoreError, StoreUnavailableError
-from abmgraph.graph import neo4j_store
+from abmgraph.graph import neo4j_columns, neo4j_store
 from abmgraph.graph.embedded import EmbeddedStore
 from abmgraph.graph.neo4j_store import Neo4jStore, load_query
 from abmgraph.graph.schema import KINDS, Kind
@@ -306,7 +306,7 @@ def plain_lists(frame: pd.DataFrame) -> pd.DataFrame:
 # -- queries as package data (no server needed) ------------------------------------------
 def test_named_queries_load_from_the_package():
     text = load_query("upsert_contacts")
-    assert "UNWIND $rows AS row" in text
+    assert "UNWIND range(0, $count - 1) AS idx\nWITH {{row}} AS row" in text
     folder = Path(neo4j_store.__file__).parent / "cypher"
     names = sorted(p.stem for p in folder.glob("*.cypher"))
     assert {"schema", "engagement_summary", "node_rows", "clear"} <= set(names)
@@ -319,17 +319,40 @@ def test_query_names_are_quoted_never_pasted():
     assert "MATCH (n:`Contact`)" in query
     assert "n.`contact_id` = id" in query
     assert "{{" not in query
-    assert neo4j_store._quote("a`b") == "`a``b`"
+    assert neo4j_columns.quote("a`b") == "`a``b`"
     with pytest.raises(StoreError, match="not a label or column"):
         neo4j_store._query("resolve", label="Account", key="account_id", by=HOSTILE)
 
 
-def test_temporal_columns_match_the_queries():
-    # Each upsert query converts exactly the contract's datetime columns.
+def test_every_upsert_reads_its_rows_from_column_lists():
     for kind in KINDS:
-        query = load_query(f"upsert_{kind}")
-        for column in neo4j_store._temporal(kind):
-            assert f"datetime.fromepoch(row.{column}[0], row.{column}[1])" in query, column
+        assert "{{row}}" in load_query(f"upsert_{kind}"), kind
+
+
+def test_rows_travel_as_column_lists_with_names_quoted():
+    text = neo4j_columns.row_map(["a`b", "when"], temporal=["when"])
+    assert text == (
+        "{`a``b`: $c0[idx], `when`: CASE WHEN $c1[idx] IS NULL THEN null"
+        " ELSE datetime.fromepoch($c1[idx], $c1_ns[idx]) END}"
+    )
+    rows = pd.DataFrame(
+        {
+            "a`b": pd.Series(["x'}) DETACH DELETE n //", None], dtype="str"),
+            "when": pd.to_datetime(["1970-01-02T00:00:01.25Z", None], utc=True),
+        }
+    )
+    params = neo4j_columns.column_params(rows, ["a`b", "when", "gone"], temporal=["when"])
+    assert params == {
+        "count": 2,
+        "c0": ["x'}) DETACH DELETE n //", None],
+        "c1": [86_401, None],  # one day and one second after the epoch
+        "c1_ns": [250_000_000, None],
+        "c2": [None, None],  # a column the rows lack is written as nulls: SET += removes it
+    }
+    # Before 1970 the seconds round down and the nanoseconds stay positive.
+    before = pd.DataFrame({"when": pd.to_datetime(["1969-12-31T23:59:59.5Z"], utc=True)})
+    params = neo4j_columns.column_params(before, ["when"], temporal=["when"])
+    assert (params["c0"], params["c0_ns"]) == ([-1], [500_000_000])
 
 
 def test_package_data_includes_the_queries():

@@ -1,34 +1,45 @@
 """The ``abmgraph`` command line: parse, call one library function, render.
 
 The core commands live in ``app``; each further area keeps its commands in a
-module of its own, registered on the one group here.
+module of its own, registered on the one group here. An area's module is
+imported only when one of its commands runs (or ``--help`` lists it), so a
+command loads the libraries it needs and no others.
 """
 
 from __future__ import annotations
 
+import gc
+
 from abmgraph.cli.app import cli
-from abmgraph.cli.evaluate import backtest, calibrate, datasets
-from abmgraph.cli.export import export
-from abmgraph.cli.queries import (
-    champions,
-    cypher,
-    gaps,
-    hierarchy,
-    org,
-    similar,
-    surging,
-    warm_paths,
-)
 
 __all__ = ["cli", "main"]
 
-for _command in (
-    export, backtest, calibrate, datasets,
-    gaps, org, warm_paths, hierarchy, surging, similar, champions, cypher,
-):  # fmt: skip
-    cli.add_command(_command)
+# Command name → "module:attribute".
+_COMMANDS = {
+    "export": "abmgraph.cli.export:export",
+    "backtest": "abmgraph.cli.evaluate:backtest",
+    "calibrate": "abmgraph.cli.evaluate:calibrate",
+    "datasets": "abmgraph.cli.evaluate:datasets",
+    "gaps": "abmgraph.cli.queries:gaps",
+    "org": "abmgraph.cli.queries:org",
+    "warm-paths": "abmgraph.cli.queries:warm_paths",
+    "hierarchy": "abmgraph.cli.queries:hierarchy",
+    "surging": "abmgraph.cli.queries:surging",
+    "similar": "abmgraph.cli.queries:similar",
+    "champions": "abmgraph.cli.queries:champions",
+    "cypher": "abmgraph.cli.queries:cypher",
+}
+for _name, _target in _COMMANDS.items():
+    cli.add_lazy_command(_name, _target)
 
 
 def main() -> None:
     """Entry point of the ``abmgraph`` console script."""
-    cli.main(prog_name="abmgraph", standalone_mode=True)
+    # One command per process, and what it loads (pandas, pyarrow) lives until exit:
+    # the garbage collector should neither rescan it every 700 new objects (its
+    # default) nor once more at exit, which alone takes a tenth of a second or more.
+    gc.set_threshold(50_000, 10, 10)
+    try:
+        cli.main(prog_name="abmgraph", standalone_mode=True)
+    finally:
+        gc.freeze()

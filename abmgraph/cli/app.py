@@ -9,15 +9,19 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from abmgraph import __version__
+from abmgraph.cli.group import CommandGroup
 from abmgraph.cli.output import emit, format_option, info, limit_option, render_rows
-from abmgraph.errors import AbmgraphError
-from abmgraph.graph.store import GraphStore, open_store
-from abmgraph.scoring.views import ACCOUNT_KEYS
 from abmgraph.workspace import Workspace
+
+# Library modules (pandas and the rest) are imported inside the commands that use
+# them: starting the CLI for one command must not load what the others need.
+if TYPE_CHECKING:
+    from abmgraph.graph.store import GraphStore
 
 __all__ = ["cli"]
 
@@ -31,16 +35,6 @@ INGEST_KINDS = [
 ]
 
 
-class _Group(click.Group):
-    """Turns library errors into one line on stderr and exit code 1: never a traceback."""
-
-    def invoke(self, ctx: click.Context) -> object:
-        try:
-            return super().invoke(ctx)
-        except AbmgraphError as exc:
-            raise click.ClickException(str(exc)) from None
-
-
 @dataclass
 class App:
     workspace: Workspace
@@ -50,6 +44,8 @@ class App:
 
     def store(self) -> GraphStore:
         if self._store is None:
+            from abmgraph.graph.store import open_store
+
             self._store = open_store(self.backend, self.workspace.path, **self.neo4j)
         return self._store
 
@@ -61,7 +57,7 @@ class App:
 pass_app = click.make_pass_decorator(App)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=CommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="abmgraph")
 @click.option(
     "--workspace",
@@ -169,7 +165,8 @@ def demo(
     )
     from abmgraph.scoring.views import ranked_accounts
 
-    render_rows(ranked_accounts(app.store(), limit=limit), "table", _ACCOUNT_TABLE, "Top accounts")
+    rows = ranked_accounts(app.store(), limit=limit)
+    render_rows(rows, "table", _account_table(), "Top accounts")
 
 
 @cli.command()
@@ -278,8 +275,13 @@ _COMMITTEE_TABLE = [
     "engaged",
     "score",
 ]
-# The ranked table leaves out the covered roles: the missing ones are what to act on.
-_ACCOUNT_TABLE = [k for k in ACCOUNT_KEYS if k != "roles_covered"]
+
+
+def _account_table() -> list[str]:
+    """The ranked table's columns: not the covered roles, the missing ones are what to act on."""
+    from abmgraph.scoring.views import ACCOUNT_KEYS
+
+    return [k for k in ACCOUNT_KEYS if k != "roles_covered"]
 
 
 @cli.command()
@@ -297,7 +299,7 @@ def accounts(app: App, tier: int | None, limit: int | None, fmt: str) -> None:
     from abmgraph.scoring.views import ranked_accounts
 
     rows = ranked_accounts(app.store(), tier=tier, limit=limit)
-    render_rows(rows, fmt, _ACCOUNT_TABLE if fmt == "table" else None)
+    render_rows(rows, fmt, _account_table() if fmt == "table" else None)
 
 
 @cli.command()

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.table import Table
+
+# rich is imported where a table is drawn: JSON and CSV output start faster without it.
 
 __all__ = ["emit", "format_option", "info", "limit_option", "render_rows"]
 
@@ -61,6 +61,9 @@ def render_rows(
                 [";".join(v) if isinstance(v, list) else v for v in (row.get(c) for c in columns)]
             )
     else:
+        from rich.console import Console
+        from rich.table import Table
+
         table = Table(title=title or None, show_lines=False, header_style="bold")
         for column in columns:
             numeric = bool(rows) and isinstance(rows[0].get(column), int | float)
@@ -81,6 +84,9 @@ def emit(obj: Any, fmt: str) -> None:
     if fmt == "csv":
         render_rows(rows, "csv", ["key", "value"])
     else:
+        from rich.console import Console
+        from rich.table import Table
+
         table = Table(show_header=False, box=None)
         for row in rows:
             table.add_row(f"[bold]{row['key']}[/bold]", row["value"])

@@ -10,12 +10,12 @@ import sys
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.markup import escape
-from rich.tree import Tree
 
 from abmgraph.cli.app import App, pass_app
 from abmgraph.cli.output import emit, format_option, info, limit_option, render_rows
+
+# The queries (pandas, networkx) are imported inside each command and rich where a
+# tree is drawn: a question loads only what answering and printing it needs.
 
 __all__ = [
     "champions",
@@ -148,6 +148,8 @@ def org(app: App, account_id: str, fmt: str) -> None:
 
 
 def _person(p: dict[str, Any]) -> str:
+    from rich.markup import escape
+
     facts = ", ".join(str(v) for v in (p["seniority"], p["department"]) if v)
     parts = [f"[bold]{escape(p['name'] or p['contact_id'])}[/bold] — {escape(p['title'] or '?')}"]
     parts[0] += f" ({escape(facts)})" if facts else ""
@@ -162,6 +164,10 @@ def _person(p: dict[str, Any]) -> str:
 
 def _print_tree(title: str, rows: list[dict[str, Any]], key: str, label: Any) -> None:
     """Draw rows given in tree order (each with ``parent_id``) as a rich Tree."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.tree import Tree
+
     root = Tree(f"[bold]{escape(title)}[/bold]")
     branches: dict[str | None, Tree] = {None: root}
     for row in rows:
@@ -229,6 +235,8 @@ def hierarchy(app: App, account_id: str, fmt: str) -> None:
 
 
 def _member(m: dict[str, Any]) -> str:
+    from rich.markup import escape
+
     name = escape(f"{m['name'] or ''} ({m['account_id']})".strip())
     parts = [f"[bold]{name}[/bold]" if m["relation"] == "self" else name, m["relation"]]
     if m["priority"] is not None:

@@ -18,9 +18,8 @@ import shutil
 import uuid
 from collections.abc import Collection, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -28,9 +27,14 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from abmgraph.errors import StoreError
-from abmgraph.graph.schema import Kind
 from abmgraph.graph.store import KEYS, SUMMARY_COLUMNS, EventWindow, GraphStore, ScoreLevel
-from abmgraph.graph.structure import build_graph
+
+# networkx and the contract's models load only for what needs them (``graph()``, empty
+# tables): most reads are Parquet and pandas alone.
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from abmgraph.graph.schema import Kind
 
 __all__ = ["EmbeddedStore"]
 
@@ -65,6 +69,8 @@ class EmbeddedStore(GraphStore):
     def __init__(self, workspace: Path) -> None:
         self.root = Path(workspace) / "store"
         self._tables: dict[str, pd.DataFrame] = {}
+        # Per stored file read by select(): its schema and the columns decoded so far.
+        self._decoded: dict[str, tuple[pa.Schema, dict[str, pa.ChunkedArray]]] = {}
 
     # -- tables ------------------------------------------------------------------
     def _path(self, kind: str) -> Path:
@@ -91,6 +97,7 @@ class EmbeddedStore(GraphStore):
         merged = merged.drop_duplicates(keys, keep="last").reset_index(drop=True)
         _write_parquet(merged, self._path(kind))
         self._tables[kind] = merged
+        self._decoded.pop(kind, None)
         return len(new_keys)
 
     def resolve(self, kind: Kind, by: str, values: pd.Series) -> pd.Series:
@@ -111,6 +118,7 @@ class EmbeddedStore(GraphStore):
     def clear(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
         self._tables.clear()
+        self._decoded.clear()
 
     # -- events ------------------------------------------------------------------
     def _event_parts(self) -> list[Path]:
@@ -213,6 +221,8 @@ class EmbeddedStore(GraphStore):
         folder = self.root / "scores"
         _write_parquet(contacts, folder / "contacts.parquet")
         _write_parquet(accounts, folder / "accounts.parquet")
+        self._decoded.pop("scores/contacts", None)
+        self._decoded.pop("scores/accounts", None)
         text = json.dumps(meta, indent=2, default=str)
         _atomic_write(folder / "meta.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
@@ -227,6 +237,8 @@ class EmbeddedStore(GraphStore):
     # -- structure ---------------------------------------------------------------
     def graph(self, account_ids: pd.Series | None = None) -> nx.MultiDiGraph:
         """The structural graph, for all accounts or only those given (and their people)."""
+        from abmgraph.graph.structure import build_graph
+
         accounts = self.table("accounts", account_ids)
         contacts = self.table("contacts")
         if account_ids is not None:
@@ -259,6 +271,31 @@ class EmbeddedStore(GraphStore):
             pq.read_table(p, columns=list(columns), filters=filters or None) for p in parts
         )
 
+    def _stored_columns(self, name: str, path: Path) -> list[str]:
+        if name not in self._decoded:
+            self._decoded[name] = (pq.read_schema(path), {})
+        return self._decoded[name][0].names
+
+    def _decode(self, name: str, path: Path, columns: list[str]) -> pa.Table:
+        """These stored columns of a file, each decoded from Parquet once per store.
+
+        A question reads the same columns several times (an account's
+        contacts for the org chart, again for the paths to power), and one
+        row group must be decoded whole whatever the filter: decoding a
+        column once and filtering it in memory is cheaper.
+        """
+        if not columns:
+            return pq.read_table(path, columns=[])  # no data, but the row count
+        schema, decoded = self._decoded[name]
+        missing = [c for c in dict.fromkeys(columns) if c not in decoded]
+        if missing:
+            read = pq.read_table(path, columns=missing)
+            decoded.update((c, read.column(c)) for c in missing)
+        fields = [schema.field(c) for c in dict.fromkeys(columns)]
+        return pa.Table.from_arrays(
+            [decoded[f.name] for f in fields], schema=pa.schema(fields, metadata=schema.metadata)
+        )
+
     def select(
         self,
         name: str,
@@ -269,28 +306,32 @@ class EmbeddedStore(GraphStore):
 
         ``name`` is a kind or ``scores/contacts`` / ``scores/accounts``. A
         table already in memory is filtered there; otherwise only these
-        columns (and matching rows) are decoded from Parquet, so a question
-        about one account never reads the whole contacts file. Columns the
-        table does not have come back empty.
+        columns are decoded from Parquet, each once per store, and filtered in
+        Arrow before they become pandas, so a question about one account never
+        turns the whole contacts file into a frame. Columns the table does not
+        have come back empty.
         """
         columns = list(dict.fromkeys(columns))
-        values = None if where is None else list(where[1])
+        values = None if where is None else _value_set(where[1])
         path = self.root / f"{name}.parquet"
-        if where is not None and not values:
+        if values is not None and not len(values):
             frame = pd.DataFrame()
         elif name in self._tables:
             frame = self._tables[name]
             if where is not None:
-                frame = frame[frame[where[0]].isin(values)]
+                frame = frame[frame[where[0]].isin(values.to_pylist())]
         elif not path.exists():
             frame = pd.DataFrame()
         else:
-            stored = set(pq.read_schema(path).names)
+            stored = self._stored_columns(name, path)
             if where is not None and where[0] not in stored:
                 return _columns_of(pd.DataFrame(), columns)
-            filters = None if where is None else [(where[0], "in", values)]
             wanted = [c for c in columns if c in stored]
-            frame = pq.read_table(path, columns=wanted, filters=filters).to_pandas()
+            table = self._decode(name, path, wanted if where is None else [*wanted, where[0]])
+            if where is not None:
+                # The same set lookup a Parquet "in" filter does: nulls match only a null value.
+                table = table.filter(pc.is_in(table.column(where[0]), value_set=values))
+            frame = table.select(wanted).to_pandas()
         if frame.empty and name in KEYS:
             frame = _empty(name)  # type: ignore[arg-type]
         return _columns_of(frame, columns).reset_index(drop=True)
@@ -312,6 +353,13 @@ def _factorize(column: pa.ChunkedArray) -> tuple[np.ndarray, pd.api.extensions.E
     array = column.combine_chunks()
     codes, uniques = pd.factorize(pd.Series(array, dtype=pd.ArrowDtype(array.type)))
     return codes, uniques
+
+
+def _value_set(values: Collection[Any]) -> pa.Array:
+    """``values`` as Arrow, straight from pandas or numpy: a long id column is no Python loop."""
+    if isinstance(values, pd.Series | pd.Index | np.ndarray):
+        return pa.array(values)
+    return pa.array(list(values))
 
 
 def _key_index(frame: pd.DataFrame, keys: list[str]) -> pd.Index:

@@ -23,7 +23,6 @@ import pyarrow.compute as pc
 from abmgraph.errors import NotFoundError, StoreError
 from abmgraph.graph.store import GraphStore
 from abmgraph.scoring.config import ScoringConfig
-from abmgraph.scoring.engine import ACCOUNT_COLUMNS, CONTACT_COLUMNS
 
 __all__ = [
     "SENIORITY_RANK",
@@ -72,6 +71,10 @@ def named_query(name: str) -> Callable[[F], F]:
         def answer(store: GraphStore, **params: Any) -> Rows:
             if store.backend != "neo4j":
                 return embedded(store, **params)
+            # The scoring engine's column lists matter to Cypher only; the embedded store
+            # answers without loading the engine.
+            from abmgraph.scoring.engine import ACCOUNT_COLUMNS, CONTACT_COLUMNS
+
             scored = {
                 "contact_score": _score_names(store, "contacts", CONTACT_COLUMNS),
                 "account_score": _score_names(store, "accounts", ACCOUNT_COLUMNS),
@@ -88,6 +91,8 @@ def _score_names(store: Any, level: str, columns: list[str]) -> dict[str, str]:
 
 
 def _plain(value: Any) -> Any:
+    if type(value) is str:  # the commonest value, in every list of ids or roles
+        return value
     if isinstance(value, np.ndarray):
         return [_plain(v) for v in value.tolist()]
     if isinstance(value, list | tuple):

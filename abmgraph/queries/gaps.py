@@ -239,24 +239,31 @@ def account_gaps(store: GraphStore, account_id: str, per_role: int = 3) -> list[
 def role_holders(store: Any) -> list[dict[str, Any]]:
     """Per account (by account_id): ``contacts`` working there and the sorted ``roles`` they hold."""
     accounts = store.select("accounts", ["account_id"]).sort_values("account_id", kind="stable")
-    # Contacts of unknown accounts are counted under ids the loop below never asks for.
-    people = store.select("contacts", ["contact_id", "account_id"]).dropna(subset=["account_id"])
-    people = people.merge(
-        store.select("scores/contacts", ["contact_id", "roles"]), on="contact_id", how="left"
-    )
+    people = store.select("contacts", ["contact_id", "account_id"])
+    scored = store.select("scores/contacts", ["contact_id", "roles"])
+    # Scores list the contacts in the contacts' order until contacts change after scoring:
+    # then the roles are placed alongside, with no join of two long id columns.
+    if people["contact_id"].equals(scored["contact_id"]):
+        people = people.assign(roles=scored["roles"])
+    else:
+        people = people.merge(scored, on="contact_id", how="left")
     # Few distinct role sets exist: give each a bit mask, then OR the masks per account.
     sets, patterns = pd.factorize(people["roles"])
     names = sorted({r for p in patterns for r in p.split(";") if r})
     bit = {r: 1 << i for i, r in enumerate(names)}
     masks = np.array([sum(bit[r] for r in set(p.split(";")) if r) for p in patterns] + [0])
+    # Contacts without an account (code -1) count nowhere; those of unknown accounts are
+    # counted under ids the loop below never asks for.
     where, index = pd.factorize(people["account_id"])
+    employed = where >= 0
     held = np.zeros(len(index), dtype=np.int64)
-    np.bitwise_or.at(held, where, masks[sets])  # sets == -1 (no roles) picks the trailing 0
-    counts = np.bincount(where, minlength=len(index))
-    position = {account: i for i, account in enumerate(index)}
+    # sets == -1 (no roles) picks the trailing 0.
+    np.bitwise_or.at(held, where[employed], masks[sets[employed]])
+    counts = np.bincount(where[employed], minlength=len(index))
+    position = {account: i for i, account in enumerate(index.tolist())}
     decoded: dict[int, list[str]] = {}
     rows = []
-    for account in accounts["account_id"]:
+    for account in accounts["account_id"].tolist():
         at = position.get(account)
         mask = int(held[at]) if at is not None else 0
         if mask not in decoded:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import networkx as nx
-
 from abmgraph.graph.store import GraphStore
 from abmgraph.queries.engine import account_row, among, named_query, ordered, records
 from abmgraph.queries.trees import forest
@@ -44,6 +42,9 @@ _SCORES = [
 @named_query("account_family")
 def account_family(store: Any, *, account_id: str) -> list[dict[str, Any]]:
     """Every account linked to this one through SUBSIDIARY_OF, either way (``account_family.cypher``)."""
+    # Imported here, as in the other questions: only the ones that walk a graph load networkx.
+    import networkx as nx
+
     accounts = store.select("accounts", ["account_id", "name", "parent_account_id"])
     if not among(accounts["account_id"], [account_id]).any():
         return []
@@ -52,7 +53,9 @@ def account_family(store: Any, *, account_id: str) -> list[dict[str, Any]]:
     links = accounts[linked]
     family = nx.Graph()
     family.add_node(account_id)
-    family.add_edges_from(zip(links["account_id"], links["parent_account_id"], strict=True))
+    family.add_edges_from(
+        zip(links["account_id"].tolist(), links["parent_account_id"].tolist(), strict=True)
+    )
     members = sorted(nx.node_connected_component(family, account_id))
 
     mine = among(accounts["account_id"], members)

@@ -7,12 +7,16 @@ account's rows only (never the whole contacts table).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import pandas as pd
 
 from abmgraph.queries.engine import named_query, records, role_list
+
+# networkx is imported by the functions that walk the org chart: ``gaps --all`` goes
+# through this module without needing it.
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["PEOPLE_KEYS", "POWER_ROLES", "account_people", "paths_to_power"]
 
@@ -40,6 +44,8 @@ POWER_ROLES = ["decision_maker", "economic_buyer"]
 
 def _people(store: Any, account_id: str) -> tuple[pd.DataFrame, nx.DiGraph]:
     """The account's contacts (empty if the account is unknown) and their org chart."""
+    import networkx as nx
+
     if store.select("accounts", ["account_id"], where=("account_id", [account_id])).empty:
         return pd.DataFrame(columns=[*_PERSON, "manager_id"]), nx.DiGraph()
     people = store.select("contacts", [*_PERSON, "manager_id"], where=("account_id", [account_id]))
@@ -65,6 +71,8 @@ def account_people(store: Any, *, account_id: str) -> list[dict[str, Any]]:
     self-report); ``above`` / ``below`` count the distinct colleagues up and
     down the reporting lines, which stay finite on cycles.
     """
+    import networkx as nx
+
     people, chart = _people(store, account_id)
     people["above"] = [len(nx.descendants(chart, c)) for c in people["contact_id"]]
     people["below"] = [len(nx.ancestors(chart, c)) for c in people["contact_id"]]
@@ -80,6 +88,8 @@ def paths_to_power(store: Any, *, account_id: str, power_roles: list[str]) -> li
     from the champion to the target (ties: smallest target id, then the path
     whose ids sort first), or None when no such colleague is reachable.
     """
+    import networkx as nx
+
     people, chart = _people(store, account_id)
     roles = _scores(store, people["contact_id"]).set_index("contact_id")["roles"]
     held = {c: set(role_list(roles.get(c))) for c in people["contact_id"]}

@@ -11,6 +11,7 @@ the account scores), computed once here with numpy, chunk by chunk, so
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,11 +83,13 @@ def _log10(column: pd.Series) -> np.ndarray:
 
 def _tech_sets(column: pd.Series) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
     """Each account's technologies, a code per distinct (case-blind) set, and their Jaccard table."""
-    spelled = {}
+    spelled, keyed = {}, {}
     for value in pd.unique(column.dropna()):
         spelled[value] = sorted({t.strip() for t in str(value).split(";") if t.strip()})
-    techs = [spelled.get(v, []) if isinstance(v, str) else [] for v in column]
-    keys = [";".join(sorted({t.casefold() for t in ts})) for ts in techs]
+        keyed[value] = ";".join(sorted({t.casefold() for t in spelled[value]}))
+    values = column.tolist()
+    techs = [spelled.get(v, []) if isinstance(v, str) else [] for v in values]
+    keys = [keyed.get(v, "") if isinstance(v, str) else "" for v in values]
     codes, distinct = pd.factorize(pd.Series(keys, dtype=object))
     vocabulary = sorted({t for key in distinct for t in key.split(";") if t})
     position = {t: i for i, t in enumerate(vocabulary)}
@@ -95,10 +98,15 @@ def _tech_sets(column: pd.Series) -> tuple[list[list[str]], np.ndarray, np.ndarr
         for t in filter(None, key.split(";")):
             bits[row, position[t] // 64] |= np.uint64(1) << np.uint64(position[t] % 64)
     count = np.bitwise_count(bits).sum(axis=1).astype(float)
-    shared = np.bitwise_count(bits[:, None, :] & bits[None, :, :]).sum(axis=2).astype(float)
-    union = count[:, None] + count[None, :] - shared
-    table = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
-    return techs, codes, table
+    # Word by word on the square table: no third axis as large as the table per word.
+    shared = np.zeros((len(bits), len(bits)))
+    for word in bits.T:
+        shared += np.bitwise_count(word[:, None] & word[None, :])
+    union = np.add.outer(count, count)
+    union -= shared
+    # Two empty sets share nothing: 0 / 1 keeps their overlap at 0.
+    np.maximum(union, 1.0, out=union)
+    return techs, codes, np.divide(shared, union, out=shared)
 
 
 def _committee(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -171,18 +179,44 @@ def _terms(f: Features, rows: np.ndarray, cols: np.ndarray) -> dict[str, np.ndar
 
 
 def _similarity(f: Features, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """The weighted sum of the terms, accumulated in place (this runs over every pair)."""
-    out = f.tech_table[np.ix_(f.tech_code[rows], f.tech_code[cols])]
-    out *= WEIGHTS["technologies"]
-    committee = f.committee_table[np.ix_(f.committee_code[rows], f.committee_code[cols])]
-    out += WEIGHTS["committee"] * committee
-    for name, codes in (("industry", f.industry), ("country", f.country)):
-        np.add(out, WEIGHTS[name], out=out, where=_same(codes, rows, cols))
-    for name, logs in (("employees", f.employees), ("revenue", f.revenue)):
-        term = _close(logs, rows, cols)
-        term *= WEIGHTS[name]
-        out += term
-    return out
+    """The weighted sum of the terms for every pair of ``rows`` × ``cols`` (positions in ``f``)."""
+    blocks = _similarity_blocks(f, rows, cols, block=max(len(rows), 1))
+    return next((matrix for _, matrix in blocks), np.zeros((0, len(cols))))
+
+
+def _similarity_blocks(
+    f: Features, rows: np.ndarray, cols: np.ndarray, block: int
+) -> Iterator[tuple[int, np.ndarray]]:
+    """``_similarity`` ``block`` rows at a time: (the block's first position in ``rows``, matrix).
+
+    The discrete terms are tabulated once, weighted, for the distinct values
+    among ``rows`` against every column, so a block costs row gathers and
+    additions. The terms are added in one fixed order, so every pair gets the
+    same sum whichever way it is asked for.
+    """
+    tables = []
+    for codes, pairs, name in (
+        (f.tech_code, f.tech_table, "technologies"),
+        (f.committee_code, f.committee_table, "committee"),
+    ):
+        distinct, position = np.unique(codes[rows], return_inverse=True)
+        tables.append((position, WEIGHTS[name] * pairs[np.ix_(distinct, codes[cols])]))
+    for codes, name in ((f.industry, "industry"), (f.country, "country")):
+        distinct, position = np.unique(codes[rows], return_inverse=True)
+        # Adding 0.0 where the codes differ leaves a sum as it was.
+        same = distinct[:, None] == np.where(codes[cols] >= 0, codes[cols], -2)[None, :]
+        tables.append((position, np.where(same, WEIGHTS[name], 0.0)))
+    for start in range(0, len(rows), block):
+        part = slice(start, start + block)
+        position, table = tables[0]
+        out = table[position[part]]
+        for position, table in tables[1:]:
+            out += table[position[part]]
+        for name, logs in (("employees", f.employees), ("revenue", f.revenue)):
+            term = _close(logs, rows[part], cols)
+            term *= WEIGHTS[name]
+            out += term
+        yield start, out
 
 
 def _why(f: Features, a: int, b: int) -> str:
@@ -269,11 +303,9 @@ def similar_to_customers(store: GraphStore, limit: int | None = 20) -> list[dict
     best = np.empty(len(prospects))
     nearest = np.empty(len(prospects), dtype=np.int64)
     step = max(1, _CHUNK_CELLS // len(cols))
-    for start in range(0, len(prospects), step):
-        rows = prospects[start : start + step]
-        matrix = _similarity(f, rows, cols)
+    for start, matrix in _similarity_blocks(f, prospects, cols, block=step):
         pick = matrix.argmax(axis=1)
-        best[start : start + step] = np.round(matrix[np.arange(len(rows)), pick], 2)
+        best[start : start + step] = np.round(matrix[np.arange(len(matrix)), pick], 2)
         nearest[start : start + step] = cols[pick]
     order = np.lexsort((ids[prospects], -best))
     top = order[:limit] if limit is not None else order

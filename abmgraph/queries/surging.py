@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from abmgraph.graph.store import EventWindow, GraphStore
 from abmgraph.queries.engine import among, named_query, records, scored_config
@@ -83,8 +84,9 @@ def account_surge(
     people = store.select("contacts", ["contact_id", "account_id"], where=("contact_id", ids))
     known = store.select("accounts", ["account_id"])
     people = people[among(people["account_id"], known["account_id"])]
-    employer = pd.Series(people["account_id"].to_numpy(), index=people["contact_id"].to_numpy())
-    employer = employer.reindex(ids.to_numpy())
+    # Each event contact's employer, missing when the contact or the account is unknown.
+    row_of = pc.index_in(contact.dictionary, value_set=pa.array(people["contact_id"]))
+    employer = pa.array(people["account_id"]).take(row_of).to_pandas()
     account_codes, accounts = pd.factorize(employer)
     by_event = account_codes[contact.indices.to_numpy()]
     keep = by_event >= 0
@@ -146,14 +148,12 @@ def surging(
         points=points,
     )
     rows = [r for r in found if r["recent_points"] > r["prior_points"]]
-    names = _names(store, [r["account_id"] for r in rows])
     out = []
     for row in rows:
         recent, prior = round(row["recent_points"], 2), round(row["prior_points"], 2)
         change = round(recent - prior, 2)
         out.append(
             {
-                **names.get(row["account_id"], {"name": None, "priority": None, "tier": None}),
                 **{k: row[k] for k in _COUNTS},
                 "account_id": row["account_id"],
                 "recent_points": recent,
@@ -163,7 +163,12 @@ def surging(
             }
         )
     out.sort(key=lambda r: (-r["change"], -r["recent_points"], r["account_id"]))
-    return [{k: r[k] for k in SURGE_KEYS} for r in (out if limit is None else out[:limit])]
+    shown = out if limit is None else out[:limit]
+    # Names and priorities are looked up for the accounts shown only.
+    names = _names(store, [r["account_id"] for r in shown])
+    unknown = {"name": None, "priority": None, "tier": None}
+    shown = [{**names.get(r["account_id"], unknown), **r} for r in shown]
+    return [{k: r[k] for k in SURGE_KEYS} for r in shown]
 
 
 def _names(store: GraphStore, account_ids: list[str]) -> dict[str, dict[str, Any]]:

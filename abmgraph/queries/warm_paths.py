@@ -12,9 +12,8 @@ theirs — never the whole graph.
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import pandas as pd
 
 from abmgraph.graph.store import GraphStore
@@ -27,6 +26,10 @@ from abmgraph.queries.engine import (
     records,
     split_ids,
 )
+
+# networkx loads with the question that walks it (``customer_paths``), not with the package.
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["MAX_PEOPLE", "WARM_KEYS", "customer_paths", "job_changers", "warm_paths"]
 
@@ -141,6 +144,8 @@ def customer_paths(store: Any, *, account_id: str) -> list[dict[str, Any]]:
     label, first_name, last_name, title, score}`` for contacts; ``rels`` the
     relationship type of each step.
     """
+    import networkx as nx
+
     accounts, customers = _accounts(store)
     if not among(accounts["account_id"], [account_id]).any():
         return []
@@ -200,7 +205,7 @@ def _path_rows(
         "scores/contacts", ["contact_id", "score"], where=("contact_id", contact_ids)
     )
     people = {r["contact_id"]: r for r in records(facts.merge(scores, on="contact_id", how="left"))}
-    names = dict(zip(accounts["account_id"], accounts["name"], strict=True))
+    names = dict(zip(accounts["account_id"].tolist(), accounts["name"].tolist(), strict=True))
     rows = []
     for customer, path in routes.items():
         nodes = []
