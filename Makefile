@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test test-fast lint format bench clean
+.PHONY: install demo test test-fast lint format bench bench-neo4j clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_embedded.py
+
+# About 20 minutes on 2 cores: starts its own local Neo4j on port 7699 (needs Java 17 and Maven).
+bench-neo4j: $(STAMP)
+	$(BIN)/python benchmarks/bench_neo4j.py
 
 clean:
 	rm -rf $(VENV) .abmgraph .pytest_cache
