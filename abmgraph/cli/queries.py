@@ -29,16 +29,6 @@ __all__ = [
 ]
 
 _GAP_TABLE = ["role", "rank", "contact_id", "name", "title", "seniority", "engaged", "fit", "why"]
-_PORTFOLIO_TABLE = [
-    "account_id",
-    "name",
-    "priority",
-    "tier",
-    "missing_roles",
-    "to_engage",
-    "to_find",
-    "contacts",
-]
 _POWER_TABLE = ["champion", "target", "target_roles", "hops", "route"]
 _WARM_TABLE = ["kind", "customer", "name", "title", "hops", "strength", "route"]
 _SURGE_TABLE = [
@@ -98,6 +88,7 @@ def gaps(
         abmgraph gaps --all --tier 1 --format csv
     """
     from abmgraph.queries import account_gaps, portfolio_gaps
+    from abmgraph.queries.gaps import PORTFOLIO_KEYS
 
     if portfolio == (account_id is not None):
         raise click.UsageError("Give an ACCOUNT_ID or --all (one of them).")
@@ -105,7 +96,7 @@ def gaps(
         raise click.UsageError("--tier goes with --all.")
     if portfolio:
         rows = portfolio_gaps(app.store(), tier=tier, limit=limit)
-        render_rows(rows, fmt, _PORTFOLIO_TABLE if fmt == "table" else None, "Missing roles")
+        render_rows(rows, fmt, PORTFOLIO_KEYS if fmt == "table" else None, "Missing roles")
         return
     rows = account_gaps(app.store(), account_id, per_role=per_role)
     if not rows:

@@ -323,8 +323,7 @@ class Neo4jStore(GraphStore):
     def _columns(self, query: LiteralString, width: int, **params: Any) -> list[list[Any]]:
         """Run a query whose records each hold ``width`` lists; join them column by column."""
         with no_gc():
-            chunks = self._read(_column, query, **params)
-            return [list(chain.from_iterable(c[j] for c in chunks)) for j in range(width)]
+            return _joined(self._read(_column, query, **params), width)
 
     def _shared_columns(self, body: str, label: str, width: int, **params: Any) -> list[list[Any]]:
         """:meth:`_columns` of ``body`` over every ``label`` node, as ``readers`` queries at once.
@@ -338,8 +337,7 @@ class Neo4jStore(GraphStore):
             return self._columns(query, width, share=number, shares=self.readers, **params)
 
         with no_gc(), ThreadPoolExecutor(self.readers, thread_name_prefix="abmgraph-read") as pool:
-            parts = list(pool.map(share, range(self.readers)))
-        return [list(chain.from_iterable(part[j] for part in parts)) for j in range(width)]
+            return _joined(list(pool.map(share, range(self.readers))), width)
 
     # -- writing -----------------------------------------------------------------------
     def upsert(self, kind: Kind, rows: pd.DataFrame) -> int:
@@ -723,6 +721,11 @@ class Neo4jStore(GraphStore):
 
 
 # -- helpers -------------------------------------------------------------------------
+def _joined(parts: Sequence[list[list[Any]]], width: int) -> list[list[Any]]:
+    """Parts that each hold ``width`` lists, joined column by column."""
+    return [list(chain.from_iterable(part[j] for part in parts)) for j in range(width)]
+
+
 def _reason(exc: Exception) -> str:
     """The useful part of a driver error, on one line."""
     text = str(exc).strip()

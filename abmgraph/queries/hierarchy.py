@@ -104,12 +104,7 @@ def hierarchy(store: GraphStore, account_id: str) -> dict[str, Any]:
     family = []
     for member_id, depth in tree.order:
         member = members[member_id]
-        note = None
-        if member_id in tree.self_links:
-            note = "lists itself as its parent"
-        elif member_id in tree.cycles:
-            others = [a for a in tree.cycles[member_id] if a != member_id]
-            note = f"hierarchy cycle with {', '.join(others)}; drawn at the top"
+        note = tree.note(member_id, "lists itself as its parent", "hierarchy cycle")
         family.append(
             {
                 **{k: member.get(k) for k in FAMILY_KEYS},

@@ -65,12 +65,7 @@ def org_chart(store: GraphStore, account_id: str) -> dict[str, Any]:
     rows = []
     for contact_id, depth in tree.order:
         person = people[contact_id]
-        note = None
-        if contact_id in tree.self_links:
-            note = "reports to themselves"
-        elif contact_id in tree.cycles:
-            others = [c for c in tree.cycles[contact_id] if c != contact_id]
-            note = f"reporting cycle with {', '.join(others)}; drawn at the top"
+        note = tree.note(contact_id, "reports to themselves", "reporting cycle")
         rows.append(
             {
                 "contact_id": contact_id,

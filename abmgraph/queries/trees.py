@@ -29,6 +29,15 @@ class Forest:
             out.setdefault(parent, []).append(node)
         return out
 
+    def note(self, node: str, self_link: str, cycle: str) -> str | None:
+        """Why ``node`` is drawn where it is when one of its links was dropped, else None."""
+        if node in self.self_links:
+            return self_link
+        if node in self.cycles:
+            others = [n for n in self.cycles[node] if n != node]
+            return f"{cycle} with {', '.join(others)}; drawn at the top"
+        return None
+
     def ancestors(self, node: str) -> list[str]:
         """The parent, the parent's parent, … up to the root."""
         chain = []
