@@ -28,6 +28,7 @@ _COMMANDS = {
     "similar": "abmgraph.cli.queries:similar",
     "champions": "abmgraph.cli.queries:champions",
     "cypher": "abmgraph.cli.queries:cypher",
+    "neo4j-import": "abmgraph.cli.neo4j:neo4j_import",
 }
 for _name, _target in _COMMANDS.items():
     cli.add_lazy_command(_name, _target)

@@ -253,22 +253,29 @@ class EmbeddedStore(GraphStore):
     # -- narrow reads ------------------------------------------------------------
     def events(
         self,
-        columns: Sequence[str],
+        columns: Sequence[str] | None = None,
         start: pd.Timestamp | None = None,
         end: pd.Timestamp | None = None,
     ) -> pa.Table:
         """Engagement events as an Arrow table of ``columns``, only ``start <= occurred_at <= end``.
 
         The time filter is applied while reading, so a question about the
-        last weeks decodes only those weeks' events.
+        last weeks decodes only those weeks' events. Without ``columns``,
+        every stored column, null for events whose ingest lacked it.
         """
         filters = [("occurred_at", ">=", start)] if start is not None else []
         filters += [("occurred_at", "<=", end)] if end is not None else []
         parts = self._event_parts()
         if not parts:
-            return pa.table({c: pa.array([], type=pa.string()) for c in columns})
+            return pa.table({c: pa.array([], type=pa.string()) for c in columns or _EVENT_COLUMNS})
         return pa.concat_tables(
-            pq.read_table(p, columns=list(columns), filters=filters or None) for p in parts
+            (
+                pq.read_table(
+                    p, columns=None if columns is None else list(columns), filters=filters or None
+                )
+                for p in parts
+            ),
+            promote_options="default",
         )
 
     def _stored_columns(self, name: str, path: Path) -> list[str]:

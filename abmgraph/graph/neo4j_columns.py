@@ -13,6 +13,7 @@ which Cypher turns into ``DateTime`` values with ``datetime.fromepoch``.
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import pairwise
@@ -25,6 +26,7 @@ import pyarrow as pa
 
 __all__ = [
     "column_params",
+    "composite_keys",
     "distinct",
     "micros",
     "no_gc",
@@ -91,6 +93,12 @@ def column_params(
         else:
             params[f"c{k}"] = values(rows[name])
     return params
+
+
+def composite_keys(rows: pd.DataFrame, keys: Sequence[str]) -> list[str]:
+    """One text key per row for kinds identified by several columns: their values as JSON."""
+    parts = [values(rows[k]) for k in keys]
+    return [json.dumps(list(p), ensure_ascii=False) for p in zip(*parts, strict=True)]
 
 
 def values(column: pd.Series) -> list[Any]:

@@ -42,6 +42,7 @@ import pandas as pd
 from abmgraph.errors import StoreError, StoreUnavailableError
 from abmgraph.graph.neo4j_columns import (
     column_params,
+    composite_keys,
     distinct,
     micros,
     no_gc,
@@ -49,7 +50,6 @@ from abmgraph.graph.neo4j_columns import (
     restore,
     row_map,
     typed_frame,
-    values,
 )
 from abmgraph.graph.schema import Kind
 from abmgraph.graph.store import KEYS, SUMMARY_COLUMNS, EventWindow, GraphStore, ScoreLevel
@@ -62,7 +62,18 @@ except ImportError:  # the embedded store works without the driver
     neo4j = None  # type: ignore[assignment]
     neo4j_errors = None  # type: ignore[assignment]
 
-__all__ = ["DEFAULT_DATABASE", "DEFAULT_URI", "LABELS", "Neo4jStore", "load_query"]
+__all__ = [
+    "COMPOSITE_KEY",
+    "DEFAULT_DATABASE",
+    "DEFAULT_URI",
+    "LABELS",
+    "SCHEMA_PENDING",
+    "SEQ",
+    "Neo4jStore",
+    "check_columns",
+    "load_query",
+    "temporal_columns",
+]
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 DEFAULT_DATABASE = "neo4j"
@@ -97,11 +108,13 @@ _CLEAR_ORDER = (
 )
 _SCORED: dict[str, Kind] = {"contacts": "contacts", "accounts": "accounts"}
 # Kinds keyed by several columns are merged on one derived property.
-_COMPOSITE_KEY = "_key"
-_SEQ = "_seq"
+COMPOSITE_KEY = "_key"
+SEQ = "_seq"
+# The AbmgraphMeta record a bulk import leaves: constraints and indexes are still to be made.
+SCHEMA_PENDING = "schema"
 _SCORE_RUN = "_score_run"
 _SCORE_RANK = "_score_rank"
-_RESERVED = {_COMPOSITE_KEY, _SEQ, _SCORE_RUN, _SCORE_RANK, "occurred_us"}
+_RESERVED = {COMPOSITE_KEY, SEQ, _SCORE_RUN, _SCORE_RANK, "occurred_us"}
 # A score column whose name is already a table column is stored with this prefix.
 _SCORED_PREFIX = "scored_"
 _SUMMARY_DTYPES = {
@@ -126,7 +139,7 @@ def load_query(name: str) -> str:
 def _allowed_names() -> frozenset[str]:
     """Labels and property names a query may be built with: the graph model's own."""
     columns = {c for kind in LABELS for c in column_dtypes(kind)}
-    return frozenset({*LABELS.values(), *_CLEAR_ORDER, *columns, _COMPOSITE_KEY})
+    return frozenset({*LABELS.values(), *_CLEAR_ORDER, *columns, COMPOSITE_KEY})
 
 
 def _query(*parts: str, **names: str) -> LiteralString:
@@ -157,7 +170,7 @@ def _row_query(
     return cast(LiteralString, _query(name, **names).replace("{{row}}", row_map(columns, temporal)))
 
 
-def _temporal(kind: Kind) -> list[str]:
+def temporal_columns(kind: Kind) -> list[str]:
     """Columns stored as Neo4j DateTime values (the contract's datetime fields)."""
     return [c for c, d in column_dtypes(kind).items() if d.startswith("datetime64")]
 
@@ -234,8 +247,14 @@ class Neo4jStore(GraphStore):
             )
         auth = (user or "neo4j", password or "") if user or password else None
         try:
+            # Server notifications (e.g. "label does not exist" on an empty database) would
+            # be logged to stderr on every command; abmgraph reports what matters itself.
             driver = neo4j.GraphDatabase.driver(
-                uri, auth=auth, user_agent="abmgraph", connection_timeout=10.0
+                uri,
+                auth=auth,
+                user_agent="abmgraph",
+                connection_timeout=10.0,
+                notifications_min_severity="OFF",
             )
         except (ValueError, neo4j_errors.ConfigurationError) as exc:
             raise StoreUnavailableError(
@@ -248,7 +267,9 @@ class Neo4jStore(GraphStore):
                 # then checks the credentials and that the database exists.
                 driver.verify_connectivity()
                 with store._session() as session:
-                    session.run(_query("ping")).consume()
+                    pending = session.run(_query("ping"), key=SCHEMA_PENDING).single(strict=True)
+                if pending["pending"]:
+                    store._finish_import()
         except BaseException:
             driver.close()
             raise
@@ -310,6 +331,11 @@ class Neo4jStore(GraphStore):
                 session.execute_write(_consume, statement, {})
         self._schema_ready = True
 
+    def _finish_import(self) -> None:
+        """Create the constraints and indexes a bulk import could not (a minute for 10M events)."""
+        self._ensure_schema()
+        self._write(_consume, _query("delete_meta"), key=SCHEMA_PENDING)
+
     def _meta(self, key: str) -> dict[str, Any] | None:
         found = self._read(_column, _query("read_meta"), key=key)
         return found[0] if found else None
@@ -341,7 +367,7 @@ class Neo4jStore(GraphStore):
 
     # -- writing -----------------------------------------------------------------------
     def upsert(self, kind: Kind, rows: pd.DataFrame) -> int:
-        _check_columns(kind, rows)
+        check_columns(kind, rows)
         self._ensure_schema()
         if kind == "engagements":
             return self._add_events(rows)
@@ -349,15 +375,15 @@ class Neo4jStore(GraphStore):
         if len(keys) == 1 and rows[keys[0]].isna().any():
             raise StoreError(f"Cannot store {kind} rows without {keys[0]}.")
         rows = rows.drop_duplicates(keys, keep="last").reset_index(drop=True)
-        columns = [*self._register_columns(kind, rows), _SEQ]
+        columns = [*self._register_columns(kind, rows), SEQ]
         if rows.empty:
             return 0
         first = int(self._write(_single, _query("next_sequence"), count=len(rows)))
-        rows = rows.assign(**{_SEQ: np.arange(first, first + len(rows), dtype=np.int64)})
+        rows = rows.assign(**{SEQ: np.arange(first, first + len(rows), dtype=np.int64)})
         if len(keys) > 1:
-            rows[_COMPOSITE_KEY] = _composite_keys(rows, keys)
-            columns.append(_COMPOSITE_KEY)
-        temporal = _temporal(kind)
+            rows[COMPOSITE_KEY] = composite_keys(rows, keys)
+            columns.append(COMPOSITE_KEY)
+        temporal = temporal_columns(kind)
         created = self._write_batches(
             _row_query(f"upsert_{kind}", columns, temporal),
             rows,
@@ -391,7 +417,7 @@ class Neo4jStore(GraphStore):
         rows = rows.drop_duplicates("event_key").reset_index(drop=True)
         rows["occurred_us"] = micros(rows["occurred_at"])
         columns = [str(c) for c in rows.columns]
-        temporal = [c for c in _temporal("engagements") if c in columns]
+        temporal = [c for c in temporal_columns("engagements") if c in columns]
         keys = f"c{columns.index('event_key')}"
 
         def payload(part: pd.DataFrame) -> dict[str, Any]:
@@ -543,8 +569,8 @@ class Neo4jStore(GraphStore):
             return frame if ids is None else frame[frame[KEYS[kind][0]].isin(ids)]
         label, key = LABELS[kind], KEYS[kind][0]
         params: dict[str, Any] = {
-            "columns": [*columns, _SEQ],
-            "temporal": [c for c in _temporal(kind) if c in columns],
+            "columns": [*columns, SEQ],
+            "temporal": [c for c in temporal_columns(kind) if c in columns],
             "chunk": self.read_chunk,
         }
         if ids is None:
@@ -735,12 +761,7 @@ def _reason(exc: Exception) -> str:
     return text.splitlines()[0].rstrip(".") if text else type(exc).__name__
 
 
-def _check_columns(kind: Kind, rows: pd.DataFrame) -> None:
+def check_columns(kind: Kind, rows: pd.DataFrame) -> None:
     clash = sorted(_RESERVED.intersection(map(str, rows.columns)))
     if clash:
         raise StoreError(f"Cannot store {kind}: column name {clash[0]!r} is reserved; rename it.")
-
-
-def _composite_keys(rows: pd.DataFrame, keys: list[str]) -> list[str]:
-    parts = [values(rows[k]) for k in keys]
-    return [json.dumps(list(p), ensure_ascii=False) for p in zip(*parts, strict=True)]

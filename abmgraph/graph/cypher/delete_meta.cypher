@@ -1,0 +1,3 @@
+// Remove one bookkeeping record.
+MATCH (m:AbmgraphMeta {key: $key})
+DELETE m

@@ -1,0 +1,442 @@
+"""Neo4j bulk import: an embedded workspace as files for ``neo4j-admin database import full``.
+
+A first load of millions of events through transactions is bound by the
+server's per-row work (index seeks, record writes, commits). Neo4j's offline
+importer writes the store files directly and is many times faster, but only
+into an empty or new database while it is stopped. This module writes the
+graph the Neo4j store would build from the workspace's tables (the same
+nodes, labels, properties and relationships as loading the tables in ingest
+order through the driver) as CSV files the importer reads, plus an argument
+file for it.
+
+The imported database has no constraints or indexes yet: the record format
+of Neo4j Community cannot build them during an import. A ``schema`` record
+among the ``AbmgraphMeta`` nodes marks them pending, and the Neo4j store
+creates them on its first connection.
+
+Nodes are identified by row numbers (``--id-type=integer``), so relationships
+are found with vectorised lookups here and the importer never maps strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+
+from abmgraph.errors import StoreError
+from abmgraph.graph.embedded import EmbeddedStore
+from abmgraph.graph.neo4j_columns import composite_keys
+from abmgraph.graph.neo4j_store import (
+    COMPOSITE_KEY,
+    LABELS,
+    SCHEMA_PENDING,
+    SEQ,
+    check_columns,
+    temporal_columns,
+)
+from abmgraph.graph.schema import Kind
+from abmgraph.graph.store import KEYS
+
+__all__ = ["ARGUMENTS_FILE", "ImportFiles", "write_import_files"]
+
+# The importer reads its arguments from this file: `neo4j-admin database import full @<file>`.
+ARGUMENTS_FILE = "neo4j-admin.args"
+# Splits array values (only the bookkeeping lists of column names use arrays). A unit
+# separator, so no column name in practice contains it; one that does is refused.
+_ARRAY_DELIMITER = "\x1f"
+# Rows are written in ingest order and numbered by one sequence, as the store does.
+_TABLE_ORDER: tuple[Kind, ...] = (
+    "accounts",
+    "contacts",
+    "intent",
+    "opportunities",
+    "opportunity_contacts",
+)
+# Every file an import writes, <stem>.csv: a node label's table or a relationship type.
+_FILE_STEMS = (
+    *_TABLE_ORDER,
+    "engagements",
+    "roles",
+    "topics",
+    "meta",
+    *(t.lower() for t in ("SUBSIDIARY_OF", "WORKS_AT", "REPORTS_TO", "WORKED_AT", "HAS_ROLE")),
+    *(t.lower() for t in ("HAS_OPPORTUNITY", "SHOWS_INTENT", "CONTACT_ROLE", "PERFORMED")),
+)
+# Node ID spaces that relationships point into.
+_ID = ":ID({space})"
+_START = ":START_ID({space})"
+_END = ":END_ID({space})"
+
+
+@dataclass
+class ImportFiles:
+    """The files written for one import and what they hold."""
+
+    folder: Path
+    nodes: dict[str, int] = field(default_factory=dict)  # file → nodes
+    relationships: dict[str, int] = field(default_factory=dict)  # file → relationships
+    arguments: list[str] = field(default_factory=list)
+
+    @property
+    def node_count(self) -> int:
+        return sum(self.nodes.values())
+
+    @property
+    def relationship_count(self) -> int:
+        return sum(self.relationships.values())
+
+    def command(self, database: str = "neo4j") -> str:
+        """The importer's command line, run from :attr:`folder` (the server stopped)."""
+        return (
+            f"neo4j-admin database import full @{ARGUMENTS_FILE} --overwrite-destination {database}"
+        )
+
+
+def write_import_files(
+    store: EmbeddedStore,
+    folder: Path,
+    *,
+    overwrite: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> ImportFiles:
+    """Write the workspace's graph into ``folder`` as neo4j-admin import files.
+
+    ``folder`` must be empty or missing unless ``overwrite``. ``progress`` is
+    told the name of each file before it is written.
+
+    Raises
+    ------
+    StoreError
+        The workspace holds no accounts or contacts, the folder is not empty,
+        or a column cannot be written for the importer (a name with ``:``,
+        list values, infinite numbers).
+    """
+    counts = store.counts()
+    if not counts["accounts"] and not counts["contacts"]:
+        raise StoreError(
+            f"The workspace at {store.root.parent} holds no accounts or contacts; "
+            "ingest data first (abmgraph ingest KIND FILE)."
+        )
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()):
+        if not overwrite:
+            raise StoreError(f"{folder} is not empty; choose an empty folder or pass --force.")
+        # Only files an import writes go; anything else in the folder stays.
+        for name in (ARGUMENTS_FILE, *(f"{stem}.csv" for stem in _FILE_STEMS)):
+            (folder / name).unlink(missing_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    writer = _Writer(folder, progress or (lambda name: None))
+
+    tables = {kind: store.table(kind) for kind in _TABLE_ORDER}
+    # Relationships point at nodes by their row in these tables.
+    ids = {kind: tables[kind][KEYS[kind][0]] for kind in ("accounts", "contacts", "opportunities")}
+    meta: list[dict[str, object]] = []
+    sequence = 0
+    for kind in _TABLE_ORDER:
+        rows = tables[kind]
+        if rows.empty:
+            continue
+        check_columns(kind, rows)
+        meta.append(_table_meta(kind, rows))
+        rows = rows.assign(**{SEQ: np.arange(sequence, sequence + len(rows), dtype=np.int64)})
+        sequence += len(rows)
+        if len(KEYS[kind]) > 1:
+            rows[COMPOSITE_KEY] = composite_keys(rows, list(KEYS[kind]))
+        writer.nodes(LABELS[kind], kind, _arrow(rows, temporal_columns(kind)))
+    meta.append({"key": "sequence", "next": sequence})
+    meta.append({"key": SCHEMA_PENDING, "pending": True})
+
+    _structure(writer, tables, ids)
+    _events(writer, store, ids["contacts"])
+    writer.meta(meta)
+    writer.finish()
+    return writer.files
+
+
+# -- the graph -----------------------------------------------------------------------
+def _structure(
+    writer: _Writer, tables: dict[Kind, pd.DataFrame], ids: dict[Kind, pd.Series]
+) -> None:
+    """The relationships the store keeps in step with the tables' columns."""
+    accounts, contacts = tables["accounts"], tables["contacts"]
+    account_ids, contact_ids = ids["accounts"], ids["contacts"]
+    every_account = ("Account", np.arange(len(accounts)))
+    every_contact = ("Contact", np.arange(len(contacts)))
+    parent = _rows_of(accounts["parent_account_id"], account_ids)
+    writer.links("SUBSIDIARY_OF", every_account, ("Account", parent))
+    writer.links(
+        "WORKS_AT", every_contact, ("Account", _rows_of(contacts["account_id"], account_ids))
+    )
+    writer.links(
+        "REPORTS_TO", every_contact, ("Contact", _rows_of(contacts["manager_id"], contact_ids))
+    )
+
+    # Job history: each distinct stored account in the `;`-separated list.
+    history = pc.split_pattern(
+        pa.array(contacts["previous_account_ids"], type=pa.large_string()), ";"
+    )
+    pairs = pd.DataFrame(
+        {
+            "contact": pc.list_parent_indices(history).to_numpy(),
+            "account": _rows_of(pc.list_flatten(history), account_ids),
+        }
+    )
+    pairs = pairs.dropna().drop_duplicates()
+    writer.links(
+        "WORKED_AT",
+        ("Contact", pairs["contact"].to_numpy()),
+        ("Account", pairs["account"].to_numpy()),
+    )
+
+    # Explicit buying roles: one Role node per distinct name.
+    role = contacts["buying_role"]
+    has_role = role.notna().to_numpy()
+    roles = writer.names("Role", "roles", role[has_role])
+    writer.links(
+        "HAS_ROLE",
+        ("Contact", every_contact[1][has_role]),
+        ("Role", _rows_of(role[has_role], roles)),
+        pa.table({"source": pa.array(["explicit"] * int(has_role.sum()))}),
+    )
+
+    opportunities = tables["opportunities"]
+    writer.links(
+        "HAS_OPPORTUNITY",
+        ("Account", _rows_of(opportunities["account_id"], account_ids)),
+        ("Opportunity", np.arange(len(opportunities))),
+    )
+    _intent(writer, tables["intent"], account_ids)
+    _contact_roles(writer, tables["opportunity_contacts"], contact_ids, ids["opportunities"])
+
+
+def _intent(writer: _Writer, intent: pd.DataFrame, account_ids: pd.Series) -> None:
+    """SHOWS_INTENT per stored (account, topic, observed_at); the last row's score wins."""
+    rows = intent.assign(_account=_rows_of(intent["account_id"], account_ids))
+    rows = rows.dropna(subset=["_account", "topic", "observed_at"])
+    rows = rows.drop_duplicates(["_account", "topic", "observed_at"], keep="last")
+    topics = writer.names("Topic", "topics", rows["topic"])
+    writer.links(
+        "SHOWS_INTENT",
+        ("Account", rows["_account"].to_numpy()),
+        ("Topic", _rows_of(rows["topic"], topics)),
+        _arrow(rows[["observed_at", "score"]], ["observed_at"]),
+    )
+
+
+def _contact_roles(
+    writer: _Writer, links: pd.DataFrame, contact_ids: pd.Series, opportunity_ids: pd.Series
+) -> None:
+    """CONTACT_ROLE per stored (contact, opportunity) with both ends stored; the last row wins."""
+    rows = links.assign(
+        _contact=_rows_of(links["contact_id"], contact_ids),
+        _opportunity=_rows_of(links["opportunity_id"], opportunity_ids),
+    )
+    rows = rows.dropna(subset=["_contact", "_opportunity"])
+    rows = rows.drop_duplicates(["_contact", "_opportunity"], keep="last")
+    writer.links(
+        "CONTACT_ROLE",
+        ("Contact", rows["_contact"].to_numpy()),
+        ("Opportunity", rows["_opportunity"].to_numpy()),
+        _arrow(rows[["role", "is_primary"]], []),
+    )
+
+
+def _events(writer: _Writer, store: EmbeddedStore, contact_ids: pd.Series) -> None:
+    """Engagement nodes, PERFORMED from their contact, :AwaitingContact when it is not stored."""
+    events = store.events()
+    if not len(events):
+        return
+    occurred_us = events.column("occurred_at").cast(pa.timestamp("us", tz="UTC")).cast(pa.int64())
+    events = events.append_column("occurred_us", occurred_us)
+    contact = _rows_of(events.column("contact_id"), contact_ids)
+    waiting = np.where(np.isnan(contact), "AwaitingContact", None)
+    writer.nodes(
+        "Engagement",
+        "engagements",
+        _arrow(events, temporal_columns("engagements")),
+        {":LABEL": pa.array(waiting, type=pa.string())},
+    )
+    writer.links(
+        "PERFORMED",
+        ("Contact", contact),
+        ("Engagement", np.arange(len(events))),
+        pa.table({"type": events.column("type"), "occurred_us": occurred_us}),
+    )
+
+
+def _table_meta(kind: Kind, rows: pd.DataFrame) -> dict[str, object]:
+    """The store's record of a table's columns and dtypes."""
+    return {
+        "key": f"table:{kind}",
+        "columns": [str(c) for c in rows.columns],
+        "dtypes": [str(rows[c].dtype) for c in rows.columns],
+    }
+
+
+def _rows_of(values: pd.Series | pa.ChunkedArray, keys: pd.Series) -> np.ndarray:
+    """Row number in ``keys`` of each value, NaN where it is missing or not there."""
+    found = pc.index_in(_text(values), value_set=_text(keys))
+    return found.to_numpy(zero_copy_only=False).astype(np.float64)
+
+
+def _text(values: pd.Series | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    if isinstance(values, pd.Series):
+        return pa.array(values.astype("str"), type=pa.large_string(), from_pandas=True)
+    return values.cast(pa.large_string())
+
+
+# -- files -----------------------------------------------------------------------------
+def _arrow(rows: pd.DataFrame | pa.Table, temporal: list[str]) -> pa.Table:
+    """Columns as the Neo4j store writes them: the contract's datetimes as DateTime,
+    other datetimes as epoch microseconds, uint64 as the int64 with the same bits."""
+    table = rows if isinstance(rows, pa.Table) else pa.Table.from_pandas(rows, preserve_index=False)
+    for i, name in enumerate(table.column_names):
+        column = table.column(i)
+        if pa.types.is_timestamp(column.type) and name not in temporal:
+            column = column.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64())
+        elif pa.types.is_uint64(column.type):
+            column = pa.array(column.combine_chunks().to_numpy(zero_copy_only=False).view(np.int64))
+        elif pa.types.is_dictionary(column.type):
+            column = column.cast(pa.large_string())
+        table = table.set_column(i, name, column)
+    return table
+
+
+def _typed_name(name: str, kind: pa.DataType) -> str:
+    """``name:type`` for the importer's header; text is its default type."""
+    if ":" in name or _ARRAY_DELIMITER in name:
+        raise StoreError(
+            f"Column {name!r} cannot be bulk imported (its name holds ':'); rename it, "
+            "or load through the driver with abmgraph --backend neo4j ingest."
+        )
+    if pa.types.is_timestamp(kind):
+        return f"{name}:datetime"
+    if pa.types.is_integer(kind):
+        return f"{name}:long"
+    if pa.types.is_floating(kind):
+        return f"{name}:double"
+    if pa.types.is_boolean(kind):
+        return f"{name}:boolean"
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind):
+        return name
+    raise StoreError(
+        f"Column {name!r} holds {kind} values, which the bulk import does not write; "
+        "load it through the driver with abmgraph --backend neo4j ingest."
+    )
+
+
+def _for_csv(name: str, column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A column as the importer parses it back to the same value."""
+    if pa.types.is_timestamp(column.type):
+        # ISO 8601 in UTC with microseconds, which the importer reads as a DateTime.
+        utc = column.cast(pa.timestamp("us", tz="UTC"))
+        return pc.strftime(utc, format="%Y-%m-%dT%H:%M:%SZ")
+    if pa.types.is_floating(column.type) and pc.any(pc.is_inf(column)).as_py():
+        raise StoreError(f"Column {name!r} holds infinite numbers, which the importer cannot read.")
+    return column
+
+
+class _Writer:
+    """Writes node and relationship files and collects the importer's arguments."""
+
+    def __init__(self, folder: Path, progress: Callable[[str], None]) -> None:
+        self.files = ImportFiles(folder)
+        self.progress = progress
+        self.multiline = False
+
+    def _write(self, name: str, table: pa.Table) -> str:
+        file = f"{name}.csv"
+        self.progress(file)
+        names, columns = [], []
+        for column_name, column in zip(table.column_names, table.columns, strict=True):
+            special = column_name.startswith(":")
+            names.append(column_name if special else _typed_name(column_name, column.type))
+            columns.append(column if special else _for_csv(column_name, column))
+            if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+                self.multiline |= bool(pc.any(pc.match_substring_regex(column, "[\r\n]")).as_py())
+        pcsv.write_csv(pa.table(columns, names=names), self.files.folder / file)
+        return file
+
+    def nodes(
+        self, label: str, stem: str, table: pa.Table, extra: dict[str, pa.Array] | None = None
+    ) -> None:
+        """Nodes of ``label``, identified by their row number in the file (``:ID(label)``)."""
+        table = table.append_column(_ID.format(space=label), pa.array(np.arange(len(table))))
+        for column, values in (extra or {}).items():
+            table = table.append_column(column, values)
+        file = self._write(stem, table)
+        self.files.nodes[file] = len(table)
+        self.files.arguments.append(f"--nodes={label}={file}")
+
+    def names(self, label: str, stem: str, names: pd.Series) -> pd.Series:
+        """One node of ``label`` per distinct name, in order of appearance; returns the names."""
+        distinct = pd.Series(names.unique(), dtype="str")
+        self.nodes(label, stem, pa.table({"name": pa.array(distinct, type=pa.large_string())}))
+        return distinct
+
+    def links(
+        self,
+        type: str,
+        start: tuple[str, np.ndarray],
+        end: tuple[str, np.ndarray],
+        properties: pa.Table | None = None,
+    ) -> None:
+        """Relationships from row ``start[1][i]`` of label ``start[0]`` to row ``end[1][i]``.
+
+        Rows where either end is NaN (not stored) are left out.
+        """
+        starts = np.asarray(start[1], dtype=np.float64)
+        ends = np.asarray(end[1], dtype=np.float64)
+        keep = ~(np.isnan(starts) | np.isnan(ends))
+        table = pa.table(
+            {
+                _START.format(space=start[0]): starts[keep].astype(np.int64),
+                _END.format(space=end[0]): ends[keep].astype(np.int64),
+            }
+        )
+        if properties is not None:
+            for name, column in zip(properties.column_names, properties.columns, strict=True):
+                table = table.append_column(name, column.filter(pa.array(keep)))
+        file = self._write(type.lower(), table)
+        self.files.relationships[file] = len(table)
+        self.files.arguments.append(f"--relationships={type}={file}")
+
+    def meta(self, records: list[dict[str, object]]) -> None:
+        for record in records:
+            for name in ("columns", "dtypes"):
+                if any(_ARRAY_DELIMITER in str(v) for v in record.get(name, [])):
+                    raise StoreError("A column name holds the character U+001F; rename it.")
+        joined = [
+            {k: _ARRAY_DELIMITER.join(v) if isinstance(v, list) else v for k, v in record.items()}
+            for record in records
+        ]
+        names = list(dict.fromkeys(name for record in joined for name in record))
+        table = pa.table({name: [record.get(name) for record in joined] for name in names})
+        header = {
+            "columns": "columns:string[]",
+            "dtypes": "dtypes:string[]",
+            "next": "next:long",
+            "pending": "pending:boolean",
+        }
+        table = table.rename_columns([header.get(c, c) for c in table.column_names])
+        file = "meta.csv"
+        self.progress(file)
+        pcsv.write_csv(table, self.files.folder / file)
+        self.files.nodes[file] = len(table)
+        self.files.arguments.append(f"--nodes=AbmgraphMeta={file}")
+
+    def finish(self) -> None:
+        options = ["--id-type=integer", "--array-delimiter=U+001F"]
+        if self.multiline:
+            # Slower to parse, so only when some text holds a line break.
+            options.append("--multiline-fields=true")
+        self.files.arguments[:0] = options
+        text = "\n".join(self.files.arguments) + "\n"
+        (self.files.folder / ARGUMENTS_FILE).write_text(text, encoding="utf-8")
