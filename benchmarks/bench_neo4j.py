@@ -1,16 +1,24 @@
-"""Neo4j benchmark: load 500,000 contacts and 10M events through the driver, then score.
+"""Neo4j benchmark: load 500,000 contacts and 10M events, through the driver and in bulk, then score.
 
 Reproduce with ``.venv/bin/python benchmarks/bench_neo4j.py`` (or ``make
 bench-neo4j``). It generates the synthetic dataset of the embedded benchmark
-as Parquet, starts a throwaway local server with ``scripts/neo4j-local`` on
-port 7699 from an empty database (or uses ``--uri``, whose database it
-clears first), ingests every file through ``abmgraph``'s ingest pipeline and
-the Bolt driver, and times each load: input rows per second, and the nodes
-and relationships the graph gained per second. Then it runs ``abmgraph
---backend neo4j score`` twice as a separate process, where the engagement
-summary is computed in Cypher on the server. Results are printed as a table and
-written to ``benchmarks/out/neo4j.json``. Nothing here is a test: numbers
-vary by machine; the README records what one 2-core machine measured.
+as Parquet and times two ways into an empty database of a throwaway local
+server (``scripts/neo4j-local`` on port 7699):
+
+- **driver**: every file through ``abmgraph``'s ingest pipeline and the Bolt
+  driver (input rows per second, and the nodes and relationships the graph
+  gained per second);
+- **bulk**: the files ingested into an embedded workspace, written out with
+  ``abmgraph neo4j-import`` and loaded by ``scripts/neo4j-local import``
+  (Neo4j's offline importer, the server restart, and the constraints and
+  indexes built afterwards), timed end to end from the input files.
+
+After each load it runs ``abmgraph --backend neo4j score`` twice as a
+separate process, where the engagement summary is computed in Cypher on the
+server. ``--load driver|bulk`` runs one of them; ``--uri`` uses an existing
+server for the driver load (its database is cleared first). Results are
+printed and written to ``benchmarks/out/neo4j.json``. Nothing here is a test:
+numbers vary by machine; the README records what one 2-core machine measured.
 
 The local server's memory comes from ``NEO4J_HEAP`` and ``NEO4J_PAGECACHE``
 (defaults here: 4g each, as a server holding this graph would be given).
@@ -21,6 +29,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import time
@@ -28,6 +38,8 @@ from pathlib import Path
 
 from abmgraph.demo import generate, write
 from abmgraph.demo_run import INGEST_ORDER
+from abmgraph.graph.embedded import EmbeddedStore
+from abmgraph.graph.neo4j_import import write_import_files
 from abmgraph.graph.neo4j_store import Neo4jStore
 from abmgraph.ingest.pipeline import ingest_file
 
@@ -36,15 +48,18 @@ SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "neo4j-local"
 ANCHOR = "2026-11-01"
 
 
-def start_server(port: int) -> str:
-    env = {
+def server_env() -> dict[str, str]:
+    return {
         **os.environ,
         "NEO4J_HEAP": os.environ.get("NEO4J_HEAP", "4g"),
         "NEO4J_PAGECACHE": os.environ.get("NEO4J_PAGECACHE", "4g"),
     }
+
+
+def start_server(port: int) -> str:
     done = subprocess.run(
         [str(SCRIPT), "start", "--reset", "--port", str(port)],
-        env=env,
+        env=server_env(),
         check=True,
         capture_output=True,
         text=True,
@@ -96,12 +111,99 @@ def timed_score(uri: str) -> dict:
     return {"seconds": round(time.perf_counter() - started, 1), "inner": json.loads(done.stdout)}
 
 
+def driver_load(uri: str, paths: dict[str, Path], data_dir: Path) -> dict:
+    """Every file through the ingest pipeline and the driver, into an empty database."""
+    store = Neo4jStore.connect(uri=uri)
+    try:
+        store.clear()
+        results: dict = {"loads": []}
+        for kind in INGEST_ORDER:
+            load = timed_ingest(store, kind, paths[kind], data_dir / f"{kind}-rejects.csv")
+            results["loads"].append(load)
+            print(
+                f"{kind:>21}: {load['rows']:>10,} rows in {load['seconds']:>7.1f} s  "
+                f"{load['rows_per_s']:>7,} rows/s  {load['nodes_per_s']:>7,} nodes/s  "
+                f"{load['relationships_per_s']:>7,} relationships/s",
+                file=sys.stderr,
+            )
+    finally:
+        store.close()
+    rows = sum(load["rows"] for load in results["loads"])
+    seconds = sum(load["seconds"] for load in results["loads"])
+    results.update(rows=rows, seconds=round(seconds, 1), rows_per_s=round(rows / seconds))
+    rate = results["rows_per_s"]
+    print(
+        f"{'driver, all':>21}: {rows:>10,} rows in {seconds:>7.1f} s  {rate:>7,} rows/s",
+        file=sys.stderr,
+    )
+    return results
+
+
+def bulk_load(port: int, paths: dict[str, Path], out: Path) -> dict:
+    """Input files → embedded workspace → neo4j-admin import files → the local server."""
+    workspace, folder = out / "neo4j-bulk-ws", out / "neo4j-bulk-files"
+    shutil.rmtree(workspace, ignore_errors=True)
+    steps: dict[str, float] = {}
+    started = time.perf_counter()
+    embedded = EmbeddedStore(workspace)
+    rows = 0
+    for kind in INGEST_ORDER:
+        rejects = out / f"{kind}-rejects.csv"
+        rows += ingest_file(embedded, kind, paths[kind], rejects_path=rejects, quiet=True).read
+    steps["ingest"] = time.perf_counter() - started
+    files = write_import_files(embedded, folder, overwrite=True)
+    steps["write_files"] = time.perf_counter() - started - steps["ingest"]
+    done = subprocess.run(
+        [str(SCRIPT), "import", str(folder), "--port", str(port)],
+        env=server_env(),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - started
+    steps["import_start_and_schema"] = seconds - steps["ingest"] - steps["write_files"]
+    # The script reports its own steps: the importer, and the constraints and indexes.
+    reported = {"importer": r"imported in (\d+)s", "schema": r"indexes ready after (\d+)s"}
+    for name, pattern in reported.items():
+        found = re.search(pattern, done.stderr)
+        if found:
+            steps[name] = float(found.group(1))
+    results = {
+        "rows": rows,
+        "nodes": files.node_count,
+        "relationships": files.relationship_count,
+        "seconds": round(seconds, 1),
+        "rows_per_s": round(rows / seconds),
+        "nodes_per_s": round(files.node_count / seconds),
+        "relationships_per_s": round(files.relationship_count / seconds),
+        "steps": {name: round(value, 1) for name, value in steps.items()},
+    }
+    parts = ", ".join(f"{name} {value:.0f} s" for name, value in steps.items())
+    rate = results["rows_per_s"]
+    print(
+        f"{'bulk, all':>21}: {rows:>10,} rows in {seconds:>7.1f} s  {rate:>7,} rows/s",
+        file=sys.stderr,
+    )
+    print(f"{'':>21}  ({parts})", file=sys.stderr)
+    return results
+
+
+def scores(uri: str) -> dict:
+    # The first score reads the graph into the page cache; a second shows a warm server.
+    first, again = timed_score(uri), timed_score(uri)
+    print(f"score: {first['seconds']} s, again: {again['seconds']} s", file=sys.stderr)
+    return {"score": first, "score_again": again}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=20_000)
     parser.add_argument("--contacts", type=int, default=500_000)
     parser.add_argument("--events", type=int, default=10_000_000)
-    parser.add_argument("--uri", help="An existing Neo4j 5 server (its database is cleared).")
+    parser.add_argument(
+        "--load", choices=["driver", "bulk", "both"], default="both", help="Which loads to time."
+    )
+    parser.add_argument("--uri", help="An existing Neo4j 5 server for the driver load (cleared).")
     parser.add_argument("--port", type=int, default=7699, help="Port of the throwaway server.")
     parser.add_argument("--out", type=Path, default=ROOT)
     parser.add_argument(
@@ -115,6 +217,10 @@ def main() -> None:
             parser.error("--score-only needs --uri")
         print(json.dumps(timed_score(args.uri), indent=2))
         return
+    if args.uri and args.load != "driver":
+        parser.error(
+            "--uri is for the driver load (--load driver); bulk loads need the local server"
+        )
 
     data_dir = args.out / "neo4j-data"
     started = time.perf_counter()
@@ -130,35 +236,17 @@ def main() -> None:
     del data
     print(f"generated the dataset in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
-    uri = args.uri or start_server(args.port)
-    store = Neo4jStore.connect(uri=uri)
+    results: dict = {}
     try:
-        if args.uri:
-            store.clear()
-        results: dict = {"uri": uri, "loads": []}
-        for kind in INGEST_ORDER:
-            load = timed_ingest(store, kind, paths[kind], data_dir / f"{kind}-rejects.csv")
-            results["loads"].append(load)
-            print(
-                f"{kind:>21}: {load['rows']:>10,} rows in {load['seconds']:>7.1f} s  "
-                f"{load['rows_per_s']:>7,} rows/s  {load['nodes_per_s']:>7,} nodes/s  "
-                f"{load['relationships_per_s']:>7,} relationships/s",
-                file=sys.stderr,
-            )
-        rows = sum(load["rows"] for load in results["loads"])
-        seconds = sum(load["seconds"] for load in results["loads"])
-        results["load_rows_per_s"] = round(rows / seconds)
-        print(f"{'all':>21}: {rows:>10,} rows in {seconds:>7.1f} s  {rows / seconds:>7,.0f} rows/s",
-              file=sys.stderr)  # fmt: skip
-        # The first score reads the graph into the page cache; a second shows a warm server.
-        results["score"] = timed_score(uri)
-        results["score_again"] = timed_score(uri)
-        print(
-            f"score: {results['score']['seconds']} s, again: {results['score_again']['seconds']} s",
-            file=sys.stderr,
-        )
+        if args.load in ("driver", "both"):
+            uri = args.uri or start_server(args.port)
+            results["driver"] = driver_load(uri, paths, data_dir)
+            results["driver"].update(scores(uri))
+        if args.load in ("bulk", "both"):
+            uri = f"bolt://127.0.0.1:{args.port}"
+            results["bulk"] = bulk_load(args.port, paths, args.out)
+            results["bulk"].update(scores(uri))
     finally:
-        store.close()
         if not args.uri:
             stop_server(args.port)
     args.out.mkdir(parents=True, exist_ok=True)

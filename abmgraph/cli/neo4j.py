@@ -14,7 +14,9 @@ __all__ = ["neo4j_import"]
 
 @click.command("neo4j-import")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Replace what FOLDER holds.")
+@click.option(
+    "--force", is_flag=True, help="Replace the import files FOLDER holds (other files stay)."
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
@@ -29,7 +31,7 @@ def neo4j_import(app: App, folder: Path, force: bool, fmt: str) -> None:
     the constraints and indexes on its first connection afterwards.
 
     \b
-    Examples:
+    Example:
         abmgraph neo4j-import import/
         scripts/neo4j-local import import/          # the local server
         cd import && neo4j-admin database import full @neo4j-admin.args \\

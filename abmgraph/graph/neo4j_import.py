@@ -20,6 +20,8 @@ are found with vectorised lookups here and the importer never maps strings.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,14 +127,28 @@ def write_import_files(
             "ingest data first (abmgraph ingest KIND FILE)."
         )
     folder = Path(folder)
-    if folder.exists() and any(folder.iterdir()):
-        if not overwrite:
-            raise StoreError(f"{folder} is not empty; choose an empty folder or pass --force.")
-        # Only files an import writes go; anything else in the folder stays.
+    if folder.exists() and any(folder.iterdir()) and not overwrite:
+        raise StoreError(f"{folder} is not empty; choose an empty folder or pass --force.")
+    # Files are written next to the folder and moved in at the end: a failure
+    # leaves the folder as it was.
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        files = _write_all(store, staging, progress or (lambda name: None))
+        folder.mkdir(exist_ok=True)
+        # Only files an import writes are replaced; anything else in the folder stays.
         for name in (ARGUMENTS_FILE, *(f"{stem}.csv" for stem in _FILE_STEMS)):
             (folder / name).unlink(missing_ok=True)
-    folder.mkdir(parents=True, exist_ok=True)
-    writer = _Writer(folder, progress or (lambda name: None))
+        for path in staging.iterdir():
+            path.replace(folder / path.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    files.folder = folder
+    return files
+
+
+def _write_all(store: EmbeddedStore, folder: Path, progress: Callable[[str], None]) -> ImportFiles:
+    writer = _Writer(folder, progress)
 
     tables = {kind: store.table(kind) for kind in _TABLE_ORDER}
     # Relationships point at nodes by their row in these tables.
@@ -256,6 +272,11 @@ def _events(writer: _Writer, store: EmbeddedStore, contact_ids: pd.Series) -> No
     occurred_us = events.column("occurred_at").cast(pa.timestamp("us", tz="UTC")).cast(pa.int64())
     events = events.append_column("occurred_us", occurred_us)
     contact = _rows_of(events.column("contact_id"), contact_ids)
+    # Grouped by contact (waiting events last), each contact's PERFORMED relationships and
+    # their properties sit side by side in the store: the engagement summary, which walks
+    # contacts in order, then reads the relationship store front to back.
+    order = np.argsort(contact, kind="stable")
+    events, contact = events.take(order), contact[order]
     waiting = np.where(np.isnan(contact), "AwaitingContact", None)
     writer.nodes(
         "Engagement",

@@ -24,6 +24,7 @@ column names (backtick-quoted) to parameter lists, see ``neo4j_columns``.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import threading
@@ -61,6 +62,12 @@ try:
 except ImportError:  # the embedded store works without the driver
     neo4j = None  # type: ignore[assignment]
     neo4j_errors = None  # type: ignore[assignment]
+
+# The driver logs the server's query notifications ("label does not exist" on an empty
+# database, …) as warnings, which Python prints to stderr when nothing is configured. A
+# handler here keeps them off every command's output; an application that configures
+# logging still gets them. (Filtering them on the server needs Neo4j 5.7 or later.)
+logging.getLogger("neo4j.notifications").addHandler(logging.NullHandler())
 
 __all__ = [
     "COMPOSITE_KEY",
@@ -247,14 +254,8 @@ class Neo4jStore(GraphStore):
             )
         auth = (user or "neo4j", password or "") if user or password else None
         try:
-            # Server notifications (e.g. "label does not exist" on an empty database) would
-            # be logged to stderr on every command; abmgraph reports what matters itself.
             driver = neo4j.GraphDatabase.driver(
-                uri,
-                auth=auth,
-                user_agent="abmgraph",
-                connection_timeout=10.0,
-                notifications_min_severity="OFF",
+                uri, auth=auth, user_agent="abmgraph", connection_timeout=10.0
             )
         except (ValueError, neo4j_errors.ConfigurationError) as exc:
             raise StoreUnavailableError(
