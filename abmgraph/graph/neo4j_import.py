@@ -272,11 +272,6 @@ def _events(writer: _Writer, store: EmbeddedStore, contact_ids: pd.Series) -> No
     occurred_us = events.column("occurred_at").cast(pa.timestamp("us", tz="UTC")).cast(pa.int64())
     events = events.append_column("occurred_us", occurred_us)
     contact = _rows_of(events.column("contact_id"), contact_ids)
-    # Grouped by contact (waiting events last), each contact's PERFORMED relationships and
-    # their properties sit side by side in the store: the engagement summary, which walks
-    # contacts in order, then reads the relationship store front to back.
-    order = np.argsort(contact, kind="stable")
-    events, contact = events.take(order), contact[order]
     waiting = np.where(np.isnan(contact), "AwaitingContact", None)
     writer.nodes(
         "Engagement",
@@ -284,11 +279,13 @@ def _events(writer: _Writer, store: EmbeddedStore, contact_ids: pd.Series) -> No
         _arrow(events, temporal_columns("engagements")),
         {":LABEL": pa.array(waiting, type=pa.string())},
     )
+    # Relationships are stored in file order. Grouped by contact, each contact's PERFORMED
+    # relationships and their properties sit side by side: the engagement summary, which
+    # walks contacts in order, then reads the relationship store front to back.
+    order = np.argsort(contact, kind="stable")
+    properties = pa.table({"type": events.column("type"), "occurred_us": occurred_us})
     writer.links(
-        "PERFORMED",
-        ("Contact", contact),
-        ("Engagement", np.arange(len(events))),
-        pa.table({"type": events.column("type"), "occurred_us": occurred_us}),
+        "PERFORMED", ("Contact", contact[order]), ("Engagement", order), properties.take(order)
     )
 
 
@@ -356,9 +353,11 @@ def _typed_name(name: str, kind: pa.DataType) -> str:
 def _for_csv(name: str, column: pa.ChunkedArray) -> pa.ChunkedArray:
     """A column as the importer parses it back to the same value."""
     if pa.types.is_timestamp(column.type):
-        # ISO 8601 in UTC with microseconds, which the importer reads as a DateTime.
-        utc = column.cast(pa.timestamp("us", tz="UTC"))
-        return pc.strftime(utc, format="%Y-%m-%dT%H:%M:%SZ")
+        # ISO 8601 in UTC with microseconds, which the importer reads as a DateTime. A cast
+        # of the wall-clock time to text and two edits are ten times faster than strftime.
+        wall = column.cast(pa.timestamp("us", tz="UTC")).cast(pa.timestamp("us"))
+        text = pc.utf8_replace_slice(wall.cast(pa.string()), start=10, stop=11, replacement="T")
+        return pc.binary_join_element_wise(text, "Z", "")
     if pa.types.is_floating(column.type) and pc.any(pc.is_inf(column)).as_py():
         raise StoreError(f"Column {name!r} holds infinite numbers, which the importer cannot read.")
     return column
@@ -381,7 +380,8 @@ class _Writer:
             names.append(column_name if special else _typed_name(column_name, column.type))
             columns.append(column if special else _for_csv(column_name, column))
             if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-                self.multiline |= bool(pc.any(pc.match_substring_regex(column, "[\r\n]")).as_py())
+                for end in ("\n", "\r"):
+                    self.multiline |= bool(pc.any(pc.match_substring(column, end)).as_py())
         pcsv.write_csv(pa.table(columns, names=names), self.files.folder / file)
         return file
 
