@@ -10,7 +10,7 @@ server (``scripts/neo4j-local`` on port 7699):
   gained per second);
 - **bulk**: the files ingested into an embedded workspace, written out with
   ``abmgraph neo4j-import`` and loaded by ``scripts/neo4j-local import``
-  (Neo4j's offline importer, the server restart, and the constraints and
+  (Neo4j's offline importer, the server start, and the constraints and
   indexes built afterwards), timed end to end from the input files.
 
 After each load it runs ``abmgraph --backend neo4j score`` twice as a
