@@ -329,10 +329,11 @@ def _arrow(rows: pd.DataFrame | pa.Table, temporal: list[str]) -> pa.Table:
 
 def _typed_name(name: str, kind: pa.DataType) -> str:
     """``name:type`` for the importer's header; text is its default type."""
+    # A ':' would end the name in the header, U+001F split it in the bookkeeping lists.
     if ":" in name or _ARRAY_DELIMITER in name:
         raise StoreError(
-            f"Column {name!r} cannot be bulk imported (its name holds ':'); rename it, "
-            "or load through the driver with abmgraph --backend neo4j ingest."
+            f"Column {name!r} cannot be bulk imported (its name holds ':' or U+001F); rename "
+            "it, or load through the driver with abmgraph --backend neo4j ingest."
         )
     if pa.types.is_timestamp(kind):
         return f"{name}:datetime"
@@ -430,10 +431,7 @@ class _Writer:
         self.files.arguments.append(f"--relationships={type}={file}")
 
     def meta(self, records: list[dict[str, object]]) -> None:
-        for record in records:
-            for name in ("columns", "dtypes"):
-                if any(_ARRAY_DELIMITER in str(v) for v in record.get(name, [])):
-                    raise StoreError("A column name holds the character U+001F; rename it.")
+        """The AbmgraphMeta records; their lists of column names were checked with the tables."""
         joined = [
             {k: _ARRAY_DELIMITER.join(v) if isinstance(v, list) else v for k, v in record.items()}
             for record in records
