@@ -125,14 +125,8 @@ class EmbeddedStore(GraphStore):
         folder = self.root / "events"
         return sorted(folder.glob("part-*.parquet")) if folder.exists() else []
 
-    def _read_events(self, columns: list[str]) -> pa.Table:
-        parts = self._event_parts()
-        if not parts:
-            return pa.table({c: pa.array([], type=pa.string()) for c in columns})
-        return pa.concat_tables(pq.read_table(p, columns=columns) for p in parts)
-
     def existing_event_keys(self, keys: pd.Series) -> pd.Series:
-        stored = self._read_events(["event_key"]).column("event_key")
+        stored = self.events(["event_key"]).column("event_key")
         if len(stored) == 0:
             return pd.Series(False, index=keys.index)
         present = pc.is_in(pa.array(keys.to_numpy(dtype=np.uint64)), value_set=stored)
@@ -164,7 +158,7 @@ class EmbeddedStore(GraphStore):
     def engagement_summary(
         self, window: EventWindow, contact_ids: pd.Series | None = None
     ) -> pd.DataFrame:
-        events = self._read_events(["contact_id", "type", "occurred_at"])
+        events = self.events(["contact_id", "type", "occurred_at"])
         if len(events) == 0:
             return pd.DataFrame({c: pd.Series(dtype=_SUMMARY_DTYPES[c]) for c in SUMMARY_COLUMNS})
         micros = events.column("occurred_at").cast(pa.timestamp("us", tz="UTC")).cast(pa.int64())
