@@ -84,6 +84,9 @@ def test_files_hold_the_graph_of_the_tables(workspace: EmbeddedStore, tmp_path: 
     # Eight events, seven with their contact; C9's is marked to be linked when C9 arrives.
     events = read(folder, "engagements.csv")
     assert events[":LABEL"].tolist() == [""] * 7 + ["AwaitingContact"]
+    # Only the waiting event keeps its contact_id; PERFORMED holds the time in microseconds.
+    assert events["contact_id"].tolist() == [""] * 7 + ["C9"]
+    assert "occurred_us" not in events.columns and "occurred_us:long" not in events.columns
     assert events["event_key:long"].tolist()[3] == str(2**63 + 7 - 2**64)  # same 64 bits
     assert events["occurred_at:datetime"].tolist()[0] == "2026-10-30T12:00:00.000000Z"
     performed = read(folder, "performed.csv")
@@ -97,6 +100,7 @@ def test_files_hold_the_graph_of_the_tables(workspace: EmbeddedStore, tmp_path: 
         (2, 6),
     ]
     assert performed["type"].tolist()[:2] == ["pricing_page_view", "pricing_page_view"]
+    assert performed["occurred_us:long"].tolist()[0] == str(1_793_361_600_000_000)
 
     # Rows are numbered in ingest order by one sequence, which continues after the import.
     assert read(folder, "contacts.csv")["_seq:long"].tolist() == ["3", "4", "5", "6"]

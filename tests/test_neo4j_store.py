@@ -545,9 +545,19 @@ def test_events_count_once_their_contact_is_stored(neo: Neo4jStore, embedded: Em
     assert neo.event_count() == embedded.event_count() == 8
     assert "C9" not in set(neo.engagement_summary(window())["contact_id"])
     assert "C9" in set(embedded.engagement_summary(window())["contact_id"])
+    # Only the waiting event keeps its contact_id; the others' contact is PERFORMED's start.
+    held = "MATCH (e:Engagement) WHERE e.contact_id IS NOT NULL OR e.occurred_us IS NOT NULL"
+    waiting = neo.read_query(held + " RETURN e.contact_id AS contact_id, e:AwaitingContact AS waits")
+    assert waiting == [{"contact_id": "C9", "waits": True}]
     late = with_late_contact(tables)["contacts"].iloc[-1:]
     neo.upsert("contacts", late)
     embedded.upsert("contacts", late)
+    assert neo.read_query(held + " RETURN count(e) AS n") == [{"n": 0}]
+    # The link's time comes from the event's occurred_at, 2026-10-27T00:00:00Z, in microseconds.
+    linked = neo.read_query(
+        "MATCH (:Contact {contact_id: 'C9'})-[p:PERFORMED]->() RETURN p.occurred_us AS us"
+    )
+    assert linked == [{"us": 1_793_059_200_000_000}]
     pd.testing.assert_frame_equal(
         sorted_summary(neo.engagement_summary(window())),
         sorted_summary(embedded.engagement_summary(window())),
@@ -555,6 +565,16 @@ def test_events_count_once_their_contact_is_stored(neo: Neo4jStore, embedded: Em
         rtol=0,
         atol=1e-9,
     )
+
+
+@pytest.mark.neo4j
+def test_a_waiting_event_links_with_its_exact_time(neo: Neo4jStore):
+    # Before 1970 and with microseconds: -0.749999 s is -1 s plus 250,001 µs.
+    at = pd.Timestamp("1969-12-31T23:59:59.250001Z")
+    neo.upsert("engagements", frame("engagements", event(1, "C1", "page_view", 0, occurred_at=at)))
+    neo.upsert("contacts", frame("contacts", {"contact_id": "C1"}))
+    linked = neo.read_query("MATCH (:Contact)-[p:PERFORMED]->() RETURN p.occurred_us AS us")
+    assert linked == [{"us": -749_999}]
 
 
 @pytest.mark.neo4j

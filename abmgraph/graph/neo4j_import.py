@@ -270,14 +270,20 @@ def _events(writer: _Writer, store: EmbeddedStore, contact_ids: pd.Series) -> No
     if not len(events):
         return
     occurred_us = events.column("occurred_at").cast(pa.timestamp("us", tz="UTC")).cast(pa.int64())
-    events = events.append_column("occurred_us", occurred_us)
     contact = _rows_of(events.column("contact_id"), contact_ids)
-    waiting = np.where(np.isnan(contact), "AwaitingContact", None)
+    waiting = np.isnan(contact)
+    # As the driver writes them: only a waiting event keeps its contact_id (empty is no property).
+    contact_column = events.schema.get_field_index("contact_id")
+    events = events.set_column(
+        contact_column,
+        "contact_id",
+        pc.if_else(pa.array(waiting), events.column("contact_id"), None),
+    )
     writer.nodes(
         "Engagement",
         "engagements",
         _arrow(events, temporal_columns("engagements")),
-        {":LABEL": pa.array(waiting, type=pa.string())},
+        {":LABEL": pa.array(np.where(waiting, "AwaitingContact", None), type=pa.string())},
     )
     # Relationships are stored in file order. Grouped by contact, each contact's PERFORMED
     # relationships and their properties sit side by side: the engagement summary, which

@@ -51,6 +51,7 @@ from abmgraph.graph.neo4j_columns import (
     restore,
     row_map,
     typed_frame,
+    values,
 )
 from abmgraph.graph.schema import Kind
 from abmgraph.graph.store import KEYS, SUMMARY_COLUMNS, EventWindow, GraphStore, ScoreLevel
@@ -121,7 +122,7 @@ SEQ = "_seq"
 SCHEMA_PENDING = "schema"
 _SCORE_RUN = "_score_run"
 _SCORE_RANK = "_score_rank"
-_RESERVED = {COMPOSITE_KEY, SEQ, _SCORE_RUN, _SCORE_RANK, "occurred_us"}
+_RESERVED = {COMPOSITE_KEY, SEQ, _SCORE_RUN, _SCORE_RANK}
 # A score column whose name is already a table column is stored with this prefix.
 _SCORED_PREFIX = "scored_"
 _SUMMARY_DTYPES = {
@@ -416,14 +417,16 @@ class Neo4jStore(GraphStore):
 
     def _add_events(self, rows: pd.DataFrame) -> int:
         rows = rows.drop_duplicates("event_key").reset_index(drop=True)
-        rows["occurred_us"] = micros(rows["occurred_at"])
-        columns = [str(c) for c in rows.columns]
+        # The contact is the PERFORMED relationship's start, not a property of the event.
+        columns = [str(c) for c in rows.columns if c != "contact_id"]
         temporal = [c for c in temporal_columns("engagements") if c in columns]
         keys = f"c{columns.index('event_key')}"
 
         def payload(part: pd.DataFrame) -> dict[str, Any]:
             params = column_params(part, columns, temporal)
             params["keys"] = params[keys]
+            params["contacts"] = values(part["contact_id"])
+            params["occurred"] = micros(part["occurred_at"]).tolist()
             return params
 
         # Events of one contact go to one writer: writers never wait on each other's locks.
@@ -659,10 +662,10 @@ class Neo4jStore(GraphStore):
         columns = dict(zip(meta[f"{level}_columns"], meta[f"{level}_dtypes"], strict=True))
         query = _query("match_scored", "node_rows", label=LABELS[kind])
         names = [*meta[f"{level}_properties"], _SCORE_RANK]
-        values = self._columns(
+        found = self._columns(
             query, len(names), run=meta["run"], columns=names, temporal=[], chunk=self.read_chunk
         )
-        return typed_frame(values, columns)
+        return typed_frame(found, columns)
 
     def score_meta(self) -> dict[str, Any] | None:
         meta = self._meta("scores")

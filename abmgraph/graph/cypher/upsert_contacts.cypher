@@ -44,8 +44,10 @@ CALL (c, created) {
   }
   CALL (c) {
     MATCH (e:AwaitingContact {contact_id: c.contact_id})
-    REMOVE e:AwaitingContact
-    CREATE (c)-[:PERFORMED {type: e.type, occurred_us: e.occurred_us}]->(e)
+    REMOVE e:AwaitingContact, e.contact_id
+    // epochMillis rounds down before 1970 (epochSeconds would round toward zero).
+    WITH c, e, e.occurred_at.epochMillis * 1000 + e.occurred_at.microsecond % 1000 AS occurred_us
+    CREATE (c)-[:PERFORMED {type: e.type, occurred_us: occurred_us}]->(e)
   }
   CALL (c) {
     MATCH (link:OpportunityContact {contact_id: c.contact_id})
