@@ -547,7 +547,9 @@ def test_events_count_once_their_contact_is_stored(neo: Neo4jStore, embedded: Em
     assert "C9" in set(embedded.engagement_summary(window())["contact_id"])
     # Only the waiting event keeps its contact_id; the others' contact is PERFORMED's start.
     held = "MATCH (e:Engagement) WHERE e.contact_id IS NOT NULL OR e.occurred_us IS NOT NULL"
-    waiting = neo.read_query(held + " RETURN e.contact_id AS contact_id, e:AwaitingContact AS waits")
+    waiting = neo.read_query(
+        held + " RETURN e.contact_id AS contact_id, e:AwaitingContact AS waits"
+    )
     assert waiting == [{"contact_id": "C9", "waits": True}]
     late = with_late_contact(tables)["contacts"].iloc[-1:]
     neo.upsert("contacts", late)
