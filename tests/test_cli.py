@@ -136,6 +136,14 @@ def test_committee_lists_people_and_gaps(demo_workspace):
     } <= set(view["contacts"][0])
 
 
+def test_score_reports_where_its_time_went(demo_workspace):
+    args = ["score", "--as-of", "2026-11-01", "--format", "json"]  # the demo's own date
+    report = json.loads(run(demo_workspace, *args).stdout)
+    assert report["contacts"] > 60 and report["accounts"] == 60
+    assert list(report["timings"]) == ["read", "aggregate", "score", "write"]
+    assert report["seconds"] == pytest.approx(sum(report["timings"].values()), abs=0.01)
+
+
 def test_status_reports_counts_and_the_last_run(demo_workspace):
     status = json.loads(run(demo_workspace, "status", "--format", "json").stdout)
     assert status["accounts"] == 60

@@ -255,6 +255,8 @@ def score(app: App, as_of: str | None, config: Path | None, fmt: str) -> None:
         "contacts": len(result.contacts),
         "accounts": len(result.accounts),
         "seconds": round(seconds, 3),
+        # Where the time went: reading the tables, aggregating events, scoring, writing back.
+        "timings": {phase: round(t, 3) for phase, t in result.timings.items()},
     }
     if fmt == "json":
         click.echo(json.dumps(summary))
