@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from test_neo4j_store import (
     HOSTILE,
     assert_same_graph,
+    event,
     frame,
     load,
     sample,
@@ -137,6 +138,14 @@ def test_a_column_name_the_importer_cannot_read_is_refused(
     # The failed run left the earlier files as they were, and nothing beside them.
     assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
     assert sorted(path.name for path in tmp_path.iterdir()) == ["import", "ws"]
+
+
+def test_an_event_column_the_store_reserves_is_refused(workspace: EmbeddedStore, tmp_path: Path):
+    # As the driver load refuses it: _seq is the store's own row order.
+    late = frame("engagements", event(99, "C1", "page_view", 1))
+    workspace.upsert("engagements", late.assign(_seq="x"))
+    with pytest.raises(StoreError, match="column name '_seq' is reserved"):
+        write_import_files(workspace, tmp_path / "import")
 
 
 def test_only_import_files_are_replaced(workspace: EmbeddedStore, tmp_path: Path):

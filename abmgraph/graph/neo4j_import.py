@@ -159,7 +159,7 @@ def _write_all(store: EmbeddedStore, folder: Path, progress: Callable[[str], Non
         rows = tables[kind]
         if rows.empty:
             continue
-        check_columns(kind, rows)
+        check_columns(kind, rows.columns)
         meta.append(_table_meta(kind, rows))
         rows = rows.assign(**{SEQ: np.arange(sequence, sequence + len(rows), dtype=np.int64)})
         sequence += len(rows)
@@ -269,6 +269,7 @@ def _events(writer: _Writer, store: EmbeddedStore, contact_ids: pd.Series) -> No
     events = store.events()
     if not len(events):
         return
+    check_columns("engagements", events.column_names)
     occurred_us = events.column("occurred_at").cast(pa.timestamp("us", tz="UTC")).cast(pa.int64())
     contact = _rows_of(events.column("contact_id"), contact_ids)
     waiting = np.isnan(contact)

@@ -29,7 +29,7 @@ import os
 import re
 import threading
 import uuid
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import cache, partial
@@ -369,7 +369,7 @@ class Neo4jStore(GraphStore):
 
     # -- writing -----------------------------------------------------------------------
     def upsert(self, kind: Kind, rows: pd.DataFrame) -> int:
-        check_columns(kind, rows)
+        check_columns(kind, rows.columns)
         self._ensure_schema()
         if kind == "engagements":
             return self._add_events(rows)
@@ -765,7 +765,8 @@ def _reason(exc: Exception) -> str:
     return text.splitlines()[0].rstrip(".") if text else type(exc).__name__
 
 
-def check_columns(kind: Kind, rows: pd.DataFrame) -> None:
-    clash = sorted(_RESERVED.intersection(map(str, rows.columns)))
+def check_columns(kind: Kind, columns: Iterable[Any]) -> None:
+    """Refuse a table whose column names the store keeps for its own bookkeeping."""
+    clash = sorted(_RESERVED.intersection(map(str, columns)))
     if clash:
         raise StoreError(f"Cannot store {kind}: column name {clash[0]!r} is reserved; rename it.")
