@@ -23,6 +23,7 @@ from test_neo4j_store import (
     event,
     frame,
     load,
+    plain_lists,
     sample,
     snapshot,
     with_late_contact,
@@ -33,6 +34,8 @@ from abmgraph.errors import StoreError
 from abmgraph.graph.embedded import EmbeddedStore
 from abmgraph.graph.neo4j_import import ARGUMENTS_FILE, write_import_files
 from abmgraph.graph.neo4j_store import Neo4jStore
+from abmgraph.scoring.config import ScoringConfig
+from abmgraph.scoring.engine import parse_as_of, score_store
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "neo4j-local"
 IMPORT_PORT = int(os.environ.get("NEO4J_IMPORT_PORT", "7696"))
@@ -119,6 +122,49 @@ def test_files_hold_the_graph_of_the_tables(workspace: EmbeddedStore, tmp_path: 
     assert "--multiline-fields=true" not in arguments
 
 
+def test_the_workspace_scores_travel_with_it(workspace: EmbeddedStore, tmp_path: Path):
+    score_store(workspace, ScoringConfig(), parse_as_of("2026-11-01"))
+    stored = {level: workspace.scores(level) for level in ("contacts", "accounts")}
+    # A contact stored after the score has no scores yet.
+    workspace.upsert("contacts", frame("contacts", {"contact_id": "C5", "account_id": "A1"}))
+    folder = tmp_path / "import"
+    files = write_import_files(workspace, folder)
+
+    meta = read(folder, "meta.csv").set_index("key")
+    run = meta.loc["scores", "run"]
+    assert json.loads(meta.loc["scores", "meta"]) == workspace.score_meta()
+    assert files.scores_as_of == "2026-11-01T23:59:59.999999+00:00"
+    assert meta.loc["scores", "contacts_properties:string[]"].split("\x1f")[:3] == [
+        "contact_id",
+        "scored_account_id",  # account_id is a table column: the score keeps its own copy
+        "score",
+    ]
+
+    contacts = read(folder, "contacts.csv").set_index("contact_id")
+    assert contacts.loc["C5", "score:double"] == contacts.loc["C5", "_score_run"] == ""
+    scored = contacts.drop(index="C5")
+    assert set(scored["_score_run"]) == {run}
+    expected = stored["contacts"].set_index("contact_id")
+    ranks = scored["_score_rank:long"].astype(int)
+    assert (expected.index[ranks] == scored.index).all()
+    assert (
+        scored["score:double"].astype(float).tolist()
+        == expected.loc[scored.index, "score"].tolist()
+    )
+    assert scored["engaged:boolean"].tolist() == [
+        str(v).lower() for v in expected.loc[scored.index, "engaged"]
+    ]
+
+    accounts = read(folder, "accounts.csv").set_index("account_id")
+    lists = stored["accounts"].set_index("account_id")
+    for name in ("roles_covered", "missing_roles"):
+        # Lists are arrays split on U+001F; an empty list is an empty field (no property).
+        written = accounts[f"{name}:string[]"].map(lambda v: v.split("\x1f") if v else [])
+        assert written.tolist() == [list(lists.loc[a, name]) for a in accounts.index]
+    assert [] in [list(v) for v in lists["roles_covered"]]  # the sample covers the empty case
+    assert accounts["tier:long"].tolist() == [str(t) for t in lists.loc[accounts.index, "tier"]]
+
+
 def test_text_with_a_line_break_is_read_as_one_field(workspace: EmbeddedStore, tmp_path: Path):
     workspace.upsert("accounts", frame("accounts", {"account_id": "A4", "name": "Two\nlines"}))
     write_import_files(workspace, tmp_path / "import")
@@ -175,6 +221,7 @@ def test_cli_writes_the_files_and_says_how_to_import_them(workspace: EmbeddedSto
     rows = json.loads(result.stdout)
     assert {"file": "performed.csv", "holds": "relationships", "rows": 7} in rows
     assert "neo4j-admin database import full @neo4j-admin.args" in result.stderr
+    assert "not scored: score after the import" in result.stderr
 
     again = CliRunner().invoke(cli, ["--workspace", ws, "neo4j-import", str(folder)])
     assert again.exit_code == 1
@@ -212,9 +259,13 @@ def test_bulk_import_builds_the_graph_the_driver_builds(neo4j_server, tmp_path: 
     tables = hostile(sample())  # C9's event waits for C9
     embedded = EmbeddedStore(tmp_path / "ws")
     load(embedded, tables)
+    # The workspace's scores travel with it, as the driver writes the same scores.
+    score_store(embedded, ScoringConfig(), parse_as_of("2026-11-01"))
+    scores = {level: embedded.scores(level) for level in ("contacts", "accounts")}
     files = write_import_files(embedded, tmp_path / "import")
     neo4j_server.clear()
     load(neo4j_server, tables)
+    neo4j_server.write_scores(scores["contacts"], scores["accounts"], embedded.score_meta())
     expected = snapshot(neo4j_server)
 
     env = {**os.environ, "NEO4J_HEAP": "512m"}
@@ -227,6 +278,11 @@ def test_bulk_import_builds_the_graph_the_driver_builds(neo4j_server, tmp_path: 
         imported = Neo4jStore.connect(uri=done.stdout.strip().splitlines()[-1])
         try:
             assert_same_graph(snapshot(imported), expected)
+            assert imported.score_meta() == embedded.score_meta()
+            for level, written in scores.items():
+                pd.testing.assert_frame_equal(
+                    plain_lists(imported.scores(level)), plain_lists(written)
+                )
             records, _, _ = imported._driver.execute_query(
                 "SHOW CONSTRAINTS YIELD labelsOrTypes RETURN collect(labelsOrTypes[0]) AS labels",
                 database_=imported.database,

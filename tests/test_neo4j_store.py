@@ -269,8 +269,9 @@ def nodes(store: Neo4jStore) -> list[tuple]:
     """Every node's labels and properties, without row sequence numbers and bookkeeping."""
     query = "MATCH (n) WHERE NOT n:AbmgraphMeta RETURN labels(n) AS labels, properties(n) AS p"
     records, _, _ = store._driver.execute_query(query, database_=store.database)
+    unnumbered = {"_seq", "_score_run"}  # the run is a random id
     return sorted(
-        repr((r["labels"], sorted((k, v) for k, v in r["p"].items() if k != "_seq")))
+        repr((r["labels"], sorted((k, v) for k, v in r["p"].items() if k not in unnumbered)))
         for r in records
     )
 

@@ -58,8 +58,13 @@ def neo4j_import(app: App, folder: Path, force: bool, fmt: str) -> None:
         for name, count in files.relationships.items()
     ]
     render_rows(rows, fmt, title=f"Neo4j import files in {folder}")
+    scores = (
+        f"The scores as of {files.scores_as_of} go with them; the next score replaces them."
+        if files.scores_as_of
+        else "The workspace is not scored: score after the import."
+    )
     info(
-        f"{files.node_count:,} nodes and {files.relationship_count:,} relationships. "
+        f"{files.node_count:,} nodes and {files.relationship_count:,} relationships. {scores} "
         f"Stop the server, then run in {folder}:\n  {files.command()}\n"
         "or, for the local server: scripts/neo4j-local import "
         f"{folder}\nStart the server; the first abmgraph command creates the constraints "

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,8 +40,14 @@ from abmgraph.graph.neo4j_store import (
     COMPOSITE_KEY,
     LABELS,
     SCHEMA_PENDING,
+    SCORE_RANK,
+    SCORE_RUN,
+    SCORES,
     SEQ,
     check_columns,
+    level_record,
+    score_properties,
+    score_record,
     temporal_columns,
 )
 from abmgraph.graph.schema import Kind
@@ -50,7 +57,7 @@ __all__ = ["ARGUMENTS_FILE", "ImportFiles", "write_import_files"]
 
 # The importer reads its arguments from this file: `neo4j-admin database import full @<file>`.
 ARGUMENTS_FILE = "neo4j-admin.args"
-# Splits array values (only the bookkeeping lists of column names use arrays). A unit
+# Splits array values (only bookkeeping lists and list-valued scores use arrays). A unit
 # separator, so no column name in practice contains it; one that does is refused.
 _ARRAY_DELIMITER = "\x1f"
 # Rows are written in ingest order and numbered by one sequence, as the store does.
@@ -85,6 +92,7 @@ class ImportFiles:
     nodes: dict[str, int] = field(default_factory=dict)  # file → nodes
     relationships: dict[str, int] = field(default_factory=dict)  # file → relationships
     arguments: list[str] = field(default_factory=list)
+    scores_as_of: str | None = None  # the as-of instant of the scores carried, if any
 
     @property
     def node_count(self) -> int:
@@ -154,6 +162,7 @@ def _write_all(store: EmbeddedStore, folder: Path, progress: Callable[[str], Non
     # Relationships point at nodes by their row in these tables.
     ids = {kind: tables[kind][KEYS[kind][0]] for kind in ("accounts", "contacts", "opportunities")}
     meta: list[dict[str, object]] = []
+    scores, scores_record = _carried_scores(store, tables)
     sequence = 0
     for kind in _TABLE_ORDER:
         rows = tables[kind]
@@ -165,15 +174,62 @@ def _write_all(store: EmbeddedStore, folder: Path, progress: Callable[[str], Non
         sequence += len(rows)
         if len(KEYS[kind]) > 1:
             rows[COMPOSITE_KEY] = composite_keys(rows, list(KEYS[kind]))
-        writer.nodes(LABELS[kind], kind, _arrow(rows, temporal_columns(kind)))
+        table = _arrow(rows, temporal_columns(kind))
+        for name, column in zip(table.column_names, table.columns, strict=True):
+            if _is_text_list(column.type):  # only scores hold lists: a table's are refused
+                raise StoreError(_unwritable(name, column.type))
+        extra = None
+        if kind in scores:
+            extra = dict(zip(scores[kind].columns, _arrow(scores[kind], []).columns, strict=True))
+        writer.nodes(LABELS[kind], kind, table, extra)
     meta.append({"key": "sequence", "next": sequence})
     meta.append({"key": SCHEMA_PENDING, "pending": True})
+    if scores_record is not None:
+        meta.append(scores_record)
+        writer.files.scores_as_of = store.score_meta()["as_of"]
 
     _structure(writer, tables, ids)
     _events(writer, store, ids["contacts"])
     writer.meta(meta)
     writer.finish()
     return writer.files
+
+
+def _carried_scores(
+    store: EmbeddedStore, tables: dict[Kind, pd.DataFrame]
+) -> tuple[dict[Kind, pd.DataFrame], dict[str, object] | None]:
+    """The workspace's scores as properties of the contact and account rows, and their record.
+
+    As the Neo4j store writes them, so the imported graph shows the scores at
+    once and the next score overwrites them. A row without scores (stored
+    after the last score) gets none; scores of rows no longer stored are left
+    out.
+    """
+    meta = store.score_meta()
+    if meta is None:
+        return {}, None
+    run = uuid.uuid4().hex
+    record: dict[str, object] = {"key": SCORES, **score_record(run, meta)}
+    carried: dict[Kind, pd.DataFrame] = {}
+    for kind in ("contacts", "accounts"):
+        frame, rows, key = store.scores(kind), tables[kind], KEYS[kind][0]
+        properties, names = score_properties(frame, key, rows.columns)
+        # Nullable types, so a row without scores leaves integers and booleans as they are.
+        properties = properties.astype(
+            {
+                name: "Int64" if column.dtype.kind in "iu" else "boolean"
+                for name, column in properties.items()
+                if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iub"
+            }
+        )
+        properties[SCORE_RANK] = pd.array(np.arange(len(properties)), dtype="Int64")
+        aligned = properties.set_index(key).reindex(rows[key].to_numpy())
+        aligned[SCORE_RUN] = pd.array(
+            np.where(aligned[SCORE_RANK].notna().to_numpy(), run, None), dtype="str"
+        )
+        carried[kind] = aligned.reset_index(drop=True)
+        record.update(level_record(kind, frame, names))
+    return carried, record
 
 
 # -- the graph -----------------------------------------------------------------------
@@ -352,7 +408,13 @@ def _typed_name(name: str, kind: pa.DataType) -> str:
         return f"{name}:boolean"
     if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind):
         return name
-    raise StoreError(
+    if _is_text_list(kind):
+        return f"{name}:string[]"
+    raise StoreError(_unwritable(name, kind))
+
+
+def _unwritable(name: str, kind: pa.DataType) -> str:
+    return (
         f"Column {name!r} holds {kind} values, which the bulk import does not write; "
         "load it through the driver with abmgraph --backend neo4j ingest."
     )
@@ -368,7 +430,19 @@ def _for_csv(name: str, column: pa.ChunkedArray) -> pa.ChunkedArray:
         return pc.binary_join_element_wise(text, "Z", "")
     if pa.types.is_floating(column.type) and pc.any(pc.is_inf(column)).as_py():
         raise StoreError(f"Column {name!r} holds infinite numbers, which the importer cannot read.")
+    if _is_text_list(column.type):
+        if pc.any(pc.match_substring(pc.list_flatten(column), _ARRAY_DELIMITER)).as_py():
+            raise StoreError(f"Column {name!r} holds text with U+001F, which splits lists.")
+        # An empty list is no property, as the Neo4j store writes it.
+        joined = pc.binary_join(column, _ARRAY_DELIMITER)
+        return pc.if_else(pc.equal(pc.list_value_length(column), 0), None, joined)
     return column
+
+
+def _is_text_list(kind: pa.DataType) -> bool:
+    return (pa.types.is_list(kind) or pa.types.is_large_list(kind)) and (
+        pa.types.is_string(kind.value_type) or pa.types.is_large_string(kind.value_type)
+    )
 
 
 class _Writer:
@@ -438,25 +512,13 @@ class _Writer:
         self.files.arguments.append(f"--relationships={type}={file}")
 
     def meta(self, records: list[dict[str, object]]) -> None:
-        """The AbmgraphMeta records; their lists of column names were checked with the tables."""
-        joined = [
-            {k: _ARRAY_DELIMITER.join(v) if isinstance(v, list) else v for k, v in record.items()}
-            for record in records
-        ]
-        names = list(dict.fromkeys(name for record in joined for name in record))
-        table = pa.table({name: [record.get(name) for record in joined] for name in names})
-        header = {
-            "columns": "columns:string[]",
-            "dtypes": "dtypes:string[]",
-            "next": "next:long",
-            "pending": "pending:boolean",
-        }
-        table = table.rename_columns([header.get(c, c) for c in table.column_names])
-        file = "meta.csv"
-        self.progress(file)
-        pcsv.write_csv(table, self.files.folder / file)
-        self.files.nodes[file] = len(table)
-        self.files.arguments.append(f"--nodes=AbmgraphMeta={file}")
+        """The AbmgraphMeta records, one node each; lists become arrays."""
+        names = list(dict.fromkeys(name for record in records for name in record))
+        self.nodes(
+            "AbmgraphMeta",
+            "meta",
+            pa.table({name: [record.get(name) for record in records] for name in names}),
+        )
 
     def finish(self) -> None:
         options = ["--id-type=integer", "--array-delimiter=U+001F"]

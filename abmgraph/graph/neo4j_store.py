@@ -76,10 +76,16 @@ __all__ = [
     "DEFAULT_URI",
     "LABELS",
     "SCHEMA_PENDING",
+    "SCORES",
+    "SCORE_RANK",
+    "SCORE_RUN",
     "SEQ",
     "Neo4jStore",
     "check_columns",
+    "level_record",
     "load_query",
+    "score_properties",
+    "score_record",
     "temporal_columns",
 ]
 
@@ -120,9 +126,12 @@ COMPOSITE_KEY = "_key"
 SEQ = "_seq"
 # The AbmgraphMeta record a bulk import leaves: constraints and indexes are still to be made.
 SCHEMA_PENDING = "schema"
-_SCORE_RUN = "_score_run"
-_SCORE_RANK = "_score_rank"
-_RESERVED = {COMPOSITE_KEY, SEQ, _SCORE_RUN, _SCORE_RANK}
+# The AbmgraphMeta record of the stored scores: their run and what each level holds.
+SCORES = "scores"
+# Which run scored a node, and its row in that run's frame.
+SCORE_RUN = "_score_run"
+SCORE_RANK = "_score_rank"
+_RESERVED = {COMPOSITE_KEY, SEQ, SCORE_RUN, SCORE_RANK}
 # A score column whose name is already a table column is stored with this prefix.
 _SCORED_PREFIX = "scored_"
 _SUMMARY_DTYPES = {
@@ -508,37 +517,26 @@ class Neo4jStore(GraphStore):
         self, contacts: pd.DataFrame, accounts: pd.DataFrame, meta: dict[str, Any]
     ) -> None:
         self._ensure_schema()
-        previous = self._meta("scores") or {}
-        record: dict[str, Any] = {
-            "run": uuid.uuid4().hex,
-            "meta": json.dumps(meta, indent=2, default=str),
-        }
+        previous = self._meta(SCORES) or {}
+        run = uuid.uuid4().hex
+        record = score_record(run, meta)
         for level, frame in (("contacts", contacts), ("accounts", accounts)):
-            record.update(self._write_level_scores(level, frame, record["run"], previous))
-        self._set_meta("scores", record)
+            record.update(self._write_level_scores(level, frame, run, previous))
+        self._set_meta(SCORES, record)
 
     def _write_level_scores(
         self, level: str, frame: pd.DataFrame, run: str, previous: dict[str, Any]
     ) -> dict[str, list[str]]:
-        """Score columns as properties of the level's nodes; earlier runs' properties go.
-
-        A score column named like a table column (``account_id`` on contacts,
-        ``name`` on accounts, or an extra) is stored as ``scored_<name>`` so
-        it never overwrites the table's value.
-        """
+        """Score columns as properties of the level's nodes; earlier runs' properties go."""
         kind = _SCORED[level]
         label, key = LABELS[kind], KEYS[kind][0]
         table_columns = set(self._table_columns(kind))
-        names = [
-            c if c == key or c not in table_columns else _SCORED_PREFIX + c
-            for c in map(str, frame.columns)
-        ]
+        properties, names = score_properties(frame, key, table_columns)
         old = set(previous.get(f"{level}_properties", [])) - table_columns - {key}
         # Properties of earlier runs that this run lacks are written as nulls.
-        columns = [*names, *sorted(old - set(names)), _SCORE_RUN, _SCORE_RANK]
-        properties = frame.set_axis(names, axis=1).reset_index(drop=True)
-        properties[_SCORE_RUN] = run
-        properties[_SCORE_RANK] = np.arange(len(properties), dtype=np.int64)
+        columns = [*names, *sorted(old - set(names)), SCORE_RUN, SCORE_RANK]
+        properties[SCORE_RUN] = run
+        properties[SCORE_RANK] = np.arange(len(properties), dtype=np.int64)
         query = _row_query("write_scores", columns, (), label=label, key=key)
         # Each row sets one node's properties and nothing else: writers never collide.
         self._write_batches(
@@ -549,13 +547,9 @@ class Neo4jStore(GraphStore):
             workers=self.readers,
             spread_by=key,
         )
-        cleared = dict.fromkeys((old | set(names)) - {key} | {_SCORE_RUN, _SCORE_RANK})
+        cleared = dict.fromkeys((old | set(names)) - {key} | {SCORE_RUN, SCORE_RANK})
         self._run(_query("clear_scores", label=label), run=run, cleared=cleared)
-        return {
-            f"{level}_columns": [str(c) for c in frame.columns],
-            f"{level}_dtypes": [str(frame[c].dtype) for c in frame.columns],
-            f"{level}_properties": names,
-        }
+        return level_record(level, frame, names)
 
     # -- reading -----------------------------------------------------------------------
     def _table_columns(self, kind: Kind) -> dict[str, str]:
@@ -655,20 +649,24 @@ class Neo4jStore(GraphStore):
         )
 
     def scores(self, level: ScoreLevel) -> pd.DataFrame:
-        meta = self._meta("scores")
+        meta = self._meta(SCORES)
         if meta is None:
             return pd.DataFrame()
         kind = _SCORED[level]
         columns = dict(zip(meta[f"{level}_columns"], meta[f"{level}_dtypes"], strict=True))
         query = _query("match_scored", "node_rows", label=LABELS[kind])
-        names = [*meta[f"{level}_properties"], _SCORE_RANK]
+        names = [*meta[f"{level}_properties"], SCORE_RANK]
         found = self._columns(
             query, len(names), run=meta["run"], columns=names, temporal=[], chunk=self.read_chunk
         )
-        return typed_frame(found, columns)
+        frame = typed_frame(found, columns)
+        # List columns: an empty list is stored as no property (see score_properties).
+        for name in (c for c, dtype in columns.items() if dtype == "object"):
+            frame[name] = [[] if v is None else v for v in frame[name]]
+        return frame
 
     def score_meta(self) -> dict[str, Any] | None:
-        meta = self._meta("scores")
+        meta = self._meta(SCORES)
         return None if meta is None else json.loads(meta["meta"])
 
     # -- graph questions: read-only Cypher (abmgraph.queries, abmgraph cypher) ---------
@@ -707,7 +705,7 @@ class Neo4jStore(GraphStore):
 
     def score_properties(self, level: ScoreLevel) -> dict[str, str]:
         """Score column → the node property holding it (``scored_<name>`` when a table column has the name)."""
-        meta = self._meta("scores") or {}
+        meta = self._meta(SCORES) or {}
         columns = meta.get(f"{level}_columns", [])
         properties = meta.get(f"{level}_properties", [])
         return dict(zip(columns, properties, strict=True))
@@ -763,6 +761,47 @@ def _reason(exc: Exception) -> str:
     if found:
         return found.group(1)
     return text.splitlines()[0].rstrip(".") if text else type(exc).__name__
+
+
+def score_properties(
+    frame: pd.DataFrame, key: str, table_columns: Collection[str]
+) -> tuple[pd.DataFrame, list[str]]:
+    """A level's score columns as the node properties that hold them, and their names.
+
+    A score column named like a table column (``account_id`` on contacts,
+    ``name`` on accounts, or an extra) is stored as ``scored_<name>`` so it
+    never overwrites the table's value. An empty list is stored as no
+    property (Neo4j's importer cannot write one); :meth:`Neo4jStore.scores`
+    reads it back as an empty list.
+    """
+    names = [
+        c if c == key or c not in table_columns else _SCORED_PREFIX + c
+        for c in map(str, frame.columns)
+    ]
+    properties = frame.set_axis(names, axis=1).reset_index(drop=True)
+    for name in names:
+        if properties[name].dtype == object:
+            empty = properties[name].map(_is_empty_list)
+            properties[name] = properties[name].mask(empty, None)
+    return properties, names
+
+
+def _is_empty_list(value: Any) -> bool:
+    return isinstance(value, list | tuple | np.ndarray) and len(value) == 0
+
+
+def score_record(run: str, meta: dict[str, Any]) -> dict[str, Any]:
+    """The ``scores`` bookkeeping record of run ``run``, before its levels are added."""
+    return {"run": run, "meta": json.dumps(meta, default=str)}
+
+
+def level_record(level: str, frame: pd.DataFrame, names: list[str]) -> dict[str, list[str]]:
+    """What the ``scores`` record keeps of a level: its columns, dtypes and property names."""
+    return {
+        f"{level}_columns": [str(c) for c in frame.columns],
+        f"{level}_dtypes": [str(frame[c].dtype) for c in frame.columns],
+        f"{level}_properties": names,
+    }
 
 
 def check_columns(kind: Kind, columns: Iterable[Any]) -> None:
