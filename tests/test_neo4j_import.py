@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 from test_neo4j_store import (
@@ -32,7 +33,7 @@ from test_neo4j_store import (
 from abmgraph.cli import cli
 from abmgraph.errors import StoreError
 from abmgraph.graph.embedded import EmbeddedStore
-from abmgraph.graph.neo4j_import import ARGUMENTS_FILE, write_import_files
+from abmgraph.graph.neo4j_import import ARGUMENTS_FILE, _for_csv, write_import_files
 from abmgraph.graph.neo4j_store import Neo4jStore
 from abmgraph.scoring.config import ScoringConfig
 from abmgraph.scoring.engine import parse_as_of, score_store
@@ -77,8 +78,8 @@ def test_files_hold_the_graph_of_the_tables(workspace: EmbeddedStore, tmp_path: 
     assert pairs(folder, "shows_intent.csv") == [(0, 0), (0, 0)]
     assert intent["score:double"].tolist() == ["80", "60"]
     assert intent["observed_at:datetime"].tolist() == [
-        "2026-10-29T00:00:00.000000Z",
-        "2026-10-22T00:00:00.000000Z",
+        "2026-10-29T00:00:00Z",
+        "2026-10-22T00:00:00Z",
     ]
     roles = read(folder, "contact_role.csv")
     assert pairs(folder, "contact_role.csv") == [(1, 0), (0, 0), (2, 1)]
@@ -92,7 +93,7 @@ def test_files_hold_the_graph_of_the_tables(workspace: EmbeddedStore, tmp_path: 
     assert events["contact_id"].tolist() == [""] * 7 + ["C9"]
     assert "occurred_us" not in events.columns and "occurred_us:long" not in events.columns
     assert events["event_key:long"].tolist()[3] == str(2**63 + 7 - 2**64)  # same 64 bits
-    assert events["occurred_at:datetime"].tolist()[0] == "2026-10-30T12:00:00.000000Z"
+    assert events["occurred_at:datetime"].tolist()[0] == "2026-10-30T12:00:00Z"
     performed = read(folder, "performed.csv")
     assert pairs(folder, "performed.csv") == [
         (0, 0),
@@ -163,6 +164,19 @@ def test_the_workspace_scores_travel_with_it(workspace: EmbeddedStore, tmp_path:
         assert written.tolist() == [list(lists.loc[a, name]) for a in accounts.index]
     assert [] in [list(v) for v in lists["roles_covered"]]  # the sample covers the empty case
     assert accounts["tier:long"].tolist() == [str(t) for t in lists.loc[accounts.index, "tier"]]
+
+
+def test_datetimes_are_written_as_the_importer_reads_them():
+    stamps = pd.Series(
+        ["2026-10-30T12:00:00Z", "1969-12-31T23:59:59.250001Z", "2026-01-02T03:04:05.5Z", None]
+    )
+    column = pa.chunked_array([pa.array(pd.to_datetime(stamps, utc=True, format="ISO8601"))])
+    assert _for_csv("occurred_at", column).to_pylist() == [
+        "2026-10-30T12:00:00Z",  # whole seconds without a fraction
+        "1969-12-31T23:59:59.250001Z",
+        "2026-01-02T03:04:05.500000Z",
+        None,
+    ]
 
 
 def test_text_with_a_line_break_is_read_as_one_field(workspace: EmbeddedStore, tmp_path: Path):
