@@ -54,8 +54,21 @@ def read(folder: Path, name: str) -> pd.DataFrame:
 
 
 def pairs(folder: Path, name: str) -> list[tuple[int, int]]:
+    """A relationship file's (start, end) as rows of their node files.
+
+    Node ids run on across the node files (``--id-type=actual``); each
+    node's row in its own file is its id less the file's first id.
+    """
+    first = {}
+    for line in (folder / ARGUMENTS_FILE).read_text(encoding="utf-8").splitlines():
+        if line.startswith("--nodes="):
+            ids = read(folder, line.split("=")[-1])[":ID"].astype(int)
+            first.update(dict.fromkeys(ids, ids.min()))
     rows = read(folder, name)
-    return [(int(a), int(b)) for a, b in zip(rows.iloc[:, 0], rows.iloc[:, 1], strict=True)]
+    return [
+        (int(a) - first[int(a)], int(b) - first[int(b)])
+        for a, b in zip(rows.iloc[:, 0], rows.iloc[:, 1], strict=True)
+    ]
 
 
 # -- the files ------------------------------------------------------------------------
@@ -63,7 +76,10 @@ def test_files_hold_the_graph_of_the_tables(workspace: EmbeddedStore, tmp_path: 
     folder = tmp_path / "import"
     files = write_import_files(workspace, folder)
 
-    # Nodes are numbered by their row: accounts A1 A2 A3, contacts C1 C2 C3 C4, O1 O2.
+    # Node ids run on from file to file: accounts A1 A2 A3 are 0-2, contacts C1-C4 3-6.
+    assert read(folder, "contacts.csv")[":ID"].tolist() == ["3", "4", "5", "6"]
+    assert read(folder, "works_at.csv").values.tolist() == [["3", "0"], ["4", "0"], ["5", "2"]]
+    # Below, ends are rows of their files: contacts C1 C2 C3 C4, opportunities O1 O2, ….
     assert pairs(folder, "works_at.csv") == [(0, 0), (1, 0), (2, 2)]  # C4 has no account
     assert pairs(folder, "reports_to.csv") == [(1, 0)]  # C3's manager C9 is not stored
     assert pairs(folder, "worked_at.csv") == [(0, 2)]  # "A3;A9": A9 is not stored
@@ -117,7 +133,7 @@ def test_files_hold_the_graph_of_the_tables(workspace: EmbeddedStore, tmp_path: 
     assert files.node_count == 3 + 4 + 3 + 2 + 3 + 2 + 1 + 8 + 7  # … roles, topic, events, meta
     assert files.relationship_count == 3 + 1 + 1 + 1 + 2 + 2 + 2 + 3 + 7
     arguments = (folder / ARGUMENTS_FILE).read_text(encoding="utf-8").splitlines()
-    assert arguments[:2] == ["--id-type=integer", "--array-delimiter=U+001F"]
+    assert arguments[:2] == ["--id-type=actual", "--array-delimiter=U+001F"]
     assert "--nodes=Engagement=engagements.csv" in arguments
     assert "--relationships=PERFORMED=performed.csv" in arguments
     assert "--multiline-fields=true" not in arguments
