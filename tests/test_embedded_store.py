@@ -94,3 +94,18 @@ def test_clear_empties_the_store(loaded):
         "opportunity_contacts": 0,
         "engagements": 0,
     }
+
+
+# -- both stores -------------------------------------------------------------------------
+def test_a_table_read_can_be_limited_to_some_columns(store, builder):
+    assert list(store.table("contacts", columns=["title", "contact_id"]).columns) == [
+        "contact_id",  # the table's order, whatever the order asked
+        "title",
+    ]
+    builder.account("A1").contact("P1", "A1", title="CTO").contact("P2", "A1")
+    builder.load(store)
+    part = store.table("contacts", columns=["title", "contact_id", "no_such_column"])
+    assert list(part.columns) == ["contact_id", "title"]  # an unknown name is left out
+    pd.testing.assert_frame_equal(part, store.table("contacts")[["contact_id", "title"]])
+    one = store.table("contacts", pd.Series(["P2"]), columns=["contact_id"])
+    assert one.to_dict("list") == {"contact_id": ["P2"]}

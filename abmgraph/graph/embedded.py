@@ -76,7 +76,9 @@ class EmbeddedStore(GraphStore):
     def _path(self, kind: str) -> Path:
         return self.root / f"{kind}.parquet"
 
-    def table(self, kind: Kind, ids: pd.Series | None = None) -> pd.DataFrame:
+    def table(
+        self, kind: Kind, ids: pd.Series | None = None, columns: Collection[str] | None = None
+    ) -> pd.DataFrame:
         if kind == "engagements":
             raise StoreError("Engagements are read through engagement_summary().")
         if kind not in self._tables:
@@ -85,7 +87,9 @@ class EmbeddedStore(GraphStore):
         frame = self._tables[kind]
         if ids is not None:
             frame = frame[frame[KEYS[kind][0]].isin(ids)]
-        return frame
+        from abmgraph.graph.tables import only_columns  # loaded on use, as in _empty
+
+        return only_columns(frame, columns)
 
     def upsert(self, kind: Kind, rows: pd.DataFrame) -> int:
         if kind == "engagements":

@@ -55,7 +55,7 @@ from abmgraph.graph.neo4j_columns import (
 )
 from abmgraph.graph.schema import Kind
 from abmgraph.graph.store import KEYS, SUMMARY_COLUMNS, EventWindow, GraphStore, ScoreLevel
-from abmgraph.graph.tables import column_dtypes, empty_table
+from abmgraph.graph.tables import column_dtypes, empty_table, only_columns
 
 try:
     import neo4j
@@ -558,13 +558,19 @@ class Neo4jStore(GraphStore):
             return {}
         return dict(zip(meta["columns"], meta["dtypes"], strict=True))
 
-    def table(self, kind: Kind, ids: pd.Series | None = None) -> pd.DataFrame:
+    def table(
+        self, kind: Kind, ids: pd.Series | None = None, columns: Collection[str] | None = None
+    ) -> pd.DataFrame:
         if kind == "engagements":
             raise StoreError("Engagements are read through engagement_summary().")
-        columns = self._table_columns(kind)
-        if not columns:
+        stored = self._table_columns(kind)
+        if not stored:
             frame = empty_table(kind)
-            return frame if ids is None else frame[frame[KEYS[kind][0]].isin(ids)]
+            frame = frame if ids is None else frame[frame[KEYS[kind][0]].isin(ids)]
+            return only_columns(frame, columns)
+        # Only the properties asked for travel: each is one list per chunk of nodes.
+        wanted = stored.keys() if columns is None else set(columns)
+        columns = {name: dtype for name, dtype in stored.items() if name in wanted}
         label, key = LABELS[kind], KEYS[kind][0]
         params: dict[str, Any] = {
             "columns": [*columns, SEQ],

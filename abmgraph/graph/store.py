@@ -10,7 +10,7 @@ behind these methods.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -86,8 +86,15 @@ class GraphStore(ABC):
 
     # -- reading -----------------------------------------------------------------
     @abstractmethod
-    def table(self, kind: Kind, ids: pd.Series | None = None) -> pd.DataFrame:
-        """A contract table (not engagements), optionally only the rows with these ids."""
+    def table(
+        self, kind: Kind, ids: pd.Series | None = None, columns: Collection[str] | None = None
+    ) -> pd.DataFrame:
+        """A contract table (not engagements), optionally only the rows with these ids.
+
+        With ``columns``, only those of the table's columns, in the table's
+        order (a name the table lacks is left out): a store that reads column
+        by column reads no more than a caller uses.
+        """
 
     def ids(self, kind: Kind) -> pd.Series:
         """Every stored id of a kind keyed by one column (accounts, contacts, opportunities)."""

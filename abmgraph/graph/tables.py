@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import pandas as pd
 
 from abmgraph.graph.schema import Kind, Parser, field_specs
 
-__all__ = ["DERIVED_COLUMNS", "PARSER_DTYPES", "column_dtypes", "empty_table"]
+__all__ = ["DERIVED_COLUMNS", "PARSER_DTYPES", "column_dtypes", "empty_table", "only_columns"]
 
 PARSER_DTYPES: dict[Parser, str] = {
     "int": "Int64",
@@ -41,6 +43,14 @@ def column_dtypes(kind: Kind) -> dict[str, str]:
     }
     columns.update(DERIVED_COLUMNS.get(kind, {}))
     return columns
+
+
+def only_columns(frame: pd.DataFrame, columns: Collection[str] | None) -> pd.DataFrame:
+    """The frame's columns among ``columns``, in the frame's order; all of them when None."""
+    if columns is None:
+        return frame
+    wanted = set(columns)
+    return frame[[c for c in frame.columns if c in wanted]]
 
 
 def empty_table(kind: Kind) -> pd.DataFrame:

@@ -32,6 +32,26 @@ CONTACT_COLUMNS = [
     "positive_engagement",
 ]
 ACCOUNT_COLUMNS = [*ACCOUNT_KEYS, "in_icp", "recent_points", "prior_points"]
+# The contact columns scoring reads, besides those the config's rules test: the
+# store reads only these (a Neo4j store sends each column over the wire).
+_CONTACT_INPUTS = (
+    "contact_id",
+    "account_id",
+    "title",
+    "department",
+    "seniority",
+    "buying_role",
+    "email",
+    "is_free_mail",
+    "email_domain",
+    "email_status",
+)
+
+
+def contact_inputs(config: ScoringConfig) -> list[str]:
+    """Every contact column a score with ``config`` reads."""
+    tested = [r.field for r in config.contact.fit.rules if not r.field.startswith("account.")]
+    return list(dict.fromkeys([*_CONTACT_INPUTS, *tested]))
 
 
 @dataclass
@@ -106,7 +126,7 @@ def score_graph(
     started = time.perf_counter()
     ids = None if account_ids is None else pd.Series(account_ids, dtype="str")
     accounts = store.table("accounts", ids)
-    contacts = store.table("contacts")
+    contacts = store.table("contacts", columns=contact_inputs(config))
     if ids is not None:
         contacts = contacts[contacts["account_id"].isin(ids)]
     if contact_ids is not None:
