@@ -7,7 +7,7 @@ from conftest import GraphBuilder, priorities, score
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from abmgraph.scoring.config import DEFAULT_EVENT_POINTS
+from abmgraph.scoring.config import DEFAULT_EVENT_POINTS, config_from_dict
 
 POSITIVE_TYPES = sorted(t for t, rule in DEFAULT_EVENT_POINTS.items() if rule.points > 0)
 NEGATIVE_TYPES = sorted(t for t, rule in DEFAULT_EVENT_POINTS.items() if rule.points < 0)
@@ -218,3 +218,16 @@ def test_8_same_inputs_give_identical_output(store, builder):
     second = score(store).accounts
     assert first.equals(second)
     assert store.score_meta()["as_of"] == "2026-11-01T00:00:00+00:00"
+
+
+def test_a_rule_on_a_custom_contact_column_scores_on_every_store(store, builder):
+    # Scoring reads only the contact columns it uses; a rule's field is one of them.
+    builder.account("A1")
+    builder.contact("P1", "A1", seniority="vp", lead_source="referral")
+    builder.contact("P2", "A1", seniority="vp", lead_source="paid ads")
+    builder.load(store)
+    rule = {"label": "referral", "field": "lead_source", "op": "eq", "value": "referral"}
+    config = config_from_dict({"contact": {"fit": {"rules": [{**rule, "points": 15}]}}})
+    scored = score(store, config).contacts.set_index("contact_id")
+    assert scored["fit.rule.referral"].to_dict() == {"P1": 15.0, "P2": 0.0}
+    assert scored.loc["P1", "fit_score"] - scored.loc["P2", "fit_score"] == 15.0

@@ -570,19 +570,19 @@ class Neo4jStore(GraphStore):
             return only_columns(frame, columns)
         # Only the properties asked for travel: each is one list per chunk of nodes.
         wanted = stored.keys() if columns is None else set(columns)
-        columns = {name: dtype for name, dtype in stored.items() if name in wanted}
+        read = {name: dtype for name, dtype in stored.items() if name in wanted}
         label, key = LABELS[kind], KEYS[kind][0]
         params: dict[str, Any] = {
-            "columns": [*columns, SEQ],
-            "temporal": [c for c in temporal_columns(kind) if c in columns],
+            "columns": [*read, SEQ],
+            "temporal": [c for c in temporal_columns(kind) if c in read],
             "chunk": self.read_chunk,
         }
         if ids is None:
-            found = self._shared_columns("node_rows", label, len(columns) + 1, **params)
+            found = self._shared_columns("node_rows", label, len(read) + 1, **params)
         else:
             query = _query("match_keys", "node_rows", label=label, key=key)
-            found = self._columns(query, len(columns) + 1, ids=distinct(ids), **params)
-        return typed_frame(found, columns)
+            found = self._columns(query, len(read) + 1, ids=distinct(ids), **params)
+        return typed_frame(found, read)
 
     def ids(self, kind: Kind) -> pd.Series:
         if not self._table_columns(kind):
