@@ -29,6 +29,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -161,7 +162,8 @@ def _write_all(store: EmbeddedStore, folder: Path, progress: Callable[[str], Non
     # Relationships point at nodes by their row in these tables.
     ids = {kind: tables[kind][KEYS[kind][0]] for kind in ("accounts", "contacts", "opportunities")}
     meta: list[dict[str, object]] = []
-    scores, scores_record = _carried_scores(store, tables)
+    scored = store.score_meta()
+    scores, scores_record = _carried_scores(store, tables, scored)
     sequence = 0
     for kind in _TABLE_ORDER:
         rows = tables[kind]
@@ -183,9 +185,9 @@ def _write_all(store: EmbeddedStore, folder: Path, progress: Callable[[str], Non
         writer.nodes(LABELS[kind], kind, table, extra)
     meta.append({"key": "sequence", "next": sequence})
     meta.append({"key": SCHEMA_PENDING, "pending": True})
-    if scores_record is not None:
+    if scored is not None and scores_record is not None:
         meta.append(scores_record)
-        writer.files.scores_as_of = store.score_meta()["as_of"]
+        writer.files.scores_as_of = scored["as_of"]
 
     _structure(writer, tables, ids)
     _events(writer, store, ids["contacts"])
@@ -195,16 +197,16 @@ def _write_all(store: EmbeddedStore, folder: Path, progress: Callable[[str], Non
 
 
 def _carried_scores(
-    store: EmbeddedStore, tables: dict[Kind, pd.DataFrame]
+    store: EmbeddedStore, tables: dict[Kind, pd.DataFrame], meta: dict[str, Any] | None
 ) -> tuple[dict[Kind, pd.DataFrame], dict[str, object] | None]:
-    """The workspace's scores as properties of the contact and account rows, and their record.
+    """The workspace's scores (``meta`` is their record) as properties of the contact and
+    account rows, and the store's bookkeeping record of them.
 
     As the Neo4j store writes them, so the imported graph shows the scores at
     once and the next score overwrites them. A row without scores (stored
     after the last score) gets none; scores of rows no longer stored are left
     out.
     """
-    meta = store.score_meta()
     if meta is None:
         return {}, None
     run = uuid.uuid4().hex
