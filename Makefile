@@ -34,7 +34,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_embedded.py
 
-# About 20 minutes on 2 cores: starts its own local Neo4j on port 7699 (needs Java 17 and Maven).
+# About 25 minutes on 2 cores: starts its own local Neo4j on port 7699 (needs Java 17 and Maven).
 bench-neo4j: $(STAMP)
 	$(BIN)/python benchmarks/bench_neo4j.py
 
