@@ -50,8 +50,8 @@ from abmgraph.graph.neo4j_store import (
     SEQ,
     check_columns,
     level_record,
-    score_properties,
     score_record,
+    scores_as_properties,
     temporal_columns,
 )
 from abmgraph.graph.schema import Kind
@@ -162,8 +162,12 @@ def _write_all(store: EmbeddedStore, folder: Path, progress: Callable[[str], Non
     # Relationships point at nodes by their row in these tables.
     ids = {kind: tables[kind][KEYS[kind][0]] for kind in ("accounts", "contacts", "opportunities")}
     meta: list[dict[str, object]] = []
+    scores: dict[Kind, pd.DataFrame] = {}
     scored = store.score_meta()
-    scores, scores_record = _carried_scores(store, tables, scored)
+    if scored is not None:
+        scores, scores_record = _carried_scores(store, tables, scored)
+        meta.append(scores_record)
+        writer.files.scores_as_of = scored["as_of"]
     sequence = 0
     for kind in _TABLE_ORDER:
         rows = tables[kind]
@@ -185,9 +189,6 @@ def _write_all(store: EmbeddedStore, folder: Path, progress: Callable[[str], Non
         writer.nodes(LABELS[kind], kind, table, extra)
     meta.append({"key": "sequence", "next": sequence})
     meta.append({"key": SCHEMA_PENDING, "pending": True})
-    if scored is not None and scores_record is not None:
-        meta.append(scores_record)
-        writer.files.scores_as_of = scored["as_of"]
 
     _structure(writer, tables, ids)
     _events(writer, store, ids["contacts"])
@@ -197,8 +198,8 @@ def _write_all(store: EmbeddedStore, folder: Path, progress: Callable[[str], Non
 
 
 def _carried_scores(
-    store: EmbeddedStore, tables: dict[Kind, pd.DataFrame], meta: dict[str, Any] | None
-) -> tuple[dict[Kind, pd.DataFrame], dict[str, object] | None]:
+    store: EmbeddedStore, tables: dict[Kind, pd.DataFrame], meta: dict[str, Any]
+) -> tuple[dict[Kind, pd.DataFrame], dict[str, object]]:
     """The workspace's scores (``meta`` is their record) as properties of the contact and
     account rows, and the store's bookkeeping record of them.
 
@@ -207,14 +208,12 @@ def _carried_scores(
     after the last score) gets none; scores of rows no longer stored are left
     out.
     """
-    if meta is None:
-        return {}, None
     run = uuid.uuid4().hex
     record: dict[str, object] = {"key": SCORES, **score_record(run, meta)}
     carried: dict[Kind, pd.DataFrame] = {}
     for kind in ("contacts", "accounts"):
         frame, rows, key = store.scores(kind), tables[kind], KEYS[kind][0]
-        properties, names = score_properties(frame, key, rows.columns)
+        properties, names = scores_as_properties(frame, key, rows.columns)
         # Nullable types, so a row without scores leaves integers and booleans as they are.
         properties = properties.astype(
             {

@@ -84,8 +84,8 @@ __all__ = [
     "check_columns",
     "level_record",
     "load_query",
-    "score_properties",
     "score_record",
+    "scores_as_properties",
     "temporal_columns",
 ]
 
@@ -531,7 +531,7 @@ class Neo4jStore(GraphStore):
         kind = _SCORED[level]
         label, key = LABELS[kind], KEYS[kind][0]
         table_columns = set(self._table_columns(kind))
-        properties, names = score_properties(frame, key, table_columns)
+        properties, names = scores_as_properties(frame, key, table_columns)
         old = set(previous.get(f"{level}_properties", [])) - table_columns - {key}
         # Properties of earlier runs that this run lacks are written as nulls.
         columns = [*names, *sorted(old - set(names)), SCORE_RUN, SCORE_RANK]
@@ -666,7 +666,7 @@ class Neo4jStore(GraphStore):
             query, len(names), run=meta["run"], columns=names, temporal=[], chunk=self.read_chunk
         )
         frame = typed_frame(found, columns)
-        # List columns: an empty list is stored as no property (see score_properties).
+        # List columns: an empty list is stored as no property (see scores_as_properties).
         for name in (c for c, dtype in columns.items() if dtype == "object"):
             frame[name] = [[] if v is None else v for v in frame[name]]
         return frame
@@ -769,7 +769,7 @@ def _reason(exc: Exception) -> str:
     return text.splitlines()[0].rstrip(".") if text else type(exc).__name__
 
 
-def score_properties(
+def scores_as_properties(
     frame: pd.DataFrame, key: str, table_columns: Collection[str]
 ) -> tuple[pd.DataFrame, list[str]]:
     """A level's score columns as the node properties that hold them, and their names.
