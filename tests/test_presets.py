@@ -25,6 +25,11 @@ def rejects(path: Path) -> list[tuple[str, str, str]]:
     return list(table[["source_line", "field", "reason"]].itertuples(index=False, name=None))
 
 
+def nullable(column: pd.Series) -> dict[str, object]:
+    """A nullable column as {index: value or None}."""
+    return {k: None if pd.isna(v) else v for k, v in column.items()}
+
+
 def stored_events(store: EmbeddedStore) -> pd.DataFrame:
     parts = sorted((store.root / "events").glob("part-*.parquet"))
     frame = pd.concat([pq.read_table(p).to_pandas() for p in parts], ignore_index=True)
@@ -286,7 +291,7 @@ def test_hubspot_companies_contacts_and_deals(tmp_path: Path) -> None:
     contacts = store.table("contacts").set_index("contact_id")
     assert contacts.loc["901", ["account_id", "buying_role", "title", "seniority"]].tolist() == [
         "5001",
-        "decision_maker",
+        "decision_maker;economic_buyer",
         "Chief Executive Officer",
         "c_level",
     ]
@@ -296,11 +301,14 @@ def test_hubspot_companies_contacts_and_deals(tmp_path: Path) -> None:
         "+49301234567",
         "DE",
     ]
-    assert [bool(contacts.loc[i, "opted_out"]) for i in ("901", "902", "903")] == [
-        False,
-        True,
-        True,
-    ]
+    # "Unsubscribed from all email" is the opt-out; marketing contact status is HubSpot's
+    # billing flag, kept as an attribute, not an opt-out the person never made.
+    assert nullable(contacts["opted_out"]) == {
+        "901": None,
+        "902": True,
+        "903": None,
+    }
+    assert contacts["marketing_contact"].to_dict() == {"901": "true", "902": "true", "903": "false"}
     assert pd.isna(contacts.loc["903", "account_id"])
 
     deals = store.table("opportunities").set_index("opportunity_id")

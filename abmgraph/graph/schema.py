@@ -149,6 +149,7 @@ class Opportunity(_Record):
     is_closed: bool | None = _f("bool", "Closed (won or lost).")
     is_won: bool | None = _f("bool", "Closed won.")
     amount: float | None = _f("number", "Amount.")
+    currency: str | None = _f("text", "ISO 4217 currency code of the amount (e.g. USD, EUR).")
     created_at: datetime | None = _f("datetime", "Created.")
     closed_at: datetime | None = _f("datetime", "Closed.")
 

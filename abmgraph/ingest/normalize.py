@@ -704,8 +704,21 @@ def canonical_department(s: pd.Series) -> Parsed:
 
 
 def canonical_buying_role(s: pd.Series) -> Parsed:
-    """:func:`canonical_vocab` over the buying-role vocabulary."""
-    return canonical_vocab(s, BUYING_ROLES, BUYING_ROLE_ALIASES)
+    """:func:`canonical_vocab` over the buying-role vocabulary, item by item of a ``;`` list.
+
+    A CRM multi-select keeps every role: ``Influencer;End User`` →
+    ``influencer;end_user``; one unknown item makes the value invalid.
+    """
+    table = {alias_key(name): name for name in BUYING_ROLES}
+    table.update({alias_key(key): value for key, value in BUYING_ROLE_ALIASES.items()})
+
+    def roles(value: str) -> str | None:
+        names = [table.get(alias_key(item)) for item in value.split(";") if item.strip()]
+        if not names or None in names:
+            return None
+        return ";".join(dict.fromkeys(n for n in names if n))
+
+    return _map_text(s, roles)
 
 
 def _join_items(value: str, sep: str) -> str | None:

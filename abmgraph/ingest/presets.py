@@ -60,6 +60,8 @@ class Variant:
     columns: dict[str, tuple[Source, ...]]
     # Groups of labels; the variant applies when each group has at least one present.
     when: tuple[tuple[str, ...], ...] = ()
+    # Values a field takes where every source is empty or absent (a Salesforce Event is a meeting).
+    defaults: dict[str, str] = field(default_factory=dict)
 
 
 # -- value transforms ---------------------------------------------------------------
@@ -97,6 +99,36 @@ def first_of_list(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd
     """The first item of a ``;``-separated list (HubSpot associations, multi-selects)."""
     text = as_text(values).str.split(";").str[0].str.strip()
     return text.where(text != "").astype("str"), _no_errors(values)
+
+
+def role_list(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """A multi-select of buying roles, kept whole: ``Influencer;End User`` → ``influencer;end_user``.
+
+    Items are trimmed and de-duplicated in order; a known role name or alias
+    becomes its canonical name, an unknown one is passed on as written (so
+    validation names it).
+    """
+    from abmgraph.graph.vocab import BUYING_ROLE_ALIASES, BUYING_ROLES
+
+    table = {alias_key(r): r for r in BUYING_ROLES} | dict(BUYING_ROLE_ALIASES)
+
+    def roles(value: str) -> str | None:
+        items = (item.strip() for item in value.split(";"))
+        names = (table.get(alias_key(item), item) for item in items if item)
+        return ";".join(dict.fromkeys(names)) or None
+
+    return _per_value(values, roles).astype("str"), _no_errors(values)
+
+
+# Salesforce writes an empty lookup as the null id: 15 zeros, or 18 with the checksum "AAA".
+_SF_NULL_ID = r"0{15}(?:AAA)?"
+
+
+def salesforce_null_ids(values: pd.Series) -> pd.Series:
+    """Ids and lookups with Salesforce's null id (``000000000000000AAA``) made empty."""
+    text = as_text(values)
+    null = text.str.strip().str.fullmatch(_SF_NULL_ID).fillna(False).astype(bool)
+    return text.where(~null) if null.any() else values
 
 
 def salesforce_bounced(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -230,16 +262,100 @@ _WON = {"closedwon", "won"}
 _LOST = {"closedlost", "lost"}
 
 
-def hubspot_stage_won(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Deal Stage → is_won: closed won → true, any other stage → false."""
-    out = _per_value(values, lambda v: "true" if alias_key(v) in _WON else "false")
+def _is_won(stage: str) -> bool:
+    return alias_key(stage) in _WON
+
+
+def _is_closed(stage: str) -> bool:
+    key = alias_key(stage)
+    return key in _WON | _LOST or key.startswith("closed")
+
+
+def stage_won(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Stage → is_won: ``closedwon`` / ``Closed Won`` → true, any other stage → false."""
+    out = _per_value(values, lambda v: "true" if _is_won(v) else "false")
     return out.astype("str"), _no_errors(values)
 
 
-def hubspot_stage_closed(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Deal Stage → is_closed: closed won or closed lost → true, else false."""
-    out = _per_value(values, lambda v: "true" if alias_key(v) in _WON | _LOST else "false")
+def stage_closed(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Stage → is_closed: won, lost, or any stage named ``Closed …`` → true, else false."""
+    out = _per_value(values, lambda v: "true" if _is_closed(v) else "false")
     return out.astype("str"), _no_errors(values)
+
+
+def currency_code(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """A currency column (``CurrencyIsoCode``, HubSpot ``Currency``) → upper-case ISO 4217 code."""
+    text = as_text(values).str.strip().str.upper()
+    ok = text.str.fullmatch(r"[A-Z]{3}").fillna(False).astype(bool)
+    errors = _no_errors(values)
+    bad = ~ok & ~_missing(text)
+    errors[bad] = "not an ISO 4217 currency code: " + text[bad].map(repr)
+    return text.where(ok).astype("str"), errors
+
+
+_LAWFUL_BASES = {
+    "freelygivenconsentfromcontact": "consent",
+    "consentwithnotice": "consent",
+    "consent": "consent",
+    "legitimateinterestprospectlead": "legitimate_interest",
+    "legitimateinterestprospect": "legitimate_interest",
+    "legitimateinterestexistingcustomer": "legitimate_interest",
+    "legitimateinterestclient": "legitimate_interest",
+    "legitimateinterestother": "legitimate_interest",
+    "legitimateinterest": "legitimate_interest",
+    "performanceofacontract": "contract",
+    "performanceofcontract": "contract",
+    "processandstore": "process_and_store",
+    "notapplicable": "not_applicable",
+    "nongdpr": "not_applicable",
+}
+
+
+def _lawful_basis(value: str) -> str | None:
+    bases = {_LAWFUL_BASES.get(alias_key(v)) for v in value.split(";") if v.strip()}
+    bases.discard(None)
+    if "consent" in bases:
+        return "consent"
+    return ";".join(sorted(b for b in bases if b)) or None
+
+
+def hubspot_lawful_basis(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """"Legal basis for processing contact's data" → ``consent``, ``legitimate_interest``,
+    ``contract``, ``process_and_store`` or ``not_applicable`` (text HubSpot does not use → empty)."""
+    return _per_value(values, _lawful_basis).astype("str"), _no_errors(values)
+
+
+def hubspot_consent(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Legal basis → consent: "Freely given consent from contact" → true; any other basis
+    (legitimate interest, contract, not applicable) says nothing about consent → empty."""
+    out = _per_value(values, lambda v: "true" if _lawful_basis(v) == "consent" else None)
+    return out.astype("str"), _no_errors(values)
+
+
+def hubspot_marketing_contact(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Marketing contact status → ``marketing_contact``: "Marketing contact" → true,
+    "Non-marketing contact" (or marketing status pending removal) → false."""
+
+    def status(value: str) -> str | None:
+        key = alias_key(value)
+        if key.startswith("non") or "settobenonmarketing" in key:
+            return "false"
+        return "true" if key.startswith("marketing") or key == "true" else None
+
+    return _per_value(values, status).astype("str"), _no_errors(values)
+
+
+def refusal(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """An opt-out flag read as consent: opted out (true) → consent refused (``false``);
+    not opted out (false) → empty, since not refusing is not consenting."""
+    from abmgraph.ingest.normalize import parse_bool
+
+    flags, invalid = parse_bool(values)
+    out = flags.map({True: "false", False: None}).astype("str")
+    errors = _no_errors(values)
+    bad = invalid.to_numpy(dtype=bool)
+    errors[bad] = "not true/false/yes/no/1/0: " + as_text(values[bad]).str.strip().map(repr)
+    return out.where(~bad), errors
 
 
 def hubspot_lifecycle_customer(
@@ -251,23 +367,77 @@ def hubspot_lifecycle_customer(
     return out.astype("str"), _no_errors(values)
 
 
-def hubspot_marketing_status(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Marketing contact status → opted_out: a non-marketing contact cannot be marketed to."""
-    out = _per_value(values, lambda v: "true" if alias_key(v).startswith("non") else "false")
-    return out.astype("str"), _no_errors(values)
+_HS_ACTIVITY = {
+    "meeting": "meeting_held",
+    "call": "meeting_held",
+    "incomingemail": "email_reply",
+    "formsubmission": "form_submit",
+}
+_HS_NOT_BY_CONTACT = {"email", "note", "task", "forwardedemail", "linkedinmessage", "sms"}
+_HS_NOT_HELD = {"noshow", "canceled", "cancelled"}
+_HS_NOT_REACHED = {"noanswer", "busy", "leftvoicemail", "leftlivemessage", "wrongnumber"}
+
+
+def _rejecting(
+    values: pd.Series, table: dict[str, str | None], refused: set[str], reason: str
+) -> tuple[pd.Series, pd.Series]:
+    """Map folded values through ``table`` (others pass as written); ``refused`` keys are rejected."""
+    mapped, found, missing = _map_folded(values, table)
+    text = as_text(values).str.strip()
+    out = mapped.where(found, text.where(~missing)).astype("str")
+    errors = _no_errors(values)
+    bad = _per_value(values, lambda v: alias_key(v) in refused).fillna(False).astype(bool)
+    errors[bad] = text[bad].map(repr) + reason
+    return out, errors
+
+
+def hubspot_activity_type(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """HubSpot activity type → engagement type: Meeting and Call → ``meeting_held``,
+    Incoming email → ``email_reply``; a sent Email, Note or Task is the rep's, and is rejected."""
+    return _rejecting(
+        values,
+        {**_TYPE_KEYS, **_HS_ACTIVITY},
+        _HS_NOT_BY_CONTACT,
+        " is logged by the rep, not an engagement by the contact",
+    )
+
+
+def hubspot_meeting_outcome(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Meeting outcome → ``meeting_held``, except No show and Canceled, which are rejected."""
+    table = dict.fromkeys(("completed", "scheduled", "rescheduled"), "meeting_held")
+    return _rejecting(values, table, _HS_NOT_HELD, ": the meeting did not take place")
+
+
+def hubspot_call_outcome(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Call outcome → ``meeting_held`` (a conversation); No answer, Busy, voicemail, Wrong
+    number did not reach the contact and are rejected."""
+    table = {"connected": "meeting_held"}
+    mapped, errors = _rejecting(values, table, _HS_NOT_REACHED, ": the call did not reach the contact")
+    # An outcome HubSpot users add themselves (e.g. "Interested") is still a conversation.
+    text = as_text(values).str.strip()
+    other = ~_missing(text) & errors.isna() & (mapped != "meeting_held").fillna(True)
+    return mapped.mask(other.astype(bool), "meeting_held").astype("str"), errors
 
 
 TRANSFORMS: dict[str, Transform] = {
     "first_of_list": first_of_list,
+    "role_list": role_list,
     "salesforce_bounced": salesforce_bounced,
     "salesforce_activity_type": salesforce_activity_type,
     "salesforce_member_status": salesforce_member_status,
     "salesforce_account_type": salesforce_account_type,
     "department_text": department_text,
-    "hubspot_stage_won": hubspot_stage_won,
-    "hubspot_stage_closed": hubspot_stage_closed,
+    "stage_won": stage_won,
+    "stage_closed": stage_closed,
+    "currency_code": currency_code,
     "hubspot_lifecycle_customer": hubspot_lifecycle_customer,
-    "hubspot_marketing_status": hubspot_marketing_status,
+    "hubspot_lawful_basis": hubspot_lawful_basis,
+    "hubspot_consent": hubspot_consent,
+    "hubspot_marketing_contact": hubspot_marketing_contact,
+    "refusal": refusal,
+    "hubspot_activity_type": hubspot_activity_type,
+    "hubspot_meeting_outcome": hubspot_meeting_outcome,
+    "hubspot_call_outcome": hubspot_call_outcome,
 }
 
 
@@ -325,6 +495,12 @@ SALESFORCE: dict[Kind, tuple[Variant, ...]] = {
                 "department": (("Department", "department_text"),),
                 "manager_id": ("ReportsToId", "Reports To ID", "Reports To Id"),
                 "opted_out": ("HasOptedOutOfEmail", "Email Opt Out"),
+                "consent": (
+                    ("Individual.HasOptedOutSolicit", "refusal"),
+                    ("Individual.HasOptedOutProcessing", "refusal"),
+                    ("HasOptedOutSolicit", "refusal"),
+                    ("HasOptedOutProcessing", "refusal"),
+                ),
                 "email_status": (
                     ("IsEmailBounced", "salesforce_bounced"),
                     ("Email Bounced", "salesforce_bounced"),
@@ -347,9 +523,19 @@ SALESFORCE: dict[Kind, tuple[Variant, ...]] = {
                 "opportunity_id": ("Id", "Opportunity ID", "Opportunity Id"),
                 "account_id": ("AccountId", "Account ID", "Account Id"),
                 "stage": ("StageName", "Stage"),
-                "is_closed": ("IsClosed", "Closed"),
-                "is_won": ("IsWon", "Won"),
+                "is_closed": (
+                    "IsClosed",
+                    "Closed",
+                    ("StageName", "stage_closed"),
+                    ("Stage", "stage_closed"),
+                ),
+                "is_won": ("IsWon", "Won", ("StageName", "stage_won"), ("Stage", "stage_won")),
                 "amount": ("Amount",),
+                "currency": (
+                    ("CurrencyIsoCode", "currency_code"),
+                    ("Opportunity Currency", "currency_code"),
+                    ("Currency", "currency_code"),
+                ),
                 "closed_at": ("CloseDate", "Close Date"),
                 "created_at": ("CreatedDate", "Created Date"),
             },
@@ -388,6 +574,48 @@ SALESFORCE: dict[Kind, tuple[Variant, ...]] = {
             when=(("CampaignId", "Campaign ID", "Campaign Id"), ("Status", "Member Status")),
         ),
         Variant(
+            "Event",
+            {
+                "event_id": ("Id", "Activity ID", "Activity Id", "Task ID", "Event ID"),
+                "contact_id": ("WhoId", "Who ID", "Contact ID", "Name ID"),
+                "email": ("Email",),
+                "type": (
+                    ("Type", "salesforce_activity_type"),
+                    ("EventSubtype", "salesforce_activity_type"),
+                    ("Event Subtype", "salesforce_activity_type"),
+                    ("Activity Type", "salesforce_activity_type"),
+                ),
+                "occurred_at": (
+                    "StartDateTime",
+                    "Start Date Time",
+                    "ActivityDateTime",
+                    "CompletedDateTime",
+                    "StartDateTime",
+                    "ActivityDate",
+                    "Date",
+                    "Due Date",
+                    "Activity Date",
+                    "Start",
+                ),
+            },
+        
+            when=(
+                (
+                    "StartDateTime",
+                    "Start Date Time",
+                    "EndDateTime",
+                    "End Date Time",
+                    "DurationInMinutes",
+                    "Duration",
+                    "IsAllDayEvent",
+                    "All-Day Event",
+                    "EventSubtype",
+                    "Event Subtype",
+                ),
+            ),
+            defaults={"type": "meeting_held"},
+        ),
+        Variant(
             "Task/Event",
             {
                 "event_id": ("Id", "Activity ID", "Activity Id", "Task ID", "Event ID"),
@@ -416,12 +644,24 @@ SALESFORCE: dict[Kind, tuple[Variant, ...]] = {
     ),
 }
 
+# HubSpot names a record's id "Record ID"; a multi-object export (one file of, say,
+# contacts with their companies) says whose it is: "Record ID - Contact", "Record ID - Company".
+_HS_COMPANY_ID = (
+    ("Associated Company IDs (Primary)", "first_of_list"),
+    ("Primary Associated Company ID", "first_of_list"),
+    "Record ID - Company",
+    ("Associated Company IDs", "first_of_list"),
+    ("Associated Company ID", "first_of_list"),
+)
+_HS_CONTACT_ID = ("Record ID - Contact", ("Associated Contact IDs", "first_of_list"), "Contact ID")
+_HS_CONTACT_EMAIL = (("Associated Contact Email", "first_of_list"), "Email")
+
 HUBSPOT: dict[Kind, tuple[Variant, ...]] = {
     "accounts": (
         Variant(
             "Companies",
             {
-                "account_id": ("Record ID", "Company ID"),
+                "account_id": ("Record ID - Company", "Record ID", "Company ID"),
                 "name": ("Company name", "Name"),
                 "domain": ("Company Domain Name", "Website URL", "Domain"),
                 "industry": ("Industry",),
@@ -437,28 +677,23 @@ HUBSPOT: dict[Kind, tuple[Variant, ...]] = {
         Variant(
             "Contacts",
             {
-                "contact_id": ("Record ID", "Contact ID"),
-                "account_id": (
-                    ("Associated Company IDs (Primary)", "first_of_list"),
-                    ("Primary Associated Company ID", "first_of_list"),
-                    ("Associated Company IDs", "first_of_list"),
-                    ("Associated Company ID", "first_of_list"),
-                    ("Company ID", "first_of_list"),
-                ),
+                "contact_id": ("Record ID - Contact", "Record ID", "Contact ID"),
+                "account_id": (*_HS_COMPANY_ID, ("Company ID", "first_of_list")),
                 "email": ("Email",),
                 "first_name": ("First Name",),
                 "last_name": ("Last Name",),
                 "title": ("Job Title",),
-                "buying_role": (
-                    ("Buying Role", "first_of_list"),
-                    ("Buying Roles", "first_of_list"),
-                ),
+                "buying_role": (("Buying Role", "role_list"), ("Buying Roles", "role_list")),
                 "phone": ("Phone Number", "Mobile Phone Number"),
                 "country": ("Country/Region", "Country"),
-                "opted_out": (
-                    "Unsubscribed from all email",
-                    ("Marketing contact status", "hubspot_marketing_status"),
+                "opted_out": ("Unsubscribed from all email",),
+                "consent": (("Legal basis for processing contact's data", "hubspot_consent"),),
+                # Attributes beyond the contract, kept under these names.
+                "lawful_basis": (
+                    ("Legal basis for processing contact's data", "hubspot_lawful_basis"),
                 ),
+                "marketing_contact": (("Marketing contact status", "hubspot_marketing_contact"),),
+                "company_domain": ("Associated Company Domain",),
             },
         ),
     ),
@@ -466,22 +701,65 @@ HUBSPOT: dict[Kind, tuple[Variant, ...]] = {
         Variant(
             "Deals",
             {
-                "opportunity_id": ("Record ID", "Deal ID"),
-                "account_id": (
-                    ("Associated Company IDs (Primary)", "first_of_list"),
-                    ("Associated Company IDs", "first_of_list"),
-                    ("Associated Company ID", "first_of_list"),
-                ),
+                "opportunity_id": ("Record ID - Deal", "Record ID", "Deal ID"),
+                "account_id": _HS_COMPANY_ID,
                 "stage": ("Deal Stage",),
-                "is_won": ("Is Closed Won", ("Deal Stage", "hubspot_stage_won")),
-                "is_closed": (
-                    "Is Deal Closed?",
-                    "Is Closed",
-                    ("Deal Stage", "hubspot_stage_closed"),
-                ),
+                "is_won": ("Is Closed Won", ("Deal Stage", "stage_won")),
+                "is_closed": ("Is Deal Closed?", "Is Closed", ("Deal Stage", "stage_closed")),
                 "amount": ("Amount",),
+                "currency": (("Currency", "currency_code"), ("Deal currency code", "currency_code")),
                 "created_at": ("Create Date",),
                 "closed_at": ("Close Date",),
+            },
+        ),
+    ),
+    "opportunity_contacts": (
+        Variant(
+            "Deals with contacts",
+            {
+                "opportunity_id": ("Record ID - Deal", "Deal ID"),
+                "contact_id": _HS_CONTACT_ID,
+            },
+        ),
+    ),
+    "engagements": (
+        Variant(
+            "Meetings",
+            {
+                "event_id": ("Record ID - Meeting", "Record ID"),
+                "contact_id": _HS_CONTACT_ID,
+                "email": _HS_CONTACT_EMAIL,
+                "type": (("Meeting outcome", "hubspot_meeting_outcome"),),
+                "occurred_at": ("Meeting start time", "Activity date", "Create Date"),
+                "asset": ("Meeting name",),
+            },
+            when=(("Record ID - Meeting", "Meeting outcome", "Meeting start time"),),
+            defaults={"type": "meeting_held"},
+        ),
+        Variant(
+            "Calls",
+            {
+                "event_id": ("Record ID - Call", "Record ID"),
+                "contact_id": _HS_CONTACT_ID,
+                "email": _HS_CONTACT_EMAIL,
+                "type": (("Call outcome", "hubspot_call_outcome"),),
+                "occurred_at": ("Activity date", "Create Date"),
+                "asset": ("Call title",),
+            },
+            when=(("Record ID - Call", "Call outcome"),),
+            defaults={"type": "meeting_held"},
+        ),
+        Variant(
+            "Activities",
+            {
+                "event_id": ("Record ID - Activity", "Record ID", "Activity ID"),
+                "contact_id": _HS_CONTACT_ID,
+                "email": _HS_CONTACT_EMAIL,
+                "type": (
+                    ("Activity type", "hubspot_activity_type"),
+                    ("Engagement type", "hubspot_activity_type"),
+                ),
+                "occurred_at": ("Activity date", "Create Date"),
             },
         ),
     ),
@@ -506,9 +784,13 @@ class ColumnPlan:
     sources: dict[str, list[tuple[str, str | None]]]
     # input column → extra attribute name.
     extras: dict[str, str] = field(default_factory=dict)
+    # field → value where every source is empty or absent.
+    defaults: dict[str, str] = field(default_factory=dict)
+    # Fields of the variant that are not contract fields: kept as attributes.
+    attributes: tuple[str, ...] = ()
 
     def has(self, name: str) -> bool:
-        return bool(self.sources.get(name))
+        return bool(self.sources.get(name)) or name in self.defaults
 
 
 def _alternatives(source: Source) -> tuple[str, str | None]:
@@ -550,7 +832,9 @@ def plan_columns(preset: str, kind: Kind, columns: list[str]) -> ColumnPlan:
             if column is not None and column not in claimed:
                 claimed.add(column)
                 sources.setdefault(spec.name, []).append((column, None))
-    reserved = set(column_dtypes(kind)) | {s.name for s in field_specs(kind)} | {"source_line"}
+    contract = {s.name for s in field_specs(kind)}
+    attributes = tuple(t for t in sources if t not in contract)
+    reserved = set(column_dtypes(kind)) | contract | {"source_line"} | set(attributes)
     extras: dict[str, str] = {}
     taken: set[str] = set()
     for column in columns:
@@ -565,7 +849,9 @@ def plan_columns(preset: str, kind: Kind, columns: list[str]) -> ColumnPlan:
             candidate = f"{name}_{n}"
         taken.add(candidate)
         extras[column] = candidate
-    return ColumnPlan(preset, kind, variant.name, sources, extras)
+    return ColumnPlan(
+        preset, kind, variant.name, sources, extras, dict(variant.defaults), attributes
+    )
 
 
 def source_labels(preset: str, kind: Kind, name: str) -> list[str]:
@@ -604,6 +890,8 @@ def apply_plan(
             if column not in frame.columns:
                 continue
             current = frame[column]
+            if plan.preset == "salesforce" and header_key(column).endswith("id"):
+                current = salesforce_null_ids(current)
             current_error = None
             if transform is not None:
                 if folded is None:
@@ -626,15 +914,26 @@ def apply_plan(
             fields[target] = values
             if error is not None and error.notna().any():
                 errors[target] = error
-    extras = pd.DataFrame(
-        {
-            name: _clean_text(frame[column])
-            for column, name in plan.extras.items()
-            if column in frame
-        },
-        index=frame.index,
-        copy=False,
-    )
+    for target, default in plan.defaults.items():
+        values = fields.get(target)
+        if values is None:
+            fields[target] = pd.Series(default, index=frame.index, dtype="str")
+        else:
+            fields[target] = as_text(values).mask(_is_empty(values), default).astype("str")
+    kept = {
+        name: _clean_text(
+            salesforce_null_ids(frame[column])
+            if plan.preset == "salesforce" and header_key(column).endswith("id")
+            else frame[column]
+        )
+        for column, name in plan.extras.items()
+        if column in frame
+    }
+    for name in plan.attributes:
+        if name in fields:
+            kept[name] = _clean_text(fields.pop(name))
+            errors.pop(name, None)
+    extras = pd.DataFrame(kept, index=frame.index, copy=False)
     return fields, errors, extras
 
 
