@@ -320,7 +320,7 @@ def _lawful_basis(value: str) -> str | None:
 
 
 def hubspot_lawful_basis(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """"Legal basis for processing contact's data" → ``consent``, ``legitimate_interest``,
+    """ "Legal basis for processing contact's data" → ``consent``, ``legitimate_interest``,
     ``contract``, ``process_and_store`` or ``not_applicable`` (text HubSpot does not use → empty)."""
     return _per_value(values, _lawful_basis).astype("str"), _no_errors(values)
 
@@ -332,7 +332,9 @@ def hubspot_consent(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, 
     return out.astype("str"), _no_errors(values)
 
 
-def hubspot_marketing_contact(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+def hubspot_marketing_contact(
+    values: pd.Series, frame: pd.DataFrame
+) -> tuple[pd.Series, pd.Series]:
     """Marketing contact status → ``marketing_contact``: "Marketing contact" → true,
     "Non-marketing contact" (or marketing status pending removal) → false."""
 
@@ -412,7 +414,9 @@ def hubspot_call_outcome(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Ser
     """Call outcome → ``meeting_held`` (a conversation); No answer, Busy, voicemail, Wrong
     number did not reach the contact and are rejected."""
     table = {"connected": "meeting_held"}
-    mapped, errors = _rejecting(values, table, _HS_NOT_REACHED, ": the call did not reach the contact")
+    mapped, errors = _rejecting(
+        values, table, _HS_NOT_REACHED, ": the call did not reach the contact"
+    )
     # An outcome HubSpot users add themselves (e.g. "Interested") is still a conversation.
     text = as_text(values).str.strip()
     other = ~_missing(text) & errors.isna() & (mapped != "meeting_held").fillna(True)
@@ -598,7 +602,6 @@ SALESFORCE: dict[Kind, tuple[Variant, ...]] = {
                     "Start",
                 ),
             },
-        
             when=(
                 (
                     "StartDateTime",
@@ -707,7 +710,10 @@ HUBSPOT: dict[Kind, tuple[Variant, ...]] = {
                 "is_won": ("Is Closed Won", ("Deal Stage", "stage_won")),
                 "is_closed": ("Is Deal Closed?", "Is Closed", ("Deal Stage", "stage_closed")),
                 "amount": ("Amount",),
-                "currency": (("Currency", "currency_code"), ("Deal currency code", "currency_code")),
+                "currency": (
+                    ("Currency", "currency_code"),
+                    ("Deal currency code", "currency_code"),
+                ),
                 "created_at": ("Create Date",),
                 "closed_at": ("Close Date",),
             },
