@@ -355,3 +355,68 @@ def test_unknown_preset(tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path / "ws")
     with pytest.raises(InputError, match="unknown preset 'marketo'"):
         ingest_file(store, "accounts", write(tmp_path, "a.csv", "Id,Name\nA,B\n"), preset="marketo")
+
+
+# -- CRM specifics ------------------------------------------------------------------------------
+def test_stated_closed_flags_win_over_the_stage_name(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "ws")
+    accounts = '"Id","Name"\n"001A","Acme"\n'
+    ingest_file(store, "accounts", write(tmp_path, "a.csv", accounts), preset="salesforce")
+    text = (
+        '"Id","AccountId","StageName","IsClosed","IsWon"\n'
+        '"006A","001A","Closed Won","",""\n'  # flags left empty: the stage decides
+        '"006B","001A","Closed Won","false","false"\n'  # stated flags are kept
+        '"006C","001A","Closed - Lost to Competitor","",""\n'  # a custom closed stage
+        '"006D","001A","Prospecting","",""\n'
+    )
+    ingest_file(store, "opportunities", write(tmp_path, "o.csv", text), preset="salesforce")
+    deals = store.table("opportunities").set_index("opportunity_id").sort_index()
+    flags = {k: (bool(r["is_closed"]), bool(r["is_won"])) for k, r in deals.iterrows()}
+    assert flags == {
+        "006A": (True, True),
+        "006B": (False, False),
+        "006C": (True, False),
+        "006D": (False, False),
+    }
+
+
+def test_salesforce_individual_opt_outs_refuse_consent(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "ws")
+    text = (
+        '"Id","LastName","Email","HasOptedOutOfEmail","Individual.HasOptedOutSolicit"\n'
+        '"003A","Ash","ash@acme.com","false","true"\n'
+        '"003B","Bo","bo@acme.com","true","false"\n'
+        '"003C","Cy","cy@acme.com","false",""\n'
+    )
+    report = ingest_file(
+        store, "contacts", write(tmp_path, "c.csv", text), preset="salesforce", quiet=True
+    )
+    assert report.rejected == 0
+    contacts = store.table("contacts").set_index("contact_id").sort_index()
+    # Opted out of solicitation → consent refused; not opted out says nothing about consent.
+    assert nullable(contacts["consent"]) == {"003A": False, "003B": None, "003C": None}
+    assert nullable(contacts["opted_out"]) == {"003A": False, "003B": True, "003C": False}
+
+
+def test_salesforce_event_export_plans_meetings_and_task_export_does_not() -> None:
+    event = plan_columns("salesforce", "engagements", ["Id", "WhoId", "StartDateTime", "Type"])
+    assert (event.variant, event.defaults) == ("Event", {"type": "meeting_held"})
+    assert event.sources["occurred_at"] == [("StartDateTime", None)]
+    task = plan_columns("salesforce", "engagements", ["Id", "WhoId", "ActivityDate", "Type"])
+    assert (task.variant, task.defaults) == ("Task/Event", {})
+
+
+def test_currency_codes_are_checked(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "ws")
+    ingest_file(
+        store, "accounts", write(tmp_path, "a.csv", "Id,Name\n001A,Acme\n"), preset="salesforce"
+    )
+    text = "Id,AccountId,StageName,Amount,CurrencyIsoCode\n006A,001A,Open,10, eur \n006B,001A,Open,20,Euro\n"
+    report = ingest_file(
+        store, "opportunities", write(tmp_path, "o.csv", text), preset="salesforce", quiet=True
+    )
+    assert report.loaded + report.rejected == 2
+    deals = store.table("opportunities").set_index("opportunity_id")
+    assert deals.loc["006A", "currency"] == "EUR"
+    reasons = pd.read_csv(report.rejects_file, dtype=str)
+    assert reasons["reason"].str.contains("not an ISO 4217 currency code: 'EURO'").any()
