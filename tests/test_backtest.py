@@ -68,7 +68,7 @@ def test_pipeline_velocity_by_hand():
     # Tier 1: 2 opportunities × 50% win rate × 30,000 average won ÷ 30 days.
     assert rows[0]["velocity_per_day"] == pytest.approx(1000.0)
     assert rows[1] == {
-        "tier": 2, "opportunities": 1, "won": 0, "closed": 0, "win_rate": 0.0,
+        "tier": 2, "currency": None, "opportunities": 1, "won": 0, "closed": 0, "win_rate": 0.0,
         "average_amount": 5000.0, "cycle_days": None, "velocity_per_day": 0.0,
     }  # fmt: skip
 

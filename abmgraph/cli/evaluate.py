@@ -98,7 +98,7 @@ def _render_backtest(results: list[tuple[str, dict[str, Any]]]) -> None:
         rows = table_rows(results, key, by, _CONVERSION)
         if rows:
             render_rows(rows, "table", title=key.replace("_", " ").capitalize())
-    velocity = table_rows(results, "pipeline_velocity_by_tier", "tier", _VELOCITY)
+    velocity = table_rows(results, "pipeline_velocity_by_tier", ("tier", "currency"), _VELOCITY)
     if velocity:
         render_rows(
             velocity,

@@ -159,7 +159,10 @@ def backtest(
         metrics["conversion_by_quadrant"] = conversion_by(frame["quadrant"], y, "quadrant")
     metrics["rates"] = _rates(frame, result, end, y)
     metrics["pipeline_velocity_by_tier"] = pipeline_velocity(
-        opportunities_in_window(store, as_of, window_days), tiers
+        opportunities_in_window(store, as_of, window_days),
+        tiers,
+        base=config.currency.base,
+        rates=config.currency.rates,
     )
     return Backtest(metrics, frame)
 

@@ -34,14 +34,26 @@ def summary_rows(results: Sequence[tuple[str, dict[str, Any]]]) -> list[dict[str
 
 
 def table_rows(
-    results: Sequence[tuple[str, dict[str, Any]]], key: str, by: str, values: Sequence[str]
+    results: Sequence[tuple[str, dict[str, Any]]],
+    key: str,
+    by: str | Sequence[str],
+    values: Sequence[str],
 ) -> list[dict[str, Any]]:
-    """A breakdown (``lift_by_decile``, ``conversion_by_tier`` …) with each config's columns."""
-    merged: dict[Any, dict[str, Any]] = {}
+    """A breakdown (``lift_by_decile``, ``conversion_by_tier`` …) with each config's columns.
+
+    ``by`` names the column (or columns, e.g. tier and currency) that identify a row.
+    """
+    names = (by,) if isinstance(by, str) else tuple(by)
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
     for name, metrics in results:
         for row in metrics.get(key, []):
-            target = merged.setdefault(row[by], {by: row[by]})
+            ident = tuple(row.get(n) for n in names)
+            target = merged.setdefault(ident, dict(zip(names, ident, strict=True)))
             for value in values:
                 column = value if len(results) == 1 else f"{value} ({name})"
                 target[column] = row.get(value)
-    return [merged[k] for k in sorted(merged, key=lambda v: (v is None, v if v is not None else 0))]
+
+    def order(ident: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(part for v in ident for part in (v is None, v if v is not None else 0))
+
+    return [merged[k] for k in sorted(merged, key=order)]
