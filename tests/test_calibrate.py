@@ -219,9 +219,17 @@ def test_cli_calibrate_json(leads, tmp_path):
     body = json.loads(result.stdout)
     assert {"auc_default", "auc_calibrated", "auc_baseline", "config_written"} <= set(body)
     assert body["config_written"] == str(out) and out.exists()
+    # The config records its as-of, and the next command carries it.
+    command = f"abmgraph score --config {out} --as-of {END:%Y-%m-%d}"
+    assert body["next_command"] == command
+    assert body["score_as_of"] == f"{END:%Y-%m-%d}T23:59:59.999999+00:00"
+    assert f"# Calibrated as of {END:%Y-%m-%d}; score with it at that date: {command}\n" in (
+        out.read_text(encoding="utf-8")
+    )
     table = CliRunner().invoke(cli, args)
     assert table.exit_code == 0, table.output
     assert "+++ " in table.output and "Held-out backtest" in table.output
+    assert f"score with it: {command}" in table.output
 
 
 @pytest.mark.realdata

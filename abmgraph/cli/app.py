@@ -257,7 +257,10 @@ def score(app: App, as_of: str | None, config: Path | None, fmt: str) -> None:
         "seconds": round(seconds, 3),
         # Where the time went: reading the tables, aggregating events, scoring, writing back.
         "timings": {phase: round(t, 3) for phase, t in result.timings.items()},
+        "warnings": result.warnings,
     }
+    for warning in result.warnings:
+        info(f"Warning: {warning}")
     if fmt == "json":
         click.echo(json.dumps(summary))
     else:

@@ -276,7 +276,7 @@ def calibrate(
         render_rows(result.weights[:15], "table", title="Largest calibrated points")
     if refused is not None:
         raise refused
-    info(f"Wrote {path}; score with it: abmgraph score --config {path}")
+    info(f"Wrote {path}; score with it: {report['next_command']}")
 
 
 @click.group()

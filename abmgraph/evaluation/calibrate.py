@@ -19,6 +19,7 @@ regression on the same features and split.
 from __future__ import annotations
 
 import difflib
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -261,6 +262,8 @@ def calibrate(
         "target": target,
         "window_days": window_days,
         **split,
+        # The instant the calibration describes; scoring with the new config uses it too.
+        "score_as_of": as_of.isoformat(),
         "auc_default": default_bt.metrics["auc"],
         "auc_calibrated": new_bt.metrics["auc"],
         "auc_baseline": _round(roc_auc(test.y, baseline_scores)),
@@ -324,11 +327,23 @@ def write_calibrated(calibration: Calibration, path: Path, *, force: bool = Fals
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     report = calibration.report
+    as_of = as_of_argument(pd.Timestamp(report["score_as_of"]))
+    command = f"abmgraph score --config {shlex.quote(str(path))} --as-of {as_of}"
     header = (
         f"# Calibrated by 'abmgraph calibrate' ({report['method']}, {report['level']} level, "
         f"{report['split']} split): held-out ROC-AUC {report['auc_calibrated']} "
         f"against {report['auc_default']} before.\n"
+        f"# Calibrated as of {as_of}; score with it at that date: {command}\n"
     )
     path.write_text(header + render_default(calibration.config), encoding="utf-8")
     calibration.report["config_written"] = str(path)
+    calibration.report["next_command"] = command
     return path
+
+
+def as_of_argument(as_of: pd.Timestamp) -> str:
+    """``as_of`` as an ``--as-of`` value: a bare date when it is the end of that day."""
+    from abmgraph.scoring.engine import parse_as_of
+
+    day = f"{as_of:%Y-%m-%d}"
+    return day if parse_as_of(day) == as_of else as_of.isoformat()

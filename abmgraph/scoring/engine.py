@@ -19,6 +19,7 @@ from abmgraph.scoring.accounts import score_accounts
 from abmgraph.scoring.config import ScoringConfig, config_hash
 from abmgraph.scoring.contacts import score_contacts
 from abmgraph.scoring.roles import contact_roles, join_roles
+from abmgraph.scoring.staleness import stale_window_warning
 from abmgraph.scoring.views import ACCOUNT_KEYS, CONTACT_KEYS
 
 __all__ = ["ScoreResult", "parse_as_of", "score_graph", "score_store"]
@@ -64,6 +65,8 @@ class ScoreResult:
     config: ScoringConfig
     summary: pd.DataFrame
     timings: dict[str, float] = field(default_factory=dict)
+    # Things the user should know about this run (e.g. a window with no events in it).
+    warnings: list[str] = field(default_factory=list)
 
     def meta(self) -> dict[str, Any]:
         return {
@@ -177,6 +180,9 @@ def score_store(store: GraphStore, config: ScoringConfig, as_of: pd.Timestamp) -
             "The store is empty: ingest accounts and contacts first (abmgraph ingest)."
         )
     result = score_graph(store, config, as_of)
+    stale = stale_window_warning(store, result.summary, as_of, config.window.lookback_days)
+    if stale:
+        result.warnings.append(stale)
     mark = time.perf_counter()
     store.write_scores(
         result.contacts[CONTACT_COLUMNS], result.accounts[ACCOUNT_COLUMNS], result.meta()
