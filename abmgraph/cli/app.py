@@ -110,15 +110,26 @@ def cli(
 
 
 @cli.command()
-@click.option("--force", is_flag=True, help="Overwrite an existing scoring.toml.")
+@click.option("--force", is_flag=True, help="Overwrite an existing scoring.toml (and templates).")
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path),
+    help="Also write an empty CSV with the contract's header for every kind into this folder.",
+)
 @pass_app
-def init(app: App, force: bool) -> None:
+def init(app: App, force: bool, templates: Path | None) -> None:
     """Create the workspace and write a commented default scoring.toml.
 
     \b
     Example:
         abmgraph init && $EDITOR .abmgraph/scoring.toml
+        abmgraph init --templates templates/
     """
+    if templates is not None:
+        from abmgraph.ingest.contract import write_templates
+
+        paths = write_templates(templates, force=force)
+        info(f"Wrote {len(paths)} templates to {templates}: {', '.join(p.name for p in paths)}.")
     if app.workspace.init(force=force):
         info(f"Wrote {app.workspace.config_path}: every setting is commented; edit and re-score.")
     else:

@@ -594,7 +594,6 @@ SALESFORCE: dict[Kind, tuple[Variant, ...]] = {
                     "Start Date Time",
                     "ActivityDateTime",
                     "CompletedDateTime",
-                    "StartDateTime",
                     "ActivityDate",
                     "Date",
                     "Due Date",
