@@ -217,7 +217,8 @@ def update_readme(text: str) -> str:
         pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.DOTALL)
         if not pattern.search(text):
             raise InputError(f"README has no {begin} … {end} section.")
-        text = pattern.sub(lambda _m: f"{begin}\n{render()}\n{end}", text)
+        section = f"{begin}\n{render()}\n{end}"
+        text = pattern.sub(lambda _m, section=section: section, text)
     return text
 
 
