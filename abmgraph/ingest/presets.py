@@ -29,6 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from abmgraph.errors import InputError
 from abmgraph.graph.schema import Kind, field_specs
@@ -127,6 +129,11 @@ _SF_NULL_ID = r"0{15}(?:AAA)?"
 def salesforce_null_ids(values: pd.Series) -> pd.Series:
     """Ids and lookups with Salesforce's null id (``000000000000000AAA``) made empty."""
     text = as_text(values)
+    # A cheap prefix test first: real ids never start with fifteen zeros.
+    array = pa.array(text.array)
+    candidates = pc.starts_with(pc.utf8_ltrim_whitespace(array), "0" * 15)
+    if not pc.any(candidates).as_py():
+        return values
     null = text.str.strip().str.fullmatch(_SF_NULL_ID).fillna(False).astype(bool)
     return text.where(~null) if null.any() else values
 
