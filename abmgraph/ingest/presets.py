@@ -20,7 +20,9 @@ table of activity types; a logged ``Email`` task is an email *sent to* the
 contact, not something the contact did, so it is rejected with that reason,
 as are open (not completed) tasks. CampaignMember rows become engagements
 from the member status. Rows a transform cannot map are rejected with the
-transform's reason.
+transform's reason. The transforms of fields that need care (multi-select
+roles, Salesforce's null id, stages, currencies, consent, HubSpot activities)
+live in ``abmgraph.ingest.crm_values``.
 """
 
 from __future__ import annotations
@@ -29,13 +31,30 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from abmgraph.errors import InputError
 from abmgraph.graph.schema import Kind, field_specs
 from abmgraph.graph.tables import column_dtypes
-from abmgraph.graph.vocab import ENGAGEMENT_TYPES, alias_key
+from abmgraph.graph.vocab import alias_key
+from abmgraph.ingest.crm_values import (
+    TYPE_KEYS,
+    currency_code,
+    hubspot_activity_type,
+    hubspot_call_outcome,
+    hubspot_consent,
+    hubspot_lawful_basis,
+    hubspot_marketing_contact,
+    hubspot_meeting_outcome,
+    is_missing,
+    map_folded,
+    no_errors,
+    per_value,
+    refusal,
+    role_list,
+    salesforce_null_ids,
+    stage_closed,
+    stage_won,
+)
 from abmgraph.ingest.readers import as_text, header_key
 
 __all__ = [
@@ -67,75 +86,12 @@ class Variant:
 
 
 # -- value transforms ---------------------------------------------------------------
-def _missing(values: pd.Series) -> pd.Series:
-    text = as_text(values)
-    return text.isna() | (text.str.strip() == "")
-
-
-def _no_errors(values: pd.Series) -> pd.Series:
-    return pd.Series(pd.NA, index=values.index, dtype="str")
-
-
-def _map_folded(
-    values: pd.Series, table: dict[str, str | None]
-) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Look folded values up in ``table``: (mapped text, found mask, missing mask)."""
-    text = as_text(values)
-    missing = _missing(text)
-    uniques = pd.unique(text[~missing])
-    lookup = {u: table.get(alias_key(u), "\0") for u in uniques}
-    mapped = text.map(lookup)
-    found = ~missing & (mapped != "\0")
-    return mapped.where(found).astype("str"), found, missing
-
-
-def _per_value(values: pd.Series, fn: Callable[[str], str | bool | None]) -> pd.Series:
-    """``fn`` of each distinct trimmed non-empty value, mapped back onto the rows."""
-    text = as_text(values).str.strip()
-    text = text.where(text != "")
-    table = {u: fn(u) for u in pd.unique(text.dropna())}
-    return text.map(table)
 
 
 def first_of_list(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """The first item of a ``;``-separated list (HubSpot associations, multi-selects)."""
     text = as_text(values).str.split(";").str[0].str.strip()
-    return text.where(text != "").astype("str"), _no_errors(values)
-
-
-def role_list(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """A multi-select of buying roles, kept whole: ``Influencer;End User`` → ``influencer;end_user``.
-
-    Items are trimmed and de-duplicated in order; a known role name or alias
-    becomes its canonical name, an unknown one is passed on as written (so
-    validation names it).
-    """
-    from abmgraph.graph.vocab import BUYING_ROLE_ALIASES, BUYING_ROLES
-
-    table = {alias_key(r): r for r in BUYING_ROLES} | dict(BUYING_ROLE_ALIASES)
-
-    def roles(value: str) -> str | None:
-        items = (item.strip() for item in value.split(";"))
-        names = (table.get(alias_key(item), item) for item in items if item)
-        return ";".join(dict.fromkeys(names)) or None
-
-    return _per_value(values, roles).astype("str"), _no_errors(values)
-
-
-# Salesforce writes an empty lookup as the null id: 15 zeros, or 18 with the checksum "AAA".
-_SF_NULL_ID = r"0{15}(?:AAA)?"
-
-
-def salesforce_null_ids(values: pd.Series) -> pd.Series:
-    """Ids and lookups with Salesforce's null id (``000000000000000AAA``) made empty."""
-    text = as_text(values)
-    # A cheap prefix test first: real ids never start with fifteen zeros.
-    array = pa.array(text.array)
-    candidates = pc.starts_with(pc.utf8_ltrim_whitespace(array), "0" * 15)
-    if not pc.any(candidates).as_py():
-        return values
-    null = text.str.strip().str.fullmatch(_SF_NULL_ID).fillna(False).astype(bool)
-    return text.where(~null) if null.any() else values
+    return text.where(text != "").astype("str"), no_errors(values)
 
 
 def salesforce_bounced(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -144,7 +100,7 @@ def salesforce_bounced(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Serie
 
     flags, invalid = parse_bool(values)
     out = flags.map({True: "bounced", False: "valid"}).astype("str")
-    errors = _no_errors(values)
+    errors = no_errors(values)
     bad = invalid.to_numpy(dtype=bool)
     errors[bad] = "not true/false/yes/no/1/0: " + as_text(values[bad]).str.strip().map(repr)
     return out.where(~bad), errors
@@ -158,7 +114,6 @@ _SF_ACTIVITY = {
     "webinar": "webinar_attended",
 }
 _SF_SENT = {"email", "listemail", "sendletter", "cadence", "massemail"}
-_TYPE_KEYS = {alias_key(t): t for t in ENGAGEMENT_TYPES}
 
 
 def salesforce_activity_type(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -170,12 +125,12 @@ def salesforce_activity_type(values: pd.Series, frame: pd.DataFrame) -> tuple[pd
     other values pass through and are rejected by validation as unknown types.
     A task whose ``Status`` is not Completed did not happen yet and is rejected.
     """
-    table: dict[str, str | None] = {**_TYPE_KEYS, **_SF_ACTIVITY}
-    mapped, found, missing = _map_folded(values, table)
+    table: dict[str, str | None] = {**TYPE_KEYS, **_SF_ACTIVITY}
+    mapped, found, missing = map_folded(values, table)
     text = as_text(values).str.strip()
     out = mapped.where(found, text.where(~missing)).astype("str")
-    errors = _no_errors(values)
-    sent = _per_value(values, lambda v: alias_key(v) in _SF_SENT).fillna(False).astype(bool)
+    errors = no_errors(values)
+    sent = per_value(values, lambda v: alias_key(v) in _SF_SENT).fillna(False).astype(bool)
     errors[sent] = (
         "Salesforce activity type "
         + text[sent].map(repr)
@@ -184,7 +139,7 @@ def salesforce_activity_type(values: pd.Series, frame: pd.DataFrame) -> tuple[pd
     )
     if "status" in frame.columns:
         status = frame["status"].astype("str").str.strip()
-        open_task = ~_missing(status) & (status.str.lower() != "completed")
+        open_task = ~is_missing(status) & (status.str.lower() != "completed")
         open_task = open_task.astype(bool) & errors.isna()
         errors[open_task] = (
             "open task (Status " + status[open_task].map(repr) + "): "
@@ -215,8 +170,8 @@ def salesforce_member_status(values: pd.Series, frame: pd.DataFrame) -> tuple[pd
     ``webinar_registered``; Opened, Clicked, Downloaded map to the email and
     content types. Sent / Planned / Invited are not responses and are rejected.
     """
-    table: dict[str, str | None] = {**_TYPE_KEYS, **_SF_MEMBER}
-    mapped, found, missing = _map_folded(values, table)
+    table: dict[str, str | None] = {**TYPE_KEYS, **_SF_MEMBER}
+    mapped, found, missing = map_folded(values, table)
     webinar = pd.Series(False, index=values.index)
     for column in ("campaign_type", "campaign_campaign_type", "campaign_type_name"):
         if column in frame.columns:
@@ -227,8 +182,8 @@ def salesforce_member_status(values: pd.Series, frame: pd.DataFrame) -> tuple[pd
     mapped = mapped.mask(attended & ~webinar.astype(bool), "event_attended")
     text = as_text(values).str.strip()
     out = mapped.where(found, text.where(~missing)).astype("str")
-    errors = _no_errors(values)
-    not_response = _per_value(values, lambda v: alias_key(v) in _SF_NOT_RESPONSE)
+    errors = no_errors(values)
+    not_response = per_value(values, lambda v: alias_key(v) in _SF_NOT_RESPONSE)
     not_response = not_response.fillna(False).astype(bool)
     errors[not_response] = (
         "campaign member status "
@@ -241,9 +196,9 @@ def salesforce_member_status(values: pd.Series, frame: pd.DataFrame) -> tuple[pd
 def salesforce_account_type(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Account ``Type`` picklist → is_customer (any value mentioning customer)."""
     text = as_text(values).str.strip()
-    missing = _missing(text)
+    missing = is_missing(text)
     out = text.str.lower().str.contains("customer").map({True: "true", False: "false"})
-    return out.where(~missing).astype("str"), _no_errors(values)
+    return out.where(~missing).astype("str"), no_errors(values)
 
 
 def department_text(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -262,109 +217,7 @@ def department_text(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, 
     invalid = invalid.astype(bool)
     if invalid.any():
         canonical[invalid] = infer_department(text[invalid]).astype("str")
-    return canonical.where(canonical.notna()).astype("str"), _no_errors(values)
-
-
-_WON = {"closedwon", "won"}
-_LOST = {"closedlost", "lost"}
-
-
-def _is_won(stage: str) -> bool:
-    return alias_key(stage) in _WON
-
-
-def _is_closed(stage: str) -> bool:
-    key = alias_key(stage)
-    return key in _WON | _LOST or key.startswith("closed")
-
-
-def stage_won(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Stage → is_won: ``closedwon`` / ``Closed Won`` → true, any other stage → false."""
-    out = _per_value(values, lambda v: "true" if _is_won(v) else "false")
-    return out.astype("str"), _no_errors(values)
-
-
-def stage_closed(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Stage → is_closed: won, lost, or any stage named ``Closed …`` → true, else false."""
-    out = _per_value(values, lambda v: "true" if _is_closed(v) else "false")
-    return out.astype("str"), _no_errors(values)
-
-
-def currency_code(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """A currency column (``CurrencyIsoCode``, HubSpot ``Currency``) → upper-case ISO 4217 code."""
-    text = as_text(values).str.strip().str.upper()
-    ok = text.str.fullmatch(r"[A-Z]{3}").fillna(False).astype(bool)
-    errors = _no_errors(values)
-    bad = ~ok & ~_missing(text)
-    errors[bad] = "not an ISO 4217 currency code: " + text[bad].map(repr)
-    return text.where(ok).astype("str"), errors
-
-
-_LAWFUL_BASES = {
-    "freelygivenconsentfromcontact": "consent",
-    "consentwithnotice": "consent",
-    "consent": "consent",
-    "legitimateinterestprospectlead": "legitimate_interest",
-    "legitimateinterestprospect": "legitimate_interest",
-    "legitimateinterestexistingcustomer": "legitimate_interest",
-    "legitimateinterestclient": "legitimate_interest",
-    "legitimateinterestother": "legitimate_interest",
-    "legitimateinterest": "legitimate_interest",
-    "performanceofacontract": "contract",
-    "performanceofcontract": "contract",
-    "processandstore": "process_and_store",
-    "notapplicable": "not_applicable",
-    "nongdpr": "not_applicable",
-}
-
-
-def _lawful_basis(value: str) -> str | None:
-    bases = {_LAWFUL_BASES.get(alias_key(v)) for v in value.split(";") if v.strip()}
-    bases.discard(None)
-    if "consent" in bases:
-        return "consent"
-    return ";".join(sorted(b for b in bases if b)) or None
-
-
-def hubspot_lawful_basis(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """ "Legal basis for processing contact's data" → ``consent``, ``legitimate_interest``,
-    ``contract``, ``process_and_store`` or ``not_applicable`` (text HubSpot does not use → empty)."""
-    return _per_value(values, _lawful_basis).astype("str"), _no_errors(values)
-
-
-def hubspot_consent(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Legal basis → consent: "Freely given consent from contact" → true; any other basis
-    (legitimate interest, contract, not applicable) says nothing about consent → empty."""
-    out = _per_value(values, lambda v: "true" if _lawful_basis(v) == "consent" else None)
-    return out.astype("str"), _no_errors(values)
-
-
-def hubspot_marketing_contact(
-    values: pd.Series, frame: pd.DataFrame
-) -> tuple[pd.Series, pd.Series]:
-    """Marketing contact status → ``marketing_contact``: "Marketing contact" → true,
-    "Non-marketing contact" (or marketing status pending removal) → false."""
-
-    def status(value: str) -> str | None:
-        key = alias_key(value)
-        if key.startswith("non") or "settobenonmarketing" in key:
-            return "false"
-        return "true" if key.startswith("marketing") or key == "true" else None
-
-    return _per_value(values, status).astype("str"), _no_errors(values)
-
-
-def refusal(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """An opt-out flag read as consent: opted out (true) → consent refused (``false``);
-    not opted out (false) → empty, since not refusing is not consenting."""
-    from abmgraph.ingest.normalize import parse_bool
-
-    flags, invalid = parse_bool(values)
-    out = flags.map({True: "false", False: None}).astype("str")
-    errors = _no_errors(values)
-    bad = invalid.to_numpy(dtype=bool)
-    errors[bad] = "not true/false/yes/no/1/0: " + as_text(values[bad]).str.strip().map(repr)
-    return out.where(~bad), errors
+    return canonical.where(canonical.notna()).astype("str"), no_errors(values)
 
 
 def hubspot_lifecycle_customer(
@@ -372,62 +225,8 @@ def hubspot_lifecycle_customer(
 ) -> tuple[pd.Series, pd.Series]:
     """Lifecycle Stage → is_customer: customer or evangelist → true, else false."""
     customer = {"customer", "evangelist"}
-    out = _per_value(values, lambda v: "true" if alias_key(v) in customer else "false")
-    return out.astype("str"), _no_errors(values)
-
-
-_HS_ACTIVITY = {
-    "meeting": "meeting_held",
-    "call": "meeting_held",
-    "incomingemail": "email_reply",
-    "formsubmission": "form_submit",
-}
-_HS_NOT_BY_CONTACT = {"email", "note", "task", "forwardedemail", "linkedinmessage", "sms"}
-_HS_NOT_HELD = {"noshow", "canceled", "cancelled"}
-_HS_NOT_REACHED = {"noanswer", "busy", "leftvoicemail", "leftlivemessage", "wrongnumber"}
-
-
-def _rejecting(
-    values: pd.Series, table: dict[str, str | None], refused: set[str], reason: str
-) -> tuple[pd.Series, pd.Series]:
-    """Map folded values through ``table`` (others pass as written); ``refused`` keys are rejected."""
-    mapped, found, missing = _map_folded(values, table)
-    text = as_text(values).str.strip()
-    out = mapped.where(found, text.where(~missing)).astype("str")
-    errors = _no_errors(values)
-    bad = _per_value(values, lambda v: alias_key(v) in refused).fillna(False).astype(bool)
-    errors[bad] = text[bad].map(repr) + reason
-    return out, errors
-
-
-def hubspot_activity_type(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """HubSpot activity type → engagement type: Meeting and Call → ``meeting_held``,
-    Incoming email → ``email_reply``; a sent Email, Note or Task is the rep's, and is rejected."""
-    return _rejecting(
-        values,
-        {**_TYPE_KEYS, **_HS_ACTIVITY},
-        _HS_NOT_BY_CONTACT,
-        " is logged by the rep, not an engagement by the contact",
-    )
-
-
-def hubspot_meeting_outcome(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Meeting outcome → ``meeting_held``, except No show and Canceled, which are rejected."""
-    table = dict.fromkeys(("completed", "scheduled", "rescheduled"), "meeting_held")
-    return _rejecting(values, table, _HS_NOT_HELD, ": the meeting did not take place")
-
-
-def hubspot_call_outcome(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Call outcome → ``meeting_held`` (a conversation); No answer, Busy, voicemail, Wrong
-    number did not reach the contact and are rejected."""
-    table = {"connected": "meeting_held"}
-    mapped, errors = _rejecting(
-        values, table, _HS_NOT_REACHED, ": the call did not reach the contact"
-    )
-    # An outcome HubSpot users add themselves (e.g. "Interested") is still a conversation.
-    text = as_text(values).str.strip()
-    other = ~_missing(text) & errors.isna() & (mapped != "meeting_held").fillna(True)
-    return mapped.mask(other.astype(bool), "meeting_held").astype("str"), errors
+    out = per_value(values, lambda v: "true" if alias_key(v) in customer else "false")
+    return out.astype("str"), no_errors(values)
 
 
 TRANSFORMS: dict[str, Transform] = {
@@ -919,8 +718,8 @@ def apply_plan(
             if empty.any():
                 values = values.where(~empty, current)
                 if current_error is not None or error is not None:
-                    base = error if error is not None else _no_errors(values)
-                    other = current_error if current_error is not None else _no_errors(values)
+                    base = error if error is not None else no_errors(values)
+                    other = current_error if current_error is not None else no_errors(values)
                     error = base.where(~empty, other)
         if values is not None:
             fields[target] = values

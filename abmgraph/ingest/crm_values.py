@@ -1,0 +1,270 @@
+"""Value transforms for CRM fields, and the helpers every preset transform uses.
+
+A transform takes a column's text values and the input frame (folded column
+names) and returns ``(values, errors)``: the mapped text, and per row the
+reason the value cannot be mapped (else NA). ``abmgraph.ingest.presets``
+names them in its column maps. This module holds the CRM fields whose meaning
+needs care: multi-select buying roles, Salesforce's null id, closed and won
+stages, currencies, consent and lawful basis, and HubSpot activities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from abmgraph.graph.vocab import ENGAGEMENT_TYPES, alias_key
+from abmgraph.ingest.readers import as_text
+
+__all__ = [
+    "TYPE_KEYS",
+    "currency_code",
+    "hubspot_activity_type",
+    "hubspot_call_outcome",
+    "hubspot_consent",
+    "hubspot_lawful_basis",
+    "hubspot_marketing_contact",
+    "hubspot_meeting_outcome",
+    "is_missing",
+    "map_folded",
+    "no_errors",
+    "per_value",
+    "refusal",
+    "role_list",
+    "salesforce_null_ids",
+    "stage_closed",
+    "stage_won",
+]
+
+# Engagement types by folded name: ``Page View`` → ``page_view``.
+TYPE_KEYS = {alias_key(t): t for t in ENGAGEMENT_TYPES}
+
+
+# -- helpers -----------------------------------------------------------------------------------
+def is_missing(values: pd.Series) -> pd.Series:
+    """True where a value is missing or blank."""
+    text = as_text(values)
+    return text.isna() | (text.str.strip() == "")
+
+
+def no_errors(values: pd.Series) -> pd.Series:
+    """No reason for any row: every value could be mapped."""
+    return pd.Series(pd.NA, index=values.index, dtype="str")
+
+
+def map_folded(
+    values: pd.Series, table: dict[str, str | None]
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Look folded values up in ``table``: (mapped text, found mask, missing mask)."""
+    text = as_text(values)
+    missing = is_missing(text)
+    uniques = pd.unique(text[~missing])
+    lookup = {u: table.get(alias_key(u), "\0") for u in uniques}
+    mapped = text.map(lookup)
+    found = ~missing & (mapped != "\0")
+    return mapped.where(found).astype("str"), found, missing
+
+
+def per_value(values: pd.Series, fn: Callable[[str], str | bool | None]) -> pd.Series:
+    """``fn`` of each distinct trimmed non-empty value, mapped back onto the rows."""
+    text = as_text(values).str.strip()
+    text = text.where(text != "")
+    table = {u: fn(u) for u in pd.unique(text.dropna())}
+    return text.map(table)
+
+
+# -- roles and ids ------------------------------------------------------------------------------
+def role_list(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """A multi-select of buying roles, kept whole: ``Influencer;End User`` → ``influencer;end_user``.
+
+    Items are trimmed and de-duplicated in order; a known role name or alias
+    becomes its canonical name, an unknown one is passed on as written (so
+    validation names it).
+    """
+    from abmgraph.graph.vocab import BUYING_ROLE_ALIASES, BUYING_ROLES
+
+    table = {alias_key(r): r for r in BUYING_ROLES} | dict(BUYING_ROLE_ALIASES)
+
+    def roles(value: str) -> str | None:
+        items = (item.strip() for item in value.split(";"))
+        names = (table.get(alias_key(item), item) for item in items if item)
+        return ";".join(dict.fromkeys(names)) or None
+
+    return per_value(values, roles).astype("str"), no_errors(values)
+
+
+# Salesforce writes an empty lookup as the null id: 15 zeros, or 18 with the checksum "AAA".
+_SF_NULL_ID = r"0{15}(?:AAA)?"
+
+
+def salesforce_null_ids(values: pd.Series) -> pd.Series:
+    """Ids and lookups with Salesforce's null id (``000000000000000AAA``) made empty."""
+    text = as_text(values)
+    # A cheap prefix test first: real ids never start with fifteen zeros.
+    array = pa.array(text.array)
+    candidates = pc.starts_with(pc.utf8_ltrim_whitespace(array), "0" * 15)
+    if not pc.any(candidates).as_py():
+        return values
+    null = text.str.strip().str.fullmatch(_SF_NULL_ID).fillna(False).astype(bool)
+    return text.where(~null) if null.any() else values
+
+
+# -- deals, money, consent ------------------------------------------------------------------------
+_WON = {"closedwon", "won"}
+_LOST = {"closedlost", "lost"}
+
+
+def _is_won(stage: str) -> bool:
+    return alias_key(stage) in _WON
+
+
+def _is_closed(stage: str) -> bool:
+    key = alias_key(stage)
+    return key in _WON | _LOST or key.startswith("closed")
+
+
+def stage_won(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Stage → is_won: ``closedwon`` / ``Closed Won`` → true, any other stage → false."""
+    out = per_value(values, lambda v: "true" if _is_won(v) else "false")
+    return out.astype("str"), no_errors(values)
+
+
+def stage_closed(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Stage → is_closed: won, lost, or any stage named ``Closed …`` → true, else false."""
+    out = per_value(values, lambda v: "true" if _is_closed(v) else "false")
+    return out.astype("str"), no_errors(values)
+
+
+def currency_code(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """A currency column (``CurrencyIsoCode``, HubSpot ``Currency``) → upper-case ISO 4217 code."""
+    text = as_text(values).str.strip().str.upper()
+    ok = text.str.fullmatch(r"[A-Z]{3}").fillna(False).astype(bool)
+    errors = no_errors(values)
+    bad = ~ok & ~is_missing(text)
+    errors[bad] = "not an ISO 4217 currency code: " + text[bad].map(repr)
+    return text.where(ok).astype("str"), errors
+
+
+_LAWFUL_BASES = {
+    "freelygivenconsentfromcontact": "consent",
+    "consentwithnotice": "consent",
+    "consent": "consent",
+    "legitimateinterestprospectlead": "legitimate_interest",
+    "legitimateinterestprospect": "legitimate_interest",
+    "legitimateinterestexistingcustomer": "legitimate_interest",
+    "legitimateinterestclient": "legitimate_interest",
+    "legitimateinterestother": "legitimate_interest",
+    "legitimateinterest": "legitimate_interest",
+    "performanceofacontract": "contract",
+    "performanceofcontract": "contract",
+    "processandstore": "process_and_store",
+    "notapplicable": "not_applicable",
+    "nongdpr": "not_applicable",
+}
+
+
+def _lawful_basis(value: str) -> str | None:
+    bases = {_LAWFUL_BASES.get(alias_key(v)) for v in value.split(";") if v.strip()}
+    bases.discard(None)
+    if "consent" in bases:
+        return "consent"
+    return ";".join(sorted(b for b in bases if b)) or None
+
+
+def hubspot_lawful_basis(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """ "Legal basis for processing contact's data" → ``consent``, ``legitimate_interest``,
+    ``contract``, ``process_and_store`` or ``not_applicable`` (text HubSpot does not use → empty)."""
+    return per_value(values, _lawful_basis).astype("str"), no_errors(values)
+
+
+def hubspot_consent(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Legal basis → consent: "Freely given consent from contact" → true; any other basis
+    (legitimate interest, contract, not applicable) says nothing about consent → empty."""
+    out = per_value(values, lambda v: "true" if _lawful_basis(v) == "consent" else None)
+    return out.astype("str"), no_errors(values)
+
+
+def hubspot_marketing_contact(
+    values: pd.Series, frame: pd.DataFrame
+) -> tuple[pd.Series, pd.Series]:
+    """Marketing contact status → ``marketing_contact``: "Marketing contact" → true,
+    "Non-marketing contact" (or marketing status pending removal) → false."""
+
+    def status(value: str) -> str | None:
+        key = alias_key(value)
+        if key.startswith("non") or "settobenonmarketing" in key:
+            return "false"
+        return "true" if key.startswith("marketing") or key == "true" else None
+
+    return per_value(values, status).astype("str"), no_errors(values)
+
+
+def refusal(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """An opt-out flag read as consent: opted out (true) → consent refused (``false``);
+    not opted out (false) → empty, since not refusing is not consenting."""
+    from abmgraph.ingest.normalize import parse_bool
+
+    flags, invalid = parse_bool(values)
+    out = flags.map({True: "false", False: None}).astype("str")
+    errors = no_errors(values)
+    bad = invalid.to_numpy(dtype=bool)
+    errors[bad] = "not true/false/yes/no/1/0: " + as_text(values[bad]).str.strip().map(repr)
+    return out.where(~bad), errors
+
+
+# -- HubSpot activities ---------------------------------------------------------------------------
+_HS_ACTIVITY = {
+    "meeting": "meeting_held",
+    "call": "meeting_held",
+    "incomingemail": "email_reply",
+    "formsubmission": "form_submit",
+}
+_HS_NOT_BY_CONTACT = {"email", "note", "task", "forwardedemail", "linkedinmessage", "sms"}
+_HS_NOT_HELD = {"noshow", "canceled", "cancelled"}
+_HS_NOT_REACHED = {"noanswer", "busy", "leftvoicemail", "leftlivemessage", "wrongnumber"}
+
+
+def _rejecting(
+    values: pd.Series, table: dict[str, str | None], refused: set[str], reason: str
+) -> tuple[pd.Series, pd.Series]:
+    """Map folded values through ``table`` (others pass as written); ``refused`` keys are rejected."""
+    mapped, found, missing = map_folded(values, table)
+    text = as_text(values).str.strip()
+    out = mapped.where(found, text.where(~missing)).astype("str")
+    errors = no_errors(values)
+    bad = per_value(values, lambda v: alias_key(v) in refused).fillna(False).astype(bool)
+    errors[bad] = text[bad].map(repr) + reason
+    return out, errors
+
+
+def hubspot_activity_type(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """HubSpot activity type → engagement type: Meeting and Call → ``meeting_held``,
+    Incoming email → ``email_reply``; a sent Email, Note or Task is the rep's, and is rejected."""
+    return _rejecting(
+        values,
+        {**TYPE_KEYS, **_HS_ACTIVITY},
+        _HS_NOT_BY_CONTACT,
+        " is logged by the rep, not an engagement by the contact",
+    )
+
+
+def hubspot_meeting_outcome(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Meeting outcome → ``meeting_held``, except No show and Canceled, which are rejected."""
+    table = dict.fromkeys(("completed", "scheduled", "rescheduled"), "meeting_held")
+    return _rejecting(values, table, _HS_NOT_HELD, ": the meeting did not take place")
+
+
+def hubspot_call_outcome(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Call outcome → ``meeting_held`` (a conversation); No answer, Busy, voicemail, Wrong
+    number did not reach the contact and are rejected."""
+    table = {"connected": "meeting_held"}
+    mapped, errors = _rejecting(
+        values, table, _HS_NOT_REACHED, ": the call did not reach the contact"
+    )
+    # An outcome HubSpot users add themselves (e.g. "Interested") is still a conversation.
+    text = as_text(values).str.strip()
+    other = ~is_missing(text) & errors.isna() & (mapped != "meeting_held").fillna(True)
+    return mapped.mask(other.astype(bool), "meeting_held").astype("str"), errors
