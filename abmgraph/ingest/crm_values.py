@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -61,19 +62,23 @@ def map_folded(
     """Look folded values up in ``table``: (mapped text, found mask, missing mask)."""
     text = as_text(values)
     missing = is_missing(text)
-    uniques = pd.unique(text[~missing])
-    lookup = {u: table.get(alias_key(u), "\0") for u in uniques}
-    mapped = text.map(lookup)
-    found = ~missing & (mapped != "\0")
+    mapped = _by_distinct(text, lambda u: table.get(alias_key(u), "\0"))
+    found = ~missing & (mapped != "\0").fillna(False)
     return mapped.where(found).astype("str"), found, missing
 
 
 def per_value(values: pd.Series, fn: Callable[[str], str | bool | None]) -> pd.Series:
     """``fn`` of each distinct trimmed non-empty value, mapped back onto the rows."""
     text = as_text(values).str.strip()
-    text = text.where(text != "")
-    table = {u: fn(u) for u in pd.unique(text.dropna())}
-    return text.map(table)
+    return _by_distinct(text.where(text != ""), fn)
+
+
+def _by_distinct(text: pd.Series, fn: Callable[[str], object]) -> pd.Series:
+    """``fn`` once per distinct non-missing value, spread back by position (missing → NA)."""
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    results = pd.Series([fn(u) for u in uniques] + [None], dtype=object)
+    out = results.take(np.where(codes < 0, len(uniques), codes))
+    return pd.Series(out.to_numpy(), index=text.index)
 
 
 # -- roles and ids ------------------------------------------------------------------------------

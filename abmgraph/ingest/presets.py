@@ -700,6 +700,8 @@ def apply_plan(
         for column, transform in sources:
             if column not in frame.columns:
                 continue
+            if values is not None and not _is_empty(values).any():
+                break  # every row has a value: later candidates would change nothing
             current = frame[column]
             if plan.preset == "salesforce" and header_key(column).endswith("id"):
                 current = salesforce_null_ids(current)
