@@ -420,3 +420,22 @@ def test_currency_codes_are_checked(tmp_path: Path) -> None:
     assert deals.loc["006A", "currency"] == "EUR"
     reasons = pd.read_csv(report.rejects_file, dtype=str)
     assert reasons["reason"].str.contains("not an ISO 4217 currency code: 'EURO'").any()
+
+
+def test_a_multi_select_role_keeps_every_role_and_names_an_unknown_one(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "ws")
+    text = (
+        "Record ID,Email,Buying Role\n"
+        "1,a@acme.com,Influencer;End User\n"
+        "2,b@acme.com, Budget Holder ; DECISION_MAKER ;\n"
+        "3,c@acme.com,Champion;Wizard\n"
+    )
+    report = ingest_file(
+        store, "contacts", write(tmp_path, "c.csv", text), preset="hubspot", quiet=True
+    )
+    contacts = store.table("contacts").set_index("contact_id")
+    assert contacts.loc["1", "buying_role"] == "influencer;end_user"
+    assert contacts.loc["2", "buying_role"] == "economic_buyer;decision_maker"
+    # One unknown item: the value is reported as written, never half-kept.
+    reasons = pd.read_csv(report.rejects_file, dtype=str)
+    assert reasons["reason"].str.contains("unknown buying role 'Champion;Wizard'").any()

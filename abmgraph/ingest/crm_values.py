@@ -85,18 +85,21 @@ def _by_distinct(text: pd.Series, fn: Callable[[str], object]) -> pd.Series:
 def role_list(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """A multi-select of buying roles, kept whole: ``Influencer;End User`` → ``influencer;end_user``.
 
-    Items are trimmed and de-duplicated in order; a known role name or alias
-    becomes its canonical name, an unknown one is passed on as written (so
-    validation names it).
+    Items are trimmed and de-duplicated in order, and each known role name or
+    alias becomes its canonical name; a value with an unknown item is passed on
+    as written, so validation names it.
     """
     from abmgraph.graph.vocab import BUYING_ROLE_ALIASES, BUYING_ROLES
 
-    table = {alias_key(r): r for r in BUYING_ROLES} | dict(BUYING_ROLE_ALIASES)
+    table = {alias_key(r): r for r in BUYING_ROLES}
+    table.update({alias_key(k): v for k, v in BUYING_ROLE_ALIASES.items()})
 
     def roles(value: str) -> str | None:
-        items = (item.strip() for item in value.split(";"))
-        names = (table.get(alias_key(item), item) for item in items if item)
-        return ";".join(dict.fromkeys(names)) or None
+        items = [item.strip() for item in value.split(";") if item.strip()]
+        names = [table.get(alias_key(item)) for item in items]
+        if None in names:
+            return value
+        return ";".join(dict.fromkeys(n for n in names if n)) or None
 
     return per_value(values, roles).astype("str"), no_errors(values)
 
