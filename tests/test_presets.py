@@ -310,6 +310,8 @@ def test_hubspot_companies_contacts_and_deals(tmp_path: Path) -> None:
     }
     assert contacts["marketing_contact"].to_dict() == {"901": "true", "902": "true", "903": "false"}
     assert pd.isna(contacts.loc["903", "account_id"])
+    # The first associated company is the account; the whole list is kept beside it.
+    assert contacts.loc["902", "associated_company_ids"] == "5002;5001"
 
     deals = store.table("opportunities").set_index("opportunity_id")
     flags = deals[["is_won", "is_closed"]].astype(bool).to_dict("index")
