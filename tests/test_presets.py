@@ -441,3 +441,48 @@ def test_a_multi_select_role_keeps_every_role_and_names_an_unknown_one(tmp_path:
     # One unknown item: the value is reported as written, never half-kept.
     reasons = pd.read_csv(report.rejects_file, dtype=str)
     assert reasons["reason"].str.contains("unknown buying role 'Champion;Wizard'").any()
+
+
+def test_hubspot_calls_and_activities(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "ws")
+    people = "Record ID,Email\n11,ann@acme.com\n12,bob@acme.com\n"
+    ingest_file(store, "contacts", write(tmp_path, "c.csv", people), preset="hubspot", quiet=True)
+    calls = (
+        '"Record ID","Call title","Activity date","Call outcome","Call direction",'
+        '"Associated Contact IDs"\n'
+        '"501","Intro","2026-09-01 10:00","Connected","Outbound","11"\n'
+        '"502","Retry","2026-09-02 10:00","No answer","Outbound","11"\n'
+        '"503","Follow-up","2026-09-03 10:00","","Inbound","12"\n'
+        '"504","Pricing","2026-09-04 10:00","Interested","Outbound","12;11"\n'
+    )
+    report = ingest_file(
+        store, "engagements", write(tmp_path, "calls.csv", calls), preset="hubspot", quiet=True
+    )
+    assert (report.loaded, report.rejected) == (3, 1)
+    assert pd.read_csv(report.rejects_file, dtype=str)["reason"].tolist() == [
+        "'No answer': the call did not reach the contact"
+    ]
+    activities = (
+        "Record ID,Activity type,Activity date,Associated Contact Email\n"
+        "601,MEETING,2026-09-05 10:00,ann@acme.com\n"
+        "602,INCOMING_EMAIL,2026-09-06 10:00,bob@acme.com\n"
+        "603,EMAIL,2026-09-07 10:00,bob@acme.com\n"
+        "604,NOTE,2026-09-08 10:00,ann@acme.com\n"
+    )
+    report = ingest_file(
+        store, "engagements", write(tmp_path, "act.csv", activities), preset="hubspot", quiet=True
+    )
+    assert (report.loaded, report.rejected) == (2, 2)
+    reasons = pd.read_csv(report.rejects_file, dtype=str)["reason"].tolist()
+    assert reasons == [
+        "'EMAIL' is logged by the rep, not an engagement by the contact",
+        "'NOTE' is logged by the rep, not an engagement by the contact",
+    ]
+    events = stored_events(store)
+    assert list(zip(events["contact_id"], events["type"], strict=True)) == [
+        ("11", "meeting_held"),
+        ("12", "meeting_held"),
+        ("12", "meeting_held"),
+        ("11", "meeting_held"),
+        ("12", "email_reply"),
+    ]

@@ -71,8 +71,9 @@ TRANSFORM_NOTES: dict[str, str] = {
     "refusal": "opted out (true) → consent false; false → unknown",
     "hubspot_activity_type": "Meeting, Call → `meeting_held`; Incoming email → "
     "`email_reply`; Email, Note, Task rejected",
-    "hubspot_meeting_outcome": "`meeting_held`; No show and Canceled rejected",
-    "hubspot_call_outcome": "`meeting_held`; No answer, Busy, voicemail, Wrong number rejected",
+    "hubspot_meeting_outcome": "any outcome → `meeting_held`; No show and Canceled rejected",
+    "hubspot_call_outcome": "any outcome → `meeting_held`; No answer, Busy, voicemail, "
+    "Wrong number rejected",
 }
 
 _CLI_KIND = {kind: kind.replace("_", "-") for kind in KINDS}

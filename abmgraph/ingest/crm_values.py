@@ -183,14 +183,20 @@ def _lawful_basis(value: str) -> str | None:
 
 
 def hubspot_lawful_basis(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """ "Legal basis for processing contact's data" → ``consent``, ``legitimate_interest``,
-    ``contract``, ``process_and_store`` or ``not_applicable`` (text HubSpot does not use → empty)."""
+    """HubSpot's legal basis for processing → ``lawful_basis``.
+
+    ``consent``, ``legitimate_interest``, ``contract``, ``process_and_store``
+    or ``not_applicable``; text HubSpot does not use becomes empty.
+    """
     return per_value(values, _lawful_basis).astype("str"), no_errors(values)
 
 
 def hubspot_consent(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Legal basis → consent: "Freely given consent from contact" → true; any other basis
-    (legitimate interest, contract, not applicable) says nothing about consent → empty."""
+    """HubSpot's legal basis → ``consent``: given only for "Freely given consent from contact".
+
+    Any other basis (legitimate interest, contract, not applicable) says
+    nothing about consent, so consent stays unknown (empty).
+    """
     out = per_value(values, lambda v: "true" if _lawful_basis(v) == "consent" else None)
     return out.astype("str"), no_errors(values)
 
@@ -198,12 +204,15 @@ def hubspot_consent(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, 
 def hubspot_marketing_contact(
     values: pd.Series, frame: pd.DataFrame
 ) -> tuple[pd.Series, pd.Series]:
-    """Marketing contact status → ``marketing_contact``: "Marketing contact" → true,
-    "Non-marketing contact" (or marketing status pending removal) → false."""
+    """Marketing contact status → ``marketing_contact`` (HubSpot's billing flag, not an opt-out).
+
+    "Marketing contact" (or ``true``) → true; "Non-marketing contact", a
+    status set to become non-marketing (or ``false``) → false.
+    """
 
     def status(value: str) -> str | None:
         key = alias_key(value)
-        if key.startswith("non") or "settobenonmarketing" in key:
+        if key.startswith("non") or "nonmarketing" in key or key == "false":
             return "false"
         return "true" if key.startswith("marketing") or key == "true" else None
 
@@ -259,20 +268,23 @@ def hubspot_activity_type(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Se
     )
 
 
+def _conversation(values: pd.Series, refused: set[str], reason: str) -> tuple[pd.Series, pd.Series]:
+    """Any outcome → ``meeting_held``, except ``refused`` ones, which are rejected with ``reason``."""
+    text = as_text(values).str.strip()
+    errors = no_errors(values)
+    bad = per_value(values, lambda v: alias_key(v) in refused).fillna(False).astype(bool)
+    errors[bad] = text[bad].map(repr) + reason
+    out = pd.Series("meeting_held", index=values.index, dtype="str")
+    return out.where(~is_missing(text)).astype("str"), errors
+
+
 def hubspot_meeting_outcome(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Meeting outcome → ``meeting_held``, except No show and Canceled, which are rejected."""
-    table = dict.fromkeys(("completed", "scheduled", "rescheduled"), "meeting_held")
-    return _rejecting(values, table, _HS_NOT_HELD, ": the meeting did not take place")
+    """Meeting outcome → ``meeting_held`` (Completed, Scheduled, or an outcome of the
+    account's own); No show and Canceled did not take place and are rejected."""
+    return _conversation(values, _HS_NOT_HELD, ": the meeting did not take place")
 
 
 def hubspot_call_outcome(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Call outcome → ``meeting_held`` (a conversation); No answer, Busy, voicemail, Wrong
-    number did not reach the contact and are rejected."""
-    table = {"connected": "meeting_held"}
-    mapped, errors = _rejecting(
-        values, table, _HS_NOT_REACHED, ": the call did not reach the contact"
-    )
-    # An outcome HubSpot users add themselves (e.g. "Interested") is still a conversation.
-    text = as_text(values).str.strip()
-    other = ~is_missing(text) & errors.isna() & (mapped != "meeting_held").fillna(True)
-    return mapped.mask(other.astype(bool), "meeting_held").astype("str"), errors
+    """Call outcome → ``meeting_held`` (Connected, or an outcome of the account's own);
+    No answer, Busy, voicemail and Wrong number did not reach the contact and are rejected."""
+    return _conversation(values, _HS_NOT_REACHED, ": the call did not reach the contact")
