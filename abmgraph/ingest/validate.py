@@ -66,13 +66,17 @@ from abmgraph.ingest.readers import as_text
 
 __all__ = [
     "EMAIL_STATUSES",
+    "INVALID_SUFFIX",
+    "MAX_ID_LENGTH",
     "ChunkResult",
     "Validator",
     "event_keys",
     "hash_strings",
 ]
 
-EMAIL_STATUSES = ("valid", "bounced", "unknown")
+EMAIL_STATUSES = ("valid", "bounced", "unknown", "invalid")
+# The attribute that keeps the text of an optional value that was not valid: country_invalid.
+INVALID_SUFFIX = "_invalid"
 _ONE_OF: dict[Kind, tuple[str, str]] = {
     "engagements": ("contact_id", "email"),
     "intent": ("account_id", "domain"),
@@ -470,21 +474,49 @@ def _phone(text: pd.Series, region: pd.Series | None) -> pd.Series:
     return e164.where(e164.notna(), text).astype("str")
 
 
+# Ids longer than this are refused: no CRM writes them, and a graph index cannot hold them.
+MAX_ID_LENGTH = 255
 # An id Excel stored as a number and wrote back in scientific notation: 1.11015E+11.
 _SCIENTIFIC_ID = r"^[0-9](?:\.[0-9]+)?[eE]\+[0-9]+$"
 _SCIENTIFIC_REASON = "Excel turned this id into a number ({value}); re-export the column as text"
 
 
-def _check_id(name: str, ids: pd.Series, fails: _Failures) -> None:
-    """Warn on ids that Excel rewrote in scientific notation (the original id is lost)."""
-    if not ids.notna().any():
-        return
-    sci = ids.str.fullmatch(_SCIENTIFIC_ID).fillna(False).to_numpy(dtype=bool)
-    if sci.any():
-        rows = np.flatnonzero(sci)
-        head, tail = _SCIENTIFIC_REASON.split("{value}")
-        reason = head + ids.iloc[rows].map(repr) + tail
-        fails.warn(name, sci, pd.Series(reason.to_numpy(), index=rows))
+def _id_problems(ids: pd.Series) -> tuple[np.ndarray, pd.Series, np.ndarray, pd.Series]:
+    """(too long, reasons; scientific notation, reasons) for a column of ids."""
+    n = len(ids)
+    none = (np.zeros(n, dtype=bool), pd.Series([], dtype="str"))
+    if not n or not ids.notna().any():
+        return *none, *none
+    array = _arrow_text(ids)
+    long = _numpy_mask(pc.greater(pc.utf8_length(array), MAX_ID_LENGTH))
+    too_long = none
+    if long.any():
+        rows = np.flatnonzero(long)
+        sizes = pc.utf8_length(array.take(pa.array(rows))).to_numpy(zero_copy_only=False)
+        reason = [
+            f"id is {size:,} characters long; ids are at most {MAX_ID_LENGTH}" for size in sizes
+        ]
+        too_long = (long, pd.Series(reason, index=rows, dtype="str"))
+    scientific = none
+    plus = _numpy_mask(pc.match_substring(array, "+"))
+    if plus.any():
+        sci = plus & _numpy_mask(pc.match_substring_regex(array, _SCIENTIFIC_ID))
+        if sci.any():
+            rows = np.flatnonzero(sci)
+            head, tail = _SCIENTIFIC_REASON.split("{value}")
+            reason = head + ids.iloc[rows].map(repr) + tail
+            scientific = (sci, pd.Series(reason.to_numpy(), index=rows, dtype="str"))
+    return *too_long, *scientific
+
+
+def _numpy_mask(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """An Arrow boolean array as a numpy mask, missing as False."""
+    return np.asarray(mask.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _blank(values: pd.Series, bad: np.ndarray) -> pd.Series:
+    """``values`` with the rows in ``bad`` missing (dtype kept)."""
+    return values.mask(bad) if bad.any() else values
 
 
 # Parse failures of these fields count only when the field is used (the other is empty).
@@ -526,6 +558,26 @@ class Validator:
         self._plans: dict[tuple[str, ...], ColumnPlan] = {}
         self._lookups: dict[tuple[str, str], _Lookup] = {}
         self._key_runs: list[_SortedRun] = []
+        # Fields whose problems reject the row: keys, the id-or-alias pair, required fields.
+        self.critical = (
+            {spec.name for spec in self.specs if spec.required}
+            | set(KEYS[kind])
+            | set(_ONE_OF.get(kind, ()))
+            | ({"event_id"} if kind == "engagements" else set())
+        )
+
+    @staticmethod
+    def _keep_invalid(
+        kept: dict[str, pd.Series], name: str, text: pd.Series, bad: np.ndarray
+    ) -> pd.Series:
+        """Record the given text of ``name`` where ``bad`` as ``<name>_invalid``; blank it."""
+        given = _text(as_text(text) if text.dtype != "str" else text)
+        column = f"{name}{INVALID_SUFFIX}"
+        shown = given.where(bad)
+        if column in kept:
+            shown = kept[column].where(~bad, shown)
+        kept[column] = shown.astype("str")
+        return _blank(text, bad)
 
     # -- header ------------------------------------------------------------------------
     def plan(self, columns: list[str]) -> ColumnPlan:
@@ -575,10 +627,15 @@ class Validator:
         raw, transform_errors, extras = apply_plan(plan, frame)
         n = len(frame)
         fails = _Failures(n)
+        kept: dict[str, pd.Series] = {}  # <field>_invalid: the text of blanked values
         for name, error in transform_errors.items():
             error = _positional(error)
             bad = error.notna().to_numpy()
-            fails.add(self.rank.get(name, 0) + 1, name, bad, error[bad])
+            if name in self.critical or name not in raw:
+                fails.add(self.rank.get(name, 0) + 1, name, bad, error[bad])
+            else:
+                fails.warn(name, bad, error[bad])
+                raw[name] = self._keep_invalid(kept, name, _positional(raw[name]), bad)
         only_if_used = _ONLY_IF_USED.get(self.kind, {})
         values: dict[str, pd.Series] = {}
         invalid: dict[str, np.ndarray] = {}
@@ -596,20 +653,36 @@ class Validator:
                 if spec.required:
                     fails.add(self.rank[spec.name] + 2, spec.name, np.ones(n, dtype=bool), missing)
                 continue
-            parsed, bad, reason = self._parse(spec, _positional(series))
+            series = _positional(series)
+            parsed, bad, reason = self._parse(spec, series)
+            if spec.parser == "id":
+                long, long_reason, sci, sci_reason = _id_problems(parsed)
+                fails.warn(spec.name, sci, sci_reason)
+                if long.any():
+                    bad = bad | long
+                    reason = (
+                        long_reason if isinstance(reason, str) else pd.concat([reason, long_reason])
+                    )
             values[spec.name], invalid[spec.name], reasons[spec.name] = parsed, bad, reason
             if spec.required:
                 empty = parsed.isna().to_numpy() & ~bad
                 fails.add(self.rank[spec.name] + 2, spec.name, empty, missing)
-            if spec.name not in only_if_used:
+            if spec.name in only_if_used:
+                continue
+            if spec.name in self.critical:
                 fails.add(self.rank[spec.name] + 3, spec.name, bad, reason)
-            if spec.parser == "id":
-                _check_id(spec.name, parsed, fails)
+            elif bad.any():
+                # An optional value that is not valid: the row loads with the field empty.
+                fails.warn(spec.name, bad, reason)
+                self._keep_invalid(kept, spec.name, series, bad)
+                values[spec.name] = _blank(parsed, bad)
         for name, other in only_if_used.items():
             used = invalid[name] & values[other].isna().to_numpy()
             fails.add(self.rank[name] + 3, name, used, reasons.get(name, ""))
         derived: dict[str, pd.Series] = {}
         getattr(self, f"_rules_{self.kind}")(values, invalid, derived, fails)
+        if kept:
+            extras = extras.assign(**{k: v for k, v in kept.items() if k not in extras})
         failed, rejects = fails.resolve()
         warnings = fails.warnings(failed)
         lines = np.asarray(source_line, dtype=np.int64)
@@ -868,6 +941,11 @@ class Validator:
         free = normalize.is_free_mail(domain).to_numpy(dtype=bool)
         derived["email_domain"] = domain
         derived["is_free_mail"] = pd.Series(free, dtype="boolean").where(has_email, pd.NA)
+        disposable = normalize.is_disposable(domain).to_numpy(dtype=bool)
+        derived["is_disposable"] = pd.Series(disposable, dtype="boolean").where(has_email, pd.NA)
+        if invalid["email"].any():
+            # The address is blanked: mark it so nothing exports or scores the person by it.
+            derived["email_status"] = values["email_status"].mask(invalid["email"], "invalid")
         match = pd.Series(pd.NA, index=account.index, dtype="str")
         match[explicit] = "explicit"
         candidates = np.flatnonzero(~explicit & has_email & ~free)
