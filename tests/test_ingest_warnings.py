@@ -148,4 +148,5 @@ def test_summary_without_warnings_is_unchanged() -> None:
         "rejected": 0,
         "rejects_file": None,
         "warnings": 0,
+        "date_order": None,
     }

@@ -64,6 +64,7 @@ class IngestReport:
     new: int = 0
     unmatched: int = 0
     warnings: int = 0
+    date_order: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +74,7 @@ class IngestReport:
             "rejected": self.rejected,
             "rejects_file": self.rejects_file,
             "warnings": self.warnings,
+            "date_order": self.date_order,
         }
 
     def summary_line(self) -> str:
@@ -86,6 +88,8 @@ class IngestReport:
             text += f", {self.warnings} warning{'s' if self.warnings != 1 else ''}"
         if self.rejects_file:
             text += f" (see {self.rejects_file})"
+        if self.date_order:
+            text += f"; dates read {self.date_order}"
         return text + "."
 
 
@@ -101,6 +105,7 @@ def ingest_file(
     engagement_types: set[str] | list[str] | tuple[str, ...] | None = None,
     block_bytes: int | None = None,
     parquet_rows: int | None = None,
+    dayfirst: bool = False,
 ) -> IngestReport:
     """Load a CSV, Parquet or JSON Lines file of ``kind`` into ``store``.
 
@@ -110,6 +115,8 @@ def ingest_file(
     ``RejectedRowsError`` and nothing is loaded.
     ``engagement_types`` adds types (from the scoring config) to the contract's.
     ``block_bytes`` / ``parquet_rows`` set the chunk size (for tests).
+    ``dayfirst`` reads local dates such as ``05/06/2026`` day-first when no
+    value of the file settles the order (``23/02/2026`` does).
     """
     target = store_kind(kind)
     cli_kind = target.replace("_", "-")
@@ -121,7 +128,12 @@ def ingest_file(
         options["parquet_rows"] = parquet_rows
     reader = open_input(path, **options)
     validator = Validator(
-        store, target, preset=preset, engagement_types=engagement_types, source=path
+        store,
+        target,
+        preset=preset,
+        engagement_types=engagement_types,
+        source=path,
+        dayfirst=dayfirst,
     )
     checked = False
     if reader.columns:
@@ -188,7 +200,15 @@ def ingest_file(
     unmatched = int(good["account_id"].isna().sum()) if target == "contacts" and loaded else 0
     new = store.upsert(target, good.drop(columns="source_line")) if loaded else 0
     return IngestReport(
-        cli_kind, read, loaded, rejected, rejects_file, int(new), unmatched, warnings=warned
+        cli_kind,
+        read,
+        loaded,
+        rejected,
+        rejects_file,
+        int(new),
+        unmatched,
+        warnings=warned,
+        date_order=validator.date_order.describe(),
     )
 
 

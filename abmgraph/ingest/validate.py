@@ -60,7 +60,7 @@ from abmgraph.graph.schema import FieldSpec, Kind, field_specs
 from abmgraph.graph.store import KEYS, GraphStore
 from abmgraph.graph.tables import column_dtypes
 from abmgraph.graph.vocab import BUYING_ROLES, DEPARTMENTS, ENGAGEMENT_TYPES, SENIORITIES
-from abmgraph.ingest import normalize
+from abmgraph.ingest import dates, normalize
 from abmgraph.ingest.presets import ColumnPlan, apply_plan, plan_columns, source_labels
 from abmgraph.ingest.readers import as_text
 
@@ -525,6 +525,14 @@ _ONLY_IF_USED: dict[Kind, dict[str, str]] = {
     "intent": {"domain": "account_id"},
 }
 
+_DATE_FORMS = (
+    " (accepted: ISO-8601 such as 2026-02-23 or 2026-02-23T16:14:25+0000, "
+    "2/23/2026, 2/23/26 9:15, 23.02.2026, 23/02/2026)"
+)
+_DATE_RANGE = "1678-01-01 to 2261-12-31"
+# Counts that cannot be below zero.
+_NOT_NEGATIVE = frozenset({"employees"})
+
 _VOCABS = {
     "seniority": ("seniority", SENIORITIES),
     "department": ("department", DEPARTMENTS),
@@ -544,8 +552,11 @@ class Validator:
         preset: str = "native",
         engagement_types: set[str] | list[str] | tuple[str, ...] | None = None,
         source: str | Path = "input",
+        dayfirst: bool = False,
     ) -> None:
         self.store = store
+        # The day/month order of the file's local dates (23/02/2026), decided once.
+        self.date_order = dates.DateOrder(dayfirst=dayfirst)
         self.kind = kind
         self.preset = preset
         self.source = str(source)
@@ -795,7 +806,15 @@ class Validator:
             return normalize.split_list(_text(series)), none, ""
         if parser == "int":
             out, bad = normalize.parse_int(series)
-            return out, _mask(bad), _quoted(series, bad, "not a whole number: ")
+            bad = _mask(bad)
+            reason: pd.Series | str = _quoted(series, bad, "not a whole number: ")
+            if name in _NOT_NEGATIVE:
+                negative = (out < 0).fillna(False).to_numpy(dtype=bool) & ~bad
+                if negative.any():
+                    out = out.mask(negative)
+                    what = _quoted(series, negative, f"{name} ", " is negative")
+                    return out, bad | negative, pd.concat([reason, what])
+            return out, bad, reason
         if parser in ("number", "score"):
             out, bad = normalize.parse_number(series)
             bad = _mask(bad)
@@ -813,8 +832,7 @@ class Validator:
             out, bad = normalize.parse_bool(series)
             return out, _mask(bad), _quoted(series, bad, "not true/false/yes/no/1/0: ")
         if parser == "datetime":
-            out, bad = normalize.parse_datetime(series)
-            return out, _mask(bad), _quoted(series, bad, "not an ISO-8601 date or datetime: ")
+            return self._datetime(series)
         if parser == "email":
             out, bad = normalize.normalize_email(series)
             return out, _mask(bad), _quoted(series, bad, "not an email address: ")
@@ -861,6 +879,28 @@ class Validator:
                 ),
             )
         raise AssertionError(f"no parser for {parser!r}")
+
+    def _datetime(self, series: pd.Series) -> tuple[pd.Series, np.ndarray, pd.Series | str]:
+        """Dates in the forms of ``normalize.parse_datetime``, in the file's day/month order."""
+        out, bad, outside = normalize.parse_datetime_detail(series, self.date_order)
+        bad = _mask(bad)
+        if not bad.any():
+            return out, bad, ""
+        unreadable = bad & ~outside
+        order = self.date_order.describe()
+        local = np.zeros(len(series), dtype=bool)
+        if order is not None and unreadable.any():
+            rows = np.flatnonzero(unreadable)
+            text = as_text(series.iloc[rows]).str.strip()
+            local[rows] = text.str.fullmatch(dates.LOCAL_DATE).fillna(False).to_numpy(dtype=bool)
+        reason = pd.concat(
+            [
+                _quoted(series, unreadable & ~local, "not a date: ", _DATE_FORMS),
+                _quoted(series, local, "not a date in this file's order, ", f": {order}"),
+                _quoted(series, outside, "date ", f" is outside the range accepted, {_DATE_RANGE}"),
+            ]
+        )
+        return out, bad, reason
 
     def _engagement_type(self, series: pd.Series) -> tuple[pd.Series, np.ndarray, pd.Series]:
         """Engagement types, folded (``Page View`` → ``page_view``), checked once per distinct value."""
