@@ -191,6 +191,7 @@ def test_malformed_contacts_load_the_good_rows_and_explain_the_rest(tmp_path: Pa
         "field",
         "reason",
         "severity",
+        "raw_line",
         "contact_id",
         "account_id",
         "email",
@@ -213,6 +214,14 @@ def test_malformed_contacts_load_the_good_rows_and_explain_the_rest(tmp_path: Pa
     assert reasons[3].startswith("not valid UTF-8")
     assert reasons[4] == "account_id 'A404' not found: ingest accounts first"
     assert reasons[5] == "expected 4 fields, found 3"
+    assert table["raw_line"].tolist() == [
+        "",
+        "",
+        "",
+        "C5,A1,j\ufffdrg@acme.com,Director",
+        "",
+        "C8,A1,c8@ac",
+    ]
     # The original text of each row follows.
     assert table.loc[1, ["contact_id", "account_id", "email", "title"]].tolist() == [
         "C3",

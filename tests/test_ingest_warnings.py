@@ -45,6 +45,7 @@ def test_scientific_notation_ids_load_with_a_warning_naming_excel(tmp_path: Path
         "field",
         "reason",
         "severity",
+        "raw_line",
         "opportunity_id",
         "account_id",
         "stage",
@@ -132,9 +133,9 @@ def test_write_rejects_marks_parts_without_severity_as_rejected(tmp_path: Path) 
     )
     path = write_rejects(tmp_path / "r.csv", [rejected, warned], ["x"])
     assert path.read_text(encoding="utf-8") == (
-        "source_line,field,reason,severity,x\n"
-        "2,country,unknown country 'Narnia',warning,b\n"
-        "4,name,missing name (required),rejected,a\n"
+        "source_line,field,reason,severity,raw_line,x\n"
+        "2,country,unknown country 'Narnia',warning,,b\n"
+        "4,name,missing name (required),rejected,,a\n"
     )
 
 
@@ -150,3 +151,57 @@ def test_summary_without_warnings_is_unchanged() -> None:
         "warnings": 0,
         "date_order": None,
     }
+
+
+def test_a_row_with_several_warnings_is_one_line(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "ws")
+    text = "account_id,name,employees,country\nA1,Acme,-5,Narnia\nA2,Beta,12,DE\n"
+    report = ingest_file(store, "accounts", write(tmp_path, "a", text), quiet=True)
+    assert (report.loaded, report.rejected, report.warnings) == (2, 0, 1)
+    table = pd.read_csv(report.rejects_file, dtype=str, keep_default_na=False)
+    assert table[["source_line", "field", "severity"]].values.tolist() == [
+        ["2", "employees; country", "warning"]
+    ]
+    assert table.loc[0, "reason"] == (
+        "employees '-5' is negative; unknown country 'Narnia'; "
+        "use an ISO-3166 alpha-2 code or a country name"
+    )
+    stored = store.table("accounts").set_index("account_id")
+    assert pd.isna(stored.loc["A1", "employees"]) and pd.isna(stored.loc["A1", "country"])
+    assert stored.loc["A1", ["employees_invalid", "country_invalid"]].tolist() == ["-5", "Narnia"]
+    assert stored.loc["A2", "employees"] == 12
+
+
+CONTACTS_WITH_PROBLEMS = (
+    "contact_id,account_id,email,title\n"
+    "C1,A1,c1@acme.com,CTO\n"  # 2 ok
+    ",A1,nobody@acme.com,CFO\n"  # 3 missing id
+    'C3,A1,c3@acme.com,"Head of ""Growth"""\n'  # 4 ok
+    'C4,A1,"x,y",VP,extra\n'  # 5 one field too many
+)
+
+
+def test_rejected_rows_keep_their_raw_line_and_reload_once_fixed(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "ws")
+    ingest_file(store, "accounts", write(tmp_path, "a", "account_id,name\nA1,Acme\n"), quiet=True)
+    rejects = tmp_path / "c.rejects.csv"
+    report = ingest_file(
+        store, "contacts", write(tmp_path, "c", CONTACTS_WITH_PROBLEMS), rejects_path=rejects
+    )
+    assert (report.read, report.loaded, report.rejected) == (4, 2, 2)
+    table = pd.read_csv(rejects, dtype=str, keep_default_na=False)
+    assert list(table.columns)[:5] == ["source_line", "field", "reason", "severity", "raw_line"]
+    assert table["raw_line"].tolist() == ["", 'C4,A1,"x,y",VP,extra']
+    assert table.loc[0, ["contact_id", "email", "title"]].tolist() == ["", "nobody@acme.com", "CFO"]
+
+    # Fix the rows in the rejects file itself and load it again.
+    table.loc[0, "contact_id"] = "C2"
+    table.loc[1, ["contact_id", "account_id", "email", "title"]] = ["C4", "A1", "c4@acme.com", "VP"]
+    table.to_csv(rejects, index=False)
+    again = ingest_file(store, "contacts", rejects, rejects_path=tmp_path / "again.csv")
+    assert (again.read, again.loaded, again.rejected, again.warnings) == (2, 2, 0, 0)
+    contacts = store.table("contacts").set_index("contact_id").sort_index()
+    assert contacts.index.tolist() == ["C1", "C2", "C3", "C4"]
+    assert contacts.loc["C2", "email"] == "nobody@acme.com"
+    assert contacts.loc["C3", "title"] == 'Head of "Growth"'
+    assert not {"source_line", "field", "reason", "severity", "raw_line"} & set(contacts.columns)

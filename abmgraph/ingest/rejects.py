@@ -1,15 +1,19 @@
 """The rejects file: every row that was read but not loaded, and every warning, with where and why.
 
 A CSV (UTF-8, RFC 4180 quoting, LF line ends) with the columns
-``source_line``, ``field``, ``reason``, ``severity``, followed by the
-input's own columns holding the row as it was read (raw text), sorted by
-``source_line``. ``severity`` is ``rejected`` (the row was not loaded; one
-line per rejected row) or ``warning`` (the row was loaded, with a problem
-noted on ``field``; one line per warning, so a row may appear more than
-once). An input column whose name clashes with one of the leading columns
-is written as ``input_<name>``. ``field`` is empty when the row could not
-be split into fields at all (bad bytes, wrong number of fields, malformed
-JSON).
+``source_line``, ``field``, ``reason``, ``severity``, ``raw_line``, followed
+by the input's own columns holding the row as it was read (raw text), one
+line per row, sorted by ``source_line``. ``severity`` is ``rejected`` (the
+row was not loaded) or ``warning`` (the row was loaded, with the problems
+noted on ``field``; several fields and reasons are joined by ``"; "``).
+``field`` is empty and ``raw_line`` holds the row's text when the row could
+not be split into fields at all (bad bytes, wrong number of fields,
+malformed JSON); otherwise the input's columns hold it whole. An input
+column whose name clashes with one of the leading columns is written as
+``input_<name>``.
+
+A rejects file can be fixed and loaded again as it is: when a file's header
+starts with the leading columns, ingest ignores them (:func:`input_columns`).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ __all__ = [
     "SEVERITIES",
     "WARNING",
     "default_rejects_path",
+    "input_columns",
     "raw_text",
     "write_rejects",
 ]
@@ -38,7 +43,16 @@ LEADING = ("source_line", "field", "reason")
 REJECTED = "rejected"
 WARNING = "warning"
 SEVERITIES = (REJECTED, WARNING)
-_HEAD = (*LEADING, "severity")
+_HEAD = (*LEADING, "severity", "raw_line")
+
+
+def input_columns(columns: list[str]) -> list[str]:
+    """The data columns of a header: a rejects file's leading columns are left out."""
+    folded = [c.strip().lower() for c in columns[: len(_HEAD)]]
+    if folded[: len(LEADING) + 1] == [*LEADING, "severity"]:
+        skip = len(_HEAD) if folded[len(LEADING) + 1 : len(_HEAD)] == ["raw_line"] else 4
+        return columns[skip:]
+    return columns
 
 
 def default_rejects_path(source: Path) -> Path:
@@ -67,6 +81,7 @@ def write_rejects(
     frames = [
         p if "severity" in p.columns else p.assign(severity=REJECTED) for p in parts if len(p)
     ]
+    frames = [p if "raw_line" in p.columns else p.assign(raw_line=None) for p in frames]
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(_HEAD))
     raw = [c for c in frame.columns if c not in _HEAD]
     order = [c for c in (columns or []) if c in raw]

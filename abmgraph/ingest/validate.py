@@ -63,6 +63,7 @@ from abmgraph.graph.vocab import BUYING_ROLES, DEPARTMENTS, ENGAGEMENT_TYPES, SE
 from abmgraph.ingest import dates, normalize
 from abmgraph.ingest.presets import ColumnPlan, apply_plan, plan_columns, source_labels
 from abmgraph.ingest.readers import as_text
+from abmgraph.ingest.rejects import input_columns
 
 __all__ = [
     "EMAIL_STATUSES",
@@ -91,8 +92,8 @@ class ChunkResult:
     columns, and ``source_line``. ``rejects`` has one row per rejected input
     row: ``position`` (row number within the chunk), ``source_line``,
     ``field`` and ``reason``. ``warnings`` has the same columns, one row per
-    (loaded row, field) that drew a warning; rows that were rejected carry
-    no warnings.
+    loaded row that drew warnings (several are joined by ``"; "``); rows
+    that were rejected carry no warnings.
     """
 
     good: pd.DataFrame
@@ -120,7 +121,8 @@ class _Failures:
     ``warn(field, mask, reason)`` records a warning for them without
     rejecting. ``reason`` is one string for all rows, or a Series indexed by
     row position (as ``_quoted`` builds it). A row that is rejected by any
-    check keeps no warnings; a loaded row may have several (one per call).
+    check keeps no warnings; a loaded row may have several (one per call),
+    reported together on one line.
     """
 
     def __init__(self, n: int) -> None:
@@ -154,8 +156,15 @@ class _Failures:
         return failed, _notes_frame(found)
 
     def warnings(self, failed: np.ndarray) -> pd.DataFrame:
-        """The warnings of the rows not in ``failed``: position, field, reason, in row order."""
-        return _notes_frame([(f, m & ~failed, r) for f, m, r in self.notes if (m & ~failed).any()])
+        """The warnings of the rows not in ``failed``, one row each: position, field, reason.
+
+        A row with several warnings lists its fields and reasons joined by ``"; "``.
+        """
+        notes = _notes_frame([(f, m & ~failed, r) for f, m, r in self.notes if (m & ~failed).any()])
+        if not notes["position"].duplicated().any():
+            return notes
+        joined = notes.groupby("position", sort=True).agg({"field": "; ".join, "reason": "; ".join})
+        return joined.reset_index().astype({"field": "str", "reason": "str"})
 
 
 def _notes_frame(found: list[tuple[str, np.ndarray, pd.Series | str]]) -> pd.DataFrame:
@@ -595,7 +604,9 @@ class Validator:
         """How the columns of a header feed the contract (cached per header)."""
         key = tuple(columns)
         if key not in self._plans:
-            self._plans[key] = plan_columns(self.preset, self.kind, list(columns))
+            # A rejects file, fixed and loaded again: its leading columns are not data.
+            given = input_columns(list(columns))
+            self._plans[key] = plan_columns(self.preset, self.kind, given)
         return self._plans[key]
 
     def check_columns(self, columns: list[str]) -> ColumnPlan:
