@@ -198,3 +198,13 @@ def test_cli_dayfirst(tmp_path: Path) -> None:
     assert "dates read day-first (as --dayfirst asks)" in result.output
     stored = EmbeddedStore(tmp_path / "ws").table("opportunities")
     assert stored["created_at"].tolist() == [utc("2026-06-05")]
+
+
+def test_a_later_column_settles_the_order_for_an_earlier_one(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "ws")
+    ingest_file(store, "accounts", write(tmp_path, "a", "account_id,name\nA1,Acme\n"), quiet=True)
+    deals = "opportunity_id,account_id,created_at,closed_at\nO1,A1,05/06/2026,23/06/2026\n"
+    report = ingest_file(store, "opportunities", write(tmp_path, "o", deals), quiet=True)
+    assert report.date_order == "day-first (from '23/06/2026')"
+    stored = store.table("opportunities").iloc[0]
+    assert (stored["created_at"], stored["closed_at"]) == (utc("2026-06-05"), utc("2026-06-23"))

@@ -7,12 +7,13 @@ local forms it hands over: ``M/D/YYYY``, ``M/D/YY``, ``M/D/YY H:MM``
 for ``69``–``99`` (the POSIX rule spreadsheets follow). Times without a
 zone are taken as UTC, like naive ISO times.
 
-Which number is the day is decided once per file (:class:`DateOrder`): a
-value whose first number is above 12 (``23/02/2026``) settles it as
-day-first, one whose second number is above 12 (``02/23/26``) as
-month-first; when no value settles it (or values point both ways) the
-file's default applies (``--dayfirst``, otherwise month-first). Values that
-do not fit the order chosen are invalid.
+Which number is the day is decided once per file (:class:`DateOrder`), from
+the first block of rows (tens of megabytes) that holds local dates, looking
+at every date column of it: a value whose first number is above 12
+(``23/02/2026``) settles it as day-first, one whose second number is above
+12 (``02/23/26``) as month-first; when no value settles it (or values point
+both ways) the file's default applies (``--dayfirst``, otherwise
+month-first). Values that do not fit the order chosen are invalid.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = ["LOCAL_DATE", "DateOrder", "parse_local_dates", "within_range"]
 
@@ -30,6 +33,7 @@ LOCAL_DATE = (
     r"(?::(?P<second>\d{2})(?:\.(?P<fraction>\d{1,6}))?)?"
     r"\s*(?P<half>[AaPp]\.?[Mm]\.?)?)?$"
 )
+_LOCAL_START = r"^\s*\d{1,2}[/.\-]\d"
 # The instants every part of the product can hold (pandas' nanosecond range).
 _EARLIEST = pd.Timestamp.min.tz_localize("UTC").ceil("D")
 _LATEST = pd.Timestamp.max.tz_localize("UTC").floor("D")
@@ -60,6 +64,29 @@ class DateOrder:
             else:
                 self.decided = self.dayfirst
         return self.decided
+
+    def observe(self, text: pd.Series) -> None:
+        """Settle the order from a column's local dates, if one of them settles it.
+
+        Called on every date column of a block before any is parsed, so a
+        value in one column decides how the others are read.
+        """
+        if self.decided is not None or not len(text) or not pd.api.types.is_string_dtype(text):
+            return
+        array = pa.array(text.astype("str").array)
+        local = pc.match_substring_regex(array, _LOCAL_START)
+        if not pc.any(local).as_py():
+            return
+        found = pd.Series(pd.unique(array.filter(local).to_pandas()), dtype="str")
+        parts = found.str.strip().str.extract(LOCAL_DATE)
+        matched = parts["a"].notna().to_numpy()
+        if not matched.any():
+            return
+        first = parts["a"][matched].astype("int64").to_numpy()
+        second = parts["b"][matched].astype("int64").to_numpy()
+        values = found.to_numpy()[matched]
+        if (first > 12).any() != (second > 12).any():
+            self.settle(first, second, values)
 
     def describe(self) -> str | None:
         """``day-first (from '23/02/2026')``, ``month-first (the default)``; None if undecided."""

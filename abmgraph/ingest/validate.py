@@ -657,8 +657,15 @@ class Validator:
                 fails.add(self.rank.get(name, 0) + 1, name, bad, error[bad])
             else:
                 fails.warn(name, bad, error[bad])
-                raw[name] = self._keep_invalid(kept, name, _positional(raw[name]), bad)
+                # Keep the text the transform could not map, from the column it came from.
+                given = [frame[c] for c, _ in plan.sources.get(name, []) if c in frame.columns]
+                text = given[0] if given else raw[name]
+                self._keep_invalid(kept, name, _positional(text), bad)
+                raw[name] = _blank(_positional(raw[name]), bad)
         only_if_used = _ONLY_IF_USED.get(self.kind, {})
+        for spec in self.specs:
+            if spec.parser == "datetime" and spec.name in raw:
+                self.date_order.observe(_positional(raw[spec.name]))
         values: dict[str, pd.Series] = {}
         invalid: dict[str, np.ndarray] = {}
         reasons: dict[str, pd.Series] = {}
