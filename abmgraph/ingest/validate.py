@@ -2,26 +2,33 @@
 
 ``Validator.validate(frame, source_line)`` takes one raw chunk (as the
 readers produce it) and returns the good rows in the stored layout of
-``tables.column_dtypes(kind)`` plus extra attribute columns (text), and one
-reject per bad row: its ``source_line``, the first failing ``field`` (in
-contract order) and the ``reason``. Every input row is exactly one of the
-two, so read = loaded + rejected.
+``tables.column_dtypes(kind)`` plus extra attribute columns (text), one
+reject per bad row (its ``source_line``, the first failing ``field`` in
+contract order, and the ``reason``) and one warning line per loaded row
+with problems noted. Every input row is loaded or rejected, so read =
+loaded + rejected.
 
 The field list, required set and parser of each column come from
 ``schema.field_specs``; the parsers are the vectorised normalisers of
 ``normalize``. Rules the contract leaves open, as decided here:
 
-- Ids are trimmed; an empty required id rejects the row.
-- An invalid value in any parsed field (email, date, number, integer,
-  boolean, country, seniority, department, buying role, engagement type,
-  email status, score outside 0–100) rejects the row with the field named.
-  Phone numbers are the exception: they are stored in E.164 when they parse
-  and kept as written when they do not.
+- Ids are trimmed; an empty required id rejects the row, and so does an id
+  longer than ``MAX_ID_LENGTH`` (255) characters in a key. An id in Excel's
+  scientific notation (``1.11015E+11``) loads with a warning naming Excel.
+- An invalid value in a critical field (a required field, a key, the
+  id-or-alias pair of engagements and intent) rejects the row with the field
+  named. In any other field (email, date, number, integer, boolean, country,
+  seniority, department, buying role, email status, an over-long reference)
+  the row loads with the field empty, the text as written kept in
+  ``<field>_invalid`` (``INVALID_SUFFIX``), and a warning. Phone numbers are
+  stored in E.164 when they parse and kept as written when they do not.
+  Dates are read in the file's day/month order (``dates.DateOrder``).
 - Duplicate keys within one file (``Validator.duplicates``): among rows that
   are otherwise valid, the first occurrence loads and later ones are
   rejected ("duplicate contact_id, first seen on line N").
-- Contacts: the email is lower-cased, ``email_domain`` and ``is_free_mail``
-  derived. An empty seniority is inferred from the title (left empty when no
+- Contacts: the email is lower-cased, ``email_domain``, ``is_free_mail`` and
+  ``is_disposable`` derived; an invalid email sets ``email_status`` to
+  ``invalid``. An empty seniority is inferred from the title (left empty when no
   rule matches); an empty department is inferred from the title, and is
   ``other`` when there is a title that matches no rule (empty when there is
   no title). ``seniority_source`` / ``department_source`` record
@@ -61,6 +68,7 @@ from abmgraph.graph.store import KEYS, GraphStore
 from abmgraph.graph.tables import column_dtypes
 from abmgraph.graph.vocab import BUYING_ROLES, DEPARTMENTS, ENGAGEMENT_TYPES, SENIORITIES
 from abmgraph.ingest import dates, normalize
+from abmgraph.ingest.ids import MAX_ID_LENGTH, id_problems
 from abmgraph.ingest.presets import ColumnPlan, apply_plan, plan_columns, source_labels
 from abmgraph.ingest.readers import as_text
 from abmgraph.ingest.rejects import input_columns
@@ -483,46 +491,6 @@ def _phone(text: pd.Series, region: pd.Series | None) -> pd.Series:
     return e164.where(e164.notna(), text).astype("str")
 
 
-# Ids longer than this are refused: no CRM writes them, and a graph index cannot hold them.
-MAX_ID_LENGTH = 255
-# An id Excel stored as a number and wrote back in scientific notation: 1.11015E+11.
-_SCIENTIFIC_ID = r"^[0-9](?:\.[0-9]+)?[eE]\+[0-9]+$"
-_SCIENTIFIC_REASON = "Excel turned this id into a number ({value}); re-export the column as text"
-
-
-def _id_problems(ids: pd.Series) -> tuple[np.ndarray, pd.Series, np.ndarray, pd.Series]:
-    """(too long, reasons; scientific notation, reasons) for a column of ids."""
-    n = len(ids)
-    none = (np.zeros(n, dtype=bool), pd.Series([], dtype="str"))
-    if not n or not ids.notna().any():
-        return *none, *none
-    array = _arrow_text(ids)
-    long = _numpy_mask(pc.greater(pc.utf8_length(array), MAX_ID_LENGTH))
-    too_long = none
-    if long.any():
-        rows = np.flatnonzero(long)
-        sizes = pc.utf8_length(array.take(pa.array(rows))).to_numpy(zero_copy_only=False)
-        reason = [
-            f"id is {size:,} characters long; ids are at most {MAX_ID_LENGTH}" for size in sizes
-        ]
-        too_long = (long, pd.Series(reason, index=rows, dtype="str"))
-    scientific = none
-    plus = _numpy_mask(pc.match_substring(array, "+"))
-    if plus.any():
-        sci = plus & _numpy_mask(pc.match_substring_regex(array, _SCIENTIFIC_ID))
-        if sci.any():
-            rows = np.flatnonzero(sci)
-            head, tail = _SCIENTIFIC_REASON.split("{value}")
-            reason = head + ids.iloc[rows].map(repr) + tail
-            scientific = (sci, pd.Series(reason.to_numpy(), index=rows, dtype="str"))
-    return *too_long, *scientific
-
-
-def _numpy_mask(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """An Arrow boolean array as a numpy mask, missing as False."""
-    return np.asarray(mask.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
-
-
 def _blank(values: pd.Series, bad: np.ndarray) -> pd.Series:
     """``values`` with the rows in ``bad`` missing (dtype kept)."""
     return values.mask(bad) if bad.any() else values
@@ -685,7 +653,7 @@ class Validator:
             series = _positional(series)
             parsed, bad, reason = self._parse(spec, series)
             if spec.parser == "id":
-                long, long_reason, sci, sci_reason = _id_problems(parsed)
+                long, long_reason, sci, sci_reason = id_problems(parsed)
                 fails.warn(spec.name, sci, sci_reason)
                 if long.any():
                     bad = bad | long
