@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from abmgraph.graph.store import GraphStore
-from abmgraph.ingest.pipeline import ingest_file
 from abmgraph.ingest.ids import MAX_ID_LENGTH
+from abmgraph.ingest.pipeline import ingest_file
 
 
 def write(folder: Path, name: str, body: str) -> Path:

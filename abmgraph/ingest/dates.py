@@ -23,7 +23,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 __all__ = ["LOCAL_DATE", "DateOrder", "parse_local_dates", "within_range"]
 
@@ -33,10 +32,44 @@ LOCAL_DATE = (
     r"(?::(?P<second>\d{2})(?:\.(?P<fraction>\d{1,6}))?)?"
     r"\s*(?P<half>[AaPp]\.?[Mm]\.?)?)?$"
 )
-_LOCAL_START = r"^\s*\d{1,2}[/.\-]\d"
+
+
+def _separator(byte: np.ndarray) -> np.ndarray:
+    return (byte == 47) | (byte == 46) | (byte == 45)  # / . -
+
+
+def _maybe_local(text: pd.Series) -> np.ndarray:
+    """Rows whose second or third byte is a date separator (``2/23/26``, ``23.02.2026``).
+
+    Read from the Arrow buffers in one pass: ISO values (``2026-…``) never match.
+    """
+    array = pa.array(text.astype("str").array)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        return np.zeros(0, dtype=np.int64)
+    buffers = array.buffers()
+    if buffers[2] is None:
+        return np.zeros(0, dtype=np.int64)
+    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    offsets = np.frombuffer(buffers[1], dtype=width)[array.offset : array.offset + len(array) + 1]
+    data = np.frombuffer(buffers[2], dtype=np.uint8)
+    starts, sizes = offsets[:-1].astype(np.int64), np.diff(offsets)
+    usable = sizes >= 5  # the shortest local date is 1/2/26
+    if not usable.any():
+        return np.zeros(0, dtype=np.int64)
+    at = np.where(usable, starts + 1, 0)
+    hit = usable & (_separator(data[at]) | _separator(data[at + usable]))
+    if array.null_count:
+        hit &= np.asarray(array.is_valid())
+    return np.flatnonzero(hit)
+
+
 # The instants every part of the product can hold (pandas' nanosecond range).
 _EARLIEST = pd.Timestamp.min.tz_localize("UTC").ceil("D")
 _LATEST = pd.Timestamp.max.tz_localize("UTC").floor("D")
+_EARLIEST_US = np.datetime64(_EARLIEST.tz_localize(None), "us")
+_LATEST_US = np.datetime64(_LATEST.tz_localize(None), "us")
 
 
 @dataclass
@@ -73,11 +106,10 @@ class DateOrder:
         """
         if self.decided is not None or not len(text) or not pd.api.types.is_string_dtype(text):
             return
-        array = pa.array(text.astype("str").array)
-        local = pc.match_substring_regex(array, _LOCAL_START)
-        if not pc.any(local).as_py():
+        rows = _maybe_local(text)
+        if not len(rows):
             return
-        found = pd.Series(pd.unique(array.filter(local).to_pandas()), dtype="str")
+        found = pd.Series(pd.unique(text.iloc[rows].astype("str")), dtype="str")
         parts = found.str.strip().str.extract(LOCAL_DATE)
         matched = parts["a"].notna().to_numpy()
         if not matched.any():
@@ -150,7 +182,13 @@ def parse_local_dates(text: pd.Series, order: DateOrder) -> tuple[pd.Series, np.
     return values, invalid
 
 
-def within_range(values: pd.Series) -> np.ndarray:
-    """True where a timestamp is missing or inside the range the product can hold."""
-    inside = values.isna() | ((values >= _EARLIEST) & (values <= _LATEST))
-    return inside.to_numpy(dtype=bool)
+def within_range(values: pd.Series | np.ndarray) -> np.ndarray:
+    """True where a timestamp is missing or inside the range the product can hold.
+
+    ``values`` are UTC timestamps, or naive ``datetime64`` values read as UTC.
+    """
+    if isinstance(values, pd.Series):
+        values = values.dt.tz_convert("UTC").dt.tz_localize(None) if values.dt.tz else values
+        values = values.to_numpy(dtype="datetime64[us]")
+    stamps = values.astype("datetime64[us]", copy=False)
+    return ~((stamps < _EARLIEST_US) | (stamps > _LATEST_US))  # NaT compares False

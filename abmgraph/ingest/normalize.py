@@ -391,10 +391,11 @@ def parse_datetime_detail(
         )
         stamps[rows] = slow_values.dt.tz_localize(None).to_numpy()
         invalid[rows] = slow_invalid.to_numpy()
-    values = pd.Series(stamps, index=s.index, name=s.name).dt.tz_localize("UTC")
-    outside = ~within_range(values)
+    outside = ~within_range(stamps)
     if outside.any():
-        values, invalid = values.mask(outside), invalid | outside
+        stamps[outside] = np.datetime64("NaT")
+        invalid |= outside
+    values = pd.Series(stamps, index=s.index, name=s.name).dt.tz_localize("UTC")
     return values, pd.Series(invalid, index=s.index, name=s.name), outside
 
 
