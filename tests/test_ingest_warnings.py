@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
+from abmgraph.cli.app import cli
 from abmgraph.errors import RejectedRowsError
 from abmgraph.graph.embedded import EmbeddedStore
 from abmgraph.ingest.pipeline import IngestReport, ingest_file
@@ -205,3 +208,29 @@ def test_rejected_rows_keep_their_raw_line_and_reload_once_fixed(tmp_path: Path)
     assert contacts.loc["C2", "email"] == "nobody@acme.com"
     assert contacts.loc["C3", "title"] == 'Head of "Growth"'
     assert not {"source_line", "field", "reason", "severity", "raw_line"} & set(contacts.columns)
+
+
+def test_cli_reports_warnings_and_strict_refuses_them(tmp_path: Path) -> None:
+    path = write(tmp_path, "a", "account_id,name,country\nA1,Acme,Untied States\nA2,Beta,DE\n")
+    ws = ["--workspace", str(tmp_path / "ws")]
+    rejects = tmp_path / "r.csv"
+    strict = CliRunner().invoke(
+        cli, [*ws, "ingest", "accounts", str(path), "--rejects", str(rejects), "--strict"]
+    )
+    assert strict.exit_code == 1
+    assert "0 of 2 rows" in strict.output and "1 value drew a warning" in strict.output
+    assert "Traceback" not in strict.output
+    assert EmbeddedStore(tmp_path / "ws").table("accounts").empty
+    result = CliRunner().invoke(
+        cli, [*ws, "ingest", "accounts", str(path), "--rejects", str(rejects), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output.strip().splitlines()[-1])
+    assert (report["read"], report["loaded"], report["rejected"], report["warnings"]) == (
+        2,
+        2,
+        0,
+        1,
+    )
+    stored = EmbeddedStore(tmp_path / "ws").table("accounts").set_index("account_id")
+    assert stored.loc["A1", "country_invalid"] == "Untied States"
