@@ -236,6 +236,8 @@ def candidate_rules(table: pd.DataFrame, level: Level, min_support: int) -> list
     for column in table.columns:
         if column in _NOT_CANDIDATES[level] or column.startswith("account."):
             continue
+        if column.endswith("_invalid"):  # the text of a value ingest could not read
+            continue
         values = table[column]
         numbers = _numeric(values)
         if numbers is not None:
