@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
@@ -234,3 +236,45 @@ def test_cli_reports_warnings_and_strict_refuses_them(tmp_path: Path) -> None:
     )
     stored = EmbeddedStore(tmp_path / "ws").table("accounts").set_index("account_id")
     assert stored.loc["A1", "country_invalid"] == "Untied States"
+
+
+def test_parquet_values_that_cannot_be_meant_are_blanked(tmp_path: Path) -> None:
+    path = tmp_path / "accounts.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "account_id": ["A1", "A2", "A3"],
+                "name": ["Acme", "Beta", "Gamma"],
+                "employees": pa.array([-40, 12, None], pa.int64()),
+                "annual_revenue": [float("inf"), 2.5e6, 1e308],
+            }
+        ),
+        path,
+    )
+    store = EmbeddedStore(tmp_path / "ws")
+    report = ingest_file(store, "accounts", path, rejects_path=tmp_path / "r.csv", quiet=True)
+    assert (report.read, report.loaded, report.rejected, report.warnings) == (3, 3, 0, 1)
+    table = pd.read_csv(tmp_path / "r.csv", dtype=str, keep_default_na=False)
+    assert table[["source_line", "field", "reason"]].values.tolist() == [
+        ["2", "employees; annual_revenue", "employees '-40' is negative; not a number: 'inf'"]
+    ]
+    stored = store.table("accounts").set_index("account_id")
+    assert pd.isna(stored.loc["A1", "employees"]) and pd.isna(stored.loc["A1", "annual_revenue"])
+    assert stored.loc["A1", ["employees_invalid", "annual_revenue_invalid"]].tolist() == [
+        "-40",
+        "inf",
+    ]
+    assert stored.loc["A3", "annual_revenue"] == 1e308
+
+
+def test_a_malformed_json_line_keeps_its_text(tmp_path: Path) -> None:
+    path = tmp_path / "accounts.jsonl"
+    path.write_text(
+        '{"account_id": "A1", "name": "Acme"}\n{"account_id": "A2", "name": "Beta"\n',
+        encoding="utf-8",
+    )
+    store = EmbeddedStore(tmp_path / "ws")
+    report = ingest_file(store, "accounts", path, rejects_path=tmp_path / "r.csv", quiet=True)
+    assert (report.read, report.loaded, report.rejected) == (2, 1, 1)
+    table = pd.read_csv(tmp_path / "r.csv", dtype=str, keep_default_na=False)
+    assert table["raw_line"].tolist() == ['{"account_id": "A2", "name": "Beta"']
