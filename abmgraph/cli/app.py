@@ -193,7 +193,14 @@ def demo(
 @click.option(
     "--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Where rejected rows go."
 )
-@click.option("--strict", is_flag=True, help="Any rejected row is an error; nothing is loaded.")
+@click.option(
+    "--strict", is_flag=True, help="Any rejected row or warning is an error; nothing is loaded."
+)
+@click.option(
+    "--dayfirst",
+    is_flag=True,
+    help="Read dates such as 05/06/2026 day-first when no value settles it (default month-first).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -206,6 +213,7 @@ def ingest(
     preset: str,
     rejects: Path | None,
     strict: bool,
+    dayfirst: bool,
     quiet: bool,
     fmt: str,
 ) -> None:
@@ -230,6 +238,7 @@ def ingest(
         strict=strict,
         quiet=quiet,
         engagement_types=config.engagement_types,
+        dayfirst=dayfirst,
     )
     if fmt == "json":
         click.echo(json.dumps(report.as_dict()))

@@ -39,7 +39,7 @@ __all__ = [
 ACCOUNT_STAGES: tuple[str, ...] = get_args(AccountStage)
 QUADRANTS: tuple[str, ...] = get_args(Quadrant)
 CONTACT_FILTERS = ("quadrant", "roles", "min_contact_score")
-COMPLIANCE = ("opted_out", "bounced", "no_consent")
+COMPLIANCE = ("opted_out", "bounced", "invalid_email", "disposable", "no_consent")
 
 
 @dataclass
@@ -255,7 +255,8 @@ def select_contacts(
 ) -> Selection:
     """Contacts at selected accounts that pass the contact filters and compliance, best first.
 
-    Opted-out and bounced contacts never pass; with ``require_consent`` (the
+    Opted-out and bounced contacts, and those whose address was invalid or at a
+    disposable-mail service, never pass; with ``require_consent`` (the
     default) neither does anyone without recorded consent. The rows carry the
     contact's ``columns`` (default: all), every score, and the employer's
     name, domain, priority, tier and stage as ``account_*``.
@@ -289,6 +290,9 @@ def select_contacts(
         ("min_contact_score", _when(least > 0, score < least), least > 0),
         ("opted_out", _flag(people, "opted_out"), True),
         ("bounced", (status == "bounced").fillna(False), True),
+        # Counted only when someone is left out for them (ingest flags these addresses).
+        ("invalid_email", (status == "invalid").fillna(False), False),
+        ("disposable", _flag(people, "is_disposable"), False),
         ("no_consent", _when(filters.require_consent, ~consent), filters.require_consent),
     ]
     selected, excluded = _first_reason(checks)

@@ -494,8 +494,9 @@ class _CsvScanner:
                 f"not valid UTF-8 (byte 0x{record[exc.start]:02x} at byte {exc.start + 1} of the row); "
                 "save the file as UTF-8"
             )
-            return _bad_chunk([line], [reason], [fields], self.columns)
+            return _bad_chunk([line], [reason], [fields], self.columns, [loose.rstrip("\r\n")])
         good_rows, good_lines, bad_lines, bad_reasons, bad_fields = [], [], [], [], []
+        bad_text: list[str] = []
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter)
         previous = 0
         for fields in reader:
@@ -510,13 +511,16 @@ class _CsvScanner:
                 bad_lines.append(row_line)
                 bad_reasons.append(f"expected {self.n_fields} fields, found {len(fields)}")
                 bad_fields.append(fields)
+                bad_text.append(_csv_line(fields, self.delimiter))
         frame = pd.DataFrame(good_rows, columns=self.columns, dtype="str")
         if not good_rows:
             frame = _empty_text_frame(self.columns)
         return Chunk(
             frame.reset_index(drop=True),
             np.asarray(good_lines, dtype=np.int64),
-            _bad_frame(bad_lines, [""] * len(bad_lines), bad_reasons, self.columns, bad_fields),
+            _bad_frame(
+                bad_lines, [""] * len(bad_lines), bad_reasons, self.columns, bad_fields, bad_text
+            ),
         )
 
     def _open_line(self, text: bytes, line: int) -> Chunk:
@@ -540,6 +544,7 @@ class _CsvScanner:
                 ['unterminated quoted field (a " opened on this line is never closed)'],
                 [fields],
                 self.columns,
+                [decoded],
             )
         return self._slow(text, line)
 
@@ -564,6 +569,7 @@ def _parse_jsonl(path: Path, data: bytes, line: int, first: bool) -> tuple[Chunk
     bad_lines: list[int] = []
     bad_reasons: list[str] = []
     bad_values: list[dict] = []
+    bad_text: list[str] = []  # the line as written, to fix and load again
     for raw in data.split(b"\n"):
         this = line
         line += 1
@@ -579,6 +585,7 @@ def _parse_jsonl(path: Path, data: bytes, line: int, first: bool) -> tuple[Chunk
                 "save the file as UTF-8"
             )
             bad_values.append({})
+            bad_text.append(stripped.decode("utf-8", errors="replace"))
             continue
         try:
             value = json.loads(text)
@@ -588,6 +595,7 @@ def _parse_jsonl(path: Path, data: bytes, line: int, first: bool) -> tuple[Chunk
             bad_lines.append(this)
             bad_reasons.append(f"malformed JSON ({_json_error(exc)}): {_clip(text)}")
             bad_values.append({})
+            bad_text.append(text)
             continue
         if not isinstance(value, dict):
             if first and not records and not bad_lines:
@@ -595,6 +603,7 @@ def _parse_jsonl(path: Path, data: bytes, line: int, first: bool) -> tuple[Chunk
             bad_lines.append(this)
             bad_reasons.append(f"not a JSON object: {_clip(text)}")
             bad_values.append({})
+            bad_text.append(text)
             continue
         records.append(value)
         lines.append(this)
@@ -611,7 +620,7 @@ def _parse_jsonl(path: Path, data: bytes, line: int, first: bool) -> tuple[Chunk
         for key, name in zip(keys, names, strict=True)
     }
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(records)))
-    bad = _bad_frame(bad_lines, [""] * len(bad_lines), bad_reasons, None)
+    bad = _bad_frame(bad_lines, [""] * len(bad_lines), bad_reasons, None, raw_lines=bad_text)
     return Chunk(frame, np.asarray(lines, dtype=np.int64), bad), line
 
 
@@ -769,6 +778,7 @@ def _bad_frame(
     reasons: list[str],
     columns: list[str] | None,
     values: list[list[str]] | None = None,
+    raw_lines: list[str] | None = None,
 ) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
@@ -777,6 +787,8 @@ def _bad_frame(
             "reason": pd.Series(reasons, dtype="str"),
         }
     )
+    if raw_lines is not None:
+        frame["raw_line"] = pd.Series(raw_lines, dtype="str")
     if columns and values is not None:
         width = len(columns)
         padded = [(list(v) + [None] * width)[:width] for v in values]
@@ -786,13 +798,24 @@ def _bad_frame(
 
 
 def _bad_chunk(
-    lines: list[int], reasons: list[str], values: list[list[str]], columns: list[str]
+    lines: list[int],
+    reasons: list[str],
+    values: list[list[str]],
+    columns: list[str],
+    raw_lines: list[str] | None = None,
 ) -> Chunk:
     return Chunk(
         _empty_text_frame(columns),
         np.zeros(0, dtype=np.int64),
-        _bad_frame(lines, [""] * len(lines), reasons, columns, values),
+        _bad_frame(lines, [""] * len(lines), reasons, columns, values, raw_lines),
     )
+
+
+def _csv_line(fields: list[str], delimiter: str) -> str:
+    """Fields written back as one line of the file's dialect (every field kept)."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="").writerow(fields)
+    return out.getvalue()
 
 
 def _concat_chunks(parts: list[Chunk], columns: list[str]) -> Chunk:

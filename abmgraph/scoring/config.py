@@ -179,6 +179,10 @@ class ContactFit(_Section):
     corporate_email: float = Field(5, description="Points for a corporate email address.")
     free_mail: float = Field(-10, description="Points for a free-mail address (gmail.com, …).")
     bounced: float = Field(-20, description="Points when the email has bounced.")
+    disposable: float = Field(
+        -30,
+        description="Points for an address at a disposable-mail service (mailinator.com, …).",
+    )
     competitor_domains: list[str] = Field(
         default_factory=list, description="Email domains of competitors."
     )

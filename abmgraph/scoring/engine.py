@@ -44,6 +44,7 @@ _CONTACT_INPUTS = (
     "buying_role",
     "email",
     "is_free_mail",
+    "is_disposable",
     "email_domain",
     "email_status",
 )

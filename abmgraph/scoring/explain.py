@@ -49,6 +49,12 @@ def _contact_detail(name: str, row: pd.Series, config: ScoringConfig) -> str:
         free = pd.notna(row["is_free_mail"]) and bool(row["is_free_mail"])
         kind = "free-mail" if free else "corporate"
         return f"{kind} email domain {row['email_domain']}"
+    if name == "fit.disposable":
+        if pd.isna(row.get("email_domain")):
+            return "no email address"
+        flagged = pd.notna(row.get("is_disposable")) and bool(row.get("is_disposable"))
+        verdict = "a" if flagged else "not a"
+        return f"email domain {row['email_domain']} is {verdict} disposable-mail service"
     if name == "fit.competitor":
         return f"email domain {row['email_domain']} is a competitor's"
     if name == "fit.bounced":
