@@ -12,6 +12,7 @@ __all__ = [
     "RejectedRowsError",
     "StoreError",
     "StoreUnavailableError",
+    "WorkspaceBusyError",
 ]
 
 
@@ -41,3 +42,7 @@ class StoreError(AbmgraphError):
 
 class StoreUnavailableError(StoreError):
     """The graph store cannot be reached (server down, wrong credentials)."""
+
+
+class WorkspaceBusyError(StoreError):
+    """Another command is writing to the workspace and did not finish in time."""

@@ -241,11 +241,13 @@ def calibrate(
     from abmgraph.evaluation.report import summary_rows
     from abmgraph.scoring.engine import parse_as_of
 
+    when = parse_as_of(as_of)
+    app.lock()  # the calibrated config is written into the workspace
     old_path = config or (app.workspace.config_path if app.workspace.config_path.exists() else None)
     result = run_calibrate(
         app.store(),
         app.workspace.config(config),
-        parse_as_of(as_of),
+        when,
         level=level,
         method=method,
         window_days=window_days,
@@ -310,5 +312,5 @@ def convert(app: App, name: str, path: Path, outdir: Path, ingest: bool) -> None
     sizes = ", ".join(f"{n} {kind}" for kind, n in data.sizes().items())
     info(f"Wrote {sizes} to {outdir} (score as of {data.as_of}).")
     if ingest:
-        for report in ingest_dataset(app.store(), paths, app.workspace.path / "rejects"):
+        for report in ingest_dataset(app.store(write=True), paths, app.workspace.path / "rejects"):
             info(report.summary_line())
