@@ -8,6 +8,7 @@ __all__ = [
     "AbmgraphError",
     "ConfigError",
     "InputError",
+    "InternalError",
     "NotFoundError",
     "RejectedRowsError",
     "StoreError",
@@ -46,3 +47,7 @@ class StoreUnavailableError(StoreError):
 
 class WorkspaceBusyError(StoreError):
     """Another command is writing to the workspace and did not finish in time."""
+
+
+class InternalError(AbmgraphError):
+    """abmgraph found one of its own guarantees broken and stopped before writing."""

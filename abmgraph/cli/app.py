@@ -185,7 +185,9 @@ def demo(
     from abmgraph.demo_run import run_demo
 
     out = out or app.workspace.path / "demo-data"
-    result = run_demo(app.store(write=True), app.workspace, n_accounts, seed, anchor, out, reset=reset)
+    result = run_demo(
+        app.store(write=True), app.workspace, n_accounts, seed, anchor, out, reset=reset
+    )
     for report in result.reports:
         info(report.summary_line())
     info(
@@ -238,10 +240,17 @@ def ingest(
     import json
 
     from abmgraph.ingest.pipeline import ingest_file
+    from abmgraph.safe_io import check_output
 
+    if rejects is not None:
+        check_output(
+            rejects, option="--rejects", protected=[app.workspace.store_path], inputs=[file]
+        )
     config = app.workspace.config()
+    store = app.store(write=True)
+    app.workspace.forget_demo()  # the store now holds the user's data: demo --reset keeps off
     report = ingest_file(
-        app.store(write=True),
+        store,
         kind,
         file,
         preset=preset,

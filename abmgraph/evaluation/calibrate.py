@@ -41,6 +41,7 @@ from abmgraph.evaluation.metrics import pr_auc, roc_auc
 from abmgraph.evaluation.outcomes import Level, observed_outcomes
 from abmgraph.evaluation.points import logistic_points, rate_points, write_points
 from abmgraph.graph.store import GraphStore
+from abmgraph.safe_io import atomic_write_text, check_output
 from abmgraph.scoring.config import ScoringConfig, render_default
 from abmgraph.scoring.engine import ScoreResult, score_graph
 
@@ -321,14 +322,13 @@ def write_calibrated(calibration: Calibration, path: Path, *, force: bool = Fals
             f"{report['auc_calibrated']} against {report['auc_default']}), so it was not "
             "written; use --force to write it anyway."
         )
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = check_output(path, option="--out")
     report = calibration.report
     header = (
         f"# Calibrated by 'abmgraph calibrate' ({report['method']}, {report['level']} level, "
         f"{report['split']} split): held-out ROC-AUC {report['auc_calibrated']} "
         f"against {report['auc_default']} before.\n"
     )
-    path.write_text(header + render_default(calibration.config), encoding="utf-8")
+    atomic_write_text(path, header + render_default(calibration.config))
     calibration.report["config_written"] = str(path)
     return path
