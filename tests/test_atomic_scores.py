@@ -50,7 +50,16 @@ def snapshot(workspace: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
 
 def kill_mid_score(workspace: Path, as_of: str) -> None:
     process = subprocess.Popen(
-        [sys.executable, "-c", PAUSED_CLI, "--workspace", str(workspace), "score", "--as-of", as_of],
+        [
+            sys.executable,
+            "-c",
+            PAUSED_CLI,
+            "--workspace",
+            str(workspace),
+            "score",
+            "--as-of",
+            as_of,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -105,7 +114,7 @@ def test_a_reader_keeps_the_run_it_started_on(scored):
 
 
 def test_a_workspace_scored_in_the_single_folder_layout_is_read_then_replaced(scored):
-    meta, contacts, accounts = snapshot(scored)
+    meta, contacts, _ = snapshot(scored)
     folder = scored / "store" / "scores"
     run = folder / "runs" / (folder / "CURRENT").read_text(encoding="utf-8").strip()
     for name in ("contacts.parquet", "accounts.parquet", "meta.json"):

@@ -100,7 +100,9 @@ def test_a_second_writer_fails_at_once_with_wait_zero(tmp_path):
     workspace = tmp_path / "ws"
     write_accounts(tmp_path / "accounts.csv", 0, 3)
     with write_lock(workspace):
-        code, err = finish(start(workspace, "ingest", "accounts", str(tmp_path / "accounts.csv"), wait="0"))
+        code, err = finish(
+            start(workspace, "ingest", "accounts", str(tmp_path / "accounts.csv"), wait="0")
+        )
     assert code == 1
     assert err.strip().splitlines() == [
         f"Error: Another abmgraph command is still writing to {workspace}; "
@@ -183,9 +185,8 @@ def test_a_killed_writer_leaves_the_workspace_unlocked(tmp_path):
         text=True,
     )
     assert holder.stdout.readline().strip() == "held"
-    with pytest.raises(WorkspaceBusyError):
-        with write_lock(workspace, wait=0):
-            pass
+    with pytest.raises(WorkspaceBusyError), write_lock(workspace, wait=0):
+        pass
     holder.kill()
     holder.wait()
     with write_lock(workspace, wait=5):
