@@ -43,6 +43,8 @@ __all__ = ["EmbeddedStore"]
 
 _EVENT_COLUMNS = ["event_key", "event_id", "contact_id", "type", "occurred_at"]
 _SECONDS_PER_DAY = 86_400.0
+# What an event's key is derived from: two events with one key must agree on these.
+_IDENTITY = ("event_id", "contact_id", "type", "occurred_at", "asset", "campaign", "channel")
 _SCORE_FILES = ("contacts.parquet", "accounts.parquet", "meta.json")
 
 
@@ -144,6 +146,7 @@ class EmbeddedStore(GraphStore):
         if (ordered[1:] == ordered[:-1]).any():
             seen |= keys.duplicated()
         if seen.any():
+            self._refuse_collisions(rows[seen.to_numpy()])
             rows = rows[~seen]
         if rows.empty:
             return 0
@@ -154,6 +157,38 @@ class EmbeddedStore(GraphStore):
         )
         _write_parquet(rows.reset_index(drop=True), part)
         return len(rows)
+
+    def _refuse_collisions(self, matched: pd.DataFrame) -> None:
+        """Raise when an event's key is a stored key of a different event.
+
+        A key is a 64-bit hash, which can be forced to collide on purpose: an
+        event sharing a stored event's key is a re-ingest only when it is that
+        event (the same event_id, or for events without one the same fields
+        the key was derived from); anything else would be dropped unseen.
+        """
+        present = [c for c in _IDENTITY if c in matched.columns]
+        wanted = pc.is_in(
+            self.events(["event_key"]).column("event_key"),
+            value_set=pa.array(matched["event_key"].to_numpy(dtype=np.uint64)),
+        )
+        stored = self.events(["event_key", *present]).filter(wanted).to_pandas()
+        stored = stored.drop_duplicates("event_key")
+        pairs = matched[["event_key", *present]].merge(
+            stored, on="event_key", suffixes=("", "_stored")
+        )
+        by_id = pairs["event_id"].notna() | pairs["event_id_stored"].notna()
+        differs = by_id & ~_same(pairs["event_id"], pairs["event_id_stored"])
+        for column in present:
+            if column != "event_id":
+                differs |= ~by_id & ~_same(pairs[column], pairs[f"{column}_stored"])
+        if differs.any():
+            first = pairs[differs].iloc[0]
+            raise StoreError(
+                f"{int(differs.sum())} event(s) have the key of a different stored event "
+                f"(event_id {first['event_id']!r} against the stored "
+                f"{first['event_id_stored']!r}): event keys were made to collide. Nothing was "
+                "loaded; check where the file came from."
+            )
 
     def event_count(self) -> int:
         return sum(pq.ParquetFile(p).metadata.num_rows for p in self._event_parts())
@@ -411,6 +446,13 @@ def _factorize(column: pa.ChunkedArray) -> tuple[np.ndarray, pd.api.extensions.E
     array = column.combine_chunks()
     codes, uniques = pd.factorize(pd.Series(array, dtype=pd.ArrowDtype(array.type)))
     return codes, uniques
+
+
+def _same(left: pd.Series, right: pd.Series) -> pd.Series:
+    """Element-wise equality where two missing values are equal."""
+    both_missing = left.isna().to_numpy() & right.isna().to_numpy()
+    equal = (left.astype("str") == right.astype("str")).fillna(False).to_numpy(dtype=bool)
+    return pd.Series(both_missing | equal, index=left.index)
 
 
 def _value_set(values: Collection[Any]) -> pa.Array:
