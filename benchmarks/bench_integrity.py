@@ -32,9 +32,7 @@ def _files(folder: Path, events: int) -> dict[str, Path]:
     contacts = 50_000
     folder.mkdir(parents=True, exist_ok=True)
     paths = {kind: folder / f"{kind}.parquet" for kind in ("accounts", "contacts", "engagements")}
-    pd.DataFrame({"account_id": [f"A{i:05d}" for i in range(1000)]}).to_parquet(
-        paths["accounts"]
-    )
+    pd.DataFrame({"account_id": [f"A{i:05d}" for i in range(1000)]}).to_parquet(paths["accounts"])
     pd.DataFrame(
         {
             "contact_id": [f"C{i:06d}" for i in range(contacts)],
@@ -70,7 +68,10 @@ def main() -> None:
     rejects = work / "rejects.csv"
     for kind in ("accounts", "contacts"):
         ingest_file(store, kind, paths[kind], rejects_path=rejects, quiet=True)
-    result = {"events": args.events, "first_ingest_s": _ingest(store, paths["engagements"], rejects)}
+    result = {
+        "events": args.events,
+        "first_ingest_s": _ingest(store, paths["engagements"], rejects),
+    }
     result["reingest_checked_s"] = _ingest(store, paths["engagements"], rejects)
     checked = EmbeddedStore._refuse_collisions
     EmbeddedStore._refuse_collisions = lambda self, matched: None  # type: ignore[method-assign]

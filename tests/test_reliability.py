@@ -371,3 +371,24 @@ def test_an_event_whose_key_collides_with_a_stored_one_is_refused(tmp_path):
     # A true re-ingest is still quietly a no-op.
     again = ingest_file(store, "engagements", first, quiet=True)
     assert (again.loaded, again.new) == (1, 0)
+
+
+def test_events_without_ids_ingested_twice_are_a_quiet_no_op(tmp_path):
+    store = EmbeddedStore(tmp_path / "ws")
+    (tmp_path / "a.csv").write_text("account_id,name\nA1,Acme\n", encoding="utf-8")
+    (tmp_path / "c.csv").write_text("contact_id,account_id\nC1,A1\n", encoding="utf-8")
+    ingest_file(store, "accounts", tmp_path / "a.csv", quiet=True)
+    ingest_file(store, "contacts", tmp_path / "c.csv", quiet=True)
+    events = tmp_path / "e.csv"
+    events.write_text(
+        "contact_id,type,occurred_at,asset,campaign\n"
+        'C1,email_open,2026-10-01T09:30:00+02:00,"Guide, 2026",Q4 Nurture\n'
+        "C1,email_open,2026-10-01T09:30:00+02:00,,\n"
+        "C1,webinar_attended,2026-10-02,,Q4 Nurture\n",
+        encoding="utf-8",
+    )
+    first = ingest_file(store, "engagements", events, quiet=True)
+    again = ingest_file(EmbeddedStore(tmp_path / "ws"), "engagements", events, quiet=True)
+    assert (first.loaded, first.new) == (3, 3)
+    assert (again.loaded, again.new) == (3, 0)
+    assert EmbeddedStore(tmp_path / "ws").event_count() == 3
