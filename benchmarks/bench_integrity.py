@@ -32,7 +32,8 @@ def _files(folder: Path, events: int) -> dict[str, Path]:
     contacts = 50_000
     folder.mkdir(parents=True, exist_ok=True)
     paths = {kind: folder / f"{kind}.parquet" for kind in ("accounts", "contacts", "engagements")}
-    pd.DataFrame({"account_id": [f"A{i:05d}" for i in range(1000)]}).to_parquet(paths["accounts"])
+    ids = [f"A{i:05d}" for i in range(1000)]
+    pd.DataFrame({"account_id": ids, "name": ids}).to_parquet(paths["accounts"])
     pd.DataFrame(
         {
             "contact_id": [f"C{i:06d}" for i in range(contacts)],

@@ -166,7 +166,11 @@ class EmbeddedStore(GraphStore):
         event (the same event_id, or for events without one the same fields
         the key was derived from); anything else would be dropped unseen.
         """
+        if "event_id" not in matched.columns:
+            matched = matched.assign(event_id=pd.Series(pd.NA, index=matched.index, dtype="str"))
         present = [c for c in _IDENTITY if c in matched.columns]
+        if matched["event_id"].notna().all():
+            present = ["event_id"]  # keys of ids: the ids alone tell events apart
         wanted = pc.is_in(
             self.events(["event_key"]).column("event_key"),
             value_set=pa.array(matched["event_key"].to_numpy(dtype=np.uint64)),
@@ -176,11 +180,13 @@ class EmbeddedStore(GraphStore):
         pairs = matched[["event_key", *present]].merge(
             stored, on="event_key", suffixes=("", "_stored")
         )
-        by_id = pairs["event_id"].notna() | pairs["event_id_stored"].notna()
+        by_id = (pairs["event_id"].notna() | pairs["event_id_stored"].notna()).to_numpy()
         differs = by_id & ~_same(pairs["event_id"], pairs["event_id_stored"])
-        for column in present:
-            if column != "event_id":
-                differs |= ~by_id & ~_same(pairs[column], pairs[f"{column}_stored"])
+        if not by_id.all():  # keys derived from the fields: those must agree
+            derived = pairs[~by_id]
+            for column in present:
+                if column != "event_id":
+                    differs[~by_id] |= ~_same(derived[column], derived[f"{column}_stored"])
         if differs.any():
             first = pairs[differs].iloc[0]
             raise StoreError(
@@ -448,11 +454,17 @@ def _factorize(column: pa.ChunkedArray) -> tuple[np.ndarray, pd.api.extensions.E
     return codes, uniques
 
 
-def _same(left: pd.Series, right: pd.Series) -> pd.Series:
-    """Element-wise equality where two missing values are equal."""
-    both_missing = left.isna().to_numpy() & right.isna().to_numpy()
-    equal = (left.astype("str") == right.astype("str")).fillna(False).to_numpy(dtype=bool)
-    return pd.Series(both_missing | equal, index=left.index)
+def _same(left: pd.Series, right: pd.Series) -> np.ndarray:
+    """Element-wise equality where two missing values are equal, compared in Arrow."""
+    a, b = pa.array(left, from_pandas=True), pa.array(right, from_pandas=True)
+    try:
+        if a.type != b.type:
+            b = b.cast(a.type)
+        equal = pc.fill_null(pc.equal(a, b), False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        equal = pa.array((left.astype("str") == right.astype("str")).fillna(False).to_numpy())
+    both_missing = pc.and_(pc.is_null(a), pc.is_null(b))
+    return pc.or_(equal, both_missing).to_numpy(zero_copy_only=False)
 
 
 def _value_set(values: Collection[Any]) -> pa.Array:
