@@ -392,3 +392,19 @@ def test_events_without_ids_ingested_twice_are_a_quiet_no_op(tmp_path):
     assert (first.loaded, first.new) == (3, 3)
     assert (again.loaded, again.new) == (3, 0)
     assert EmbeddedStore(tmp_path / "ws").event_count() == 3
+
+
+def test_demo_reset_keeps_the_user_s_data_on_both_stores(store, tmp_path):
+    from abmgraph.demo_run import run_demo
+
+    workspace = Workspace(tmp_path / "ws-record")
+    run_demo(store, workspace, 8, 3, "2026-11-01", tmp_path / "demo")
+    again = run_demo(store, workspace, 9, 3, "2026-11-01", tmp_path / "demo", reset=True)
+    assert again.accounts == 9
+    (tmp_path / "accounts.csv").write_bytes(ACCOUNTS)
+    ingest_file(store, "accounts", tmp_path / "accounts.csv", quiet=True)
+    with pytest.raises(StoreError, match="holds data that the demo did not load"):
+        run_demo(store, workspace, 8, 3, "2026-11-01", tmp_path / "demo", reset=True)
+    accounts = store.table("accounts")
+    assert len(accounts) == 11
+    assert {"A1", "A2"} <= set(accounts["account_id"])
