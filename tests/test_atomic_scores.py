@@ -127,3 +127,21 @@ def test_a_workspace_scored_in_the_single_folder_layout_is_read_then_replaced(sc
     assert result.exit_code == 0, result.output
     assert not (folder / "contacts.parquet").exists()
     assert EmbeddedStore(scored).score_meta()["as_of"].startswith("2026-10-01")
+
+
+def test_the_next_write_removes_temp_files_a_killed_ingest_left(scored, tmp_path):
+    store_folder = scored / "store"
+    left = [
+        store_folder / ".accounts.parquet.k3j9x1.tmp",
+        store_folder / "events" / ".part-000007-1a2b3c4d.parquet.q8w2e5.tmp",
+    ]
+    for path in left:
+        path.write_bytes(b"PAR1 half a file")
+    accounts = tmp_path / "more.csv"
+    accounts.write_text("account_id,name\nZ9,Zeta AG\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["--workspace", str(scored), "ingest", "accounts", str(accounts)]
+    )
+    assert result.exit_code == 0, result.output
+    assert not any(path.exists() for path in left)
+    assert "Z9" in set(EmbeddedStore(scored).table("accounts")["account_id"])
