@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -125,14 +124,19 @@ def test_a_second_writer_waits_saying_so_and_then_writes(tmp_path):
     holder = threading.Thread(target=hold)
     holder.start()
     held.wait(10)
-    process = start(workspace, "ingest", "accounts", str(tmp_path / "accounts.csv"))
-    time.sleep(3)  # long enough to start, hit the lock and say so
-    assert process.poll() is None  # still waiting
+    process = start(workspace, "ingest", "accounts", str(tmp_path / "accounts.csv"), "--quiet")
+    # Its first words on stderr: it found the lock taken and waits.
+    said = process.stderr.readline()
+    assert said.strip() == (
+        f"Another abmgraph command is writing to {workspace}; "
+        "waiting up to 120 s for it to finish (--wait)."
+    )
+    assert process.poll() is None
+    assert EmbeddedStore(workspace).table("accounts").empty
     release.set()
     holder.join()
     code, err = finish(process)
     assert code == 0, err
-    assert "is writing to" in err and "waiting up to 120 s" in err
     assert len(EmbeddedStore(workspace).table("accounts")) == 3
 
 
