@@ -408,3 +408,14 @@ def test_demo_reset_keeps_the_user_s_data_on_both_stores(store, tmp_path):
     accounts = store.table("accounts")
     assert len(accounts) == 11
     assert {"A1", "A2"} <= set(accounts["account_id"])
+
+
+def test_a_chart_never_replaces_a_fifo(scored, tmp_path):
+    fifo = tmp_path / "lift.png"
+    os.mkfifo(fifo)
+    result = run(scored, "backtest", "--as-of", "2026-08-01", "--chart", str(fifo))
+    assert result.exit_code == 1
+    assert f"--chart {fifo} is a pipe (FIFO), not a regular file; give a file path." in (
+        result.output
+    )
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
