@@ -114,7 +114,7 @@ def main() -> None:
 
     workspace = args.out / "export-ws"
     results: dict = {"accounts": args.accounts, "contacts": args.contacts, "events": args.events}
-    if args.rebuild or not (workspace / "store" / "scores" / "meta.json").exists():
+    if args.rebuild or EmbeddedStore(workspace).score_meta() is None:
         results["build_seconds"] = build(workspace, args.accounts, args.contacts, args.events)
         print(f"built the workspace: {results['build_seconds']}", file=sys.stderr)
     files = args.out / "export-files"

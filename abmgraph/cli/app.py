@@ -7,6 +7,7 @@ calls one library function and renders what comes back.
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,9 +41,23 @@ class App:
     workspace: Workspace
     backend: str
     neo4j: dict[str, str | None]
+    wait: float = 300.0
     _store: GraphStore | None = field(default=None, repr=False)
+    _lock: ExitStack | None = field(default=None, repr=False)
 
-    def store(self) -> GraphStore:
+    def lock(self) -> None:
+        """Hold the workspace's write lock until the command ends (waiting up to ``wait``)."""
+        if self._lock is None:
+            from abmgraph.lock import write_lock
+
+            stack = ExitStack()
+            stack.enter_context(write_lock(self.workspace.path, wait=self.wait, on_wait=info))
+            self._lock = stack
+
+    def store(self, *, write: bool = False) -> GraphStore:
+        """The graph store; ``write`` first takes the write lock, before anything is read."""
+        if write:
+            self.lock()
         if self._store is None:
             from abmgraph.graph.store import open_store
 
@@ -50,8 +65,12 @@ class App:
         return self._store
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
+        try:
+            if self._store is not None:
+                self._store.close()
+        finally:
+            if self._lock is not None:
+                self._lock.close()
 
 
 pass_app = click.make_pass_decorator(App)
@@ -80,6 +99,15 @@ pass_app = click.make_pass_decorator(App)
 @click.option(
     "--neo4j-database", envvar="NEO4J_DATABASE", help="Neo4j database (env NEO4J_DATABASE)."
 )
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    envvar="ABMGRAPH_WAIT",
+    default=300.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long a writing command waits for another writer (0: fail at once; env ABMGRAPH_WAIT).",
+)
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -88,6 +116,7 @@ def cli(
     neo4j_uri: str | None,
     neo4j_user: str | None,
     neo4j_database: str | None,
+    wait: float,
 ) -> None:
     """Rank target accounts by how their buying committees engage.
 
@@ -104,7 +133,7 @@ def cli(
         "password": os.environ.get("NEO4J_PASSWORD"),
         "database": neo4j_database,
     }
-    app = App(Workspace(workspace), backend, neo4j)
+    app = App(Workspace(workspace), backend, neo4j, wait)
     ctx.obj = app
     ctx.call_on_close(app.close)
 
@@ -130,6 +159,7 @@ def init(app: App, force: bool, templates: Path | None) -> None:
 
         paths = write_templates(templates, force=force)
         info(f"Wrote {len(paths)} templates to {templates}: {', '.join(p.name for p in paths)}.")
+    app.lock()
     if app.workspace.init(force=force):
         info(f"Wrote {app.workspace.config_path}: every setting is commented; edit and re-score.")
     else:
@@ -166,7 +196,9 @@ def demo(
     from abmgraph.demo_run import run_demo
 
     out = out or app.workspace.path / "demo-data"
-    result = run_demo(app.store(), app.workspace, n_accounts, seed, anchor, out, reset=reset)
+    result = run_demo(
+        app.store(write=True), app.workspace, n_accounts, seed, anchor, out, reset=reset
+    )
     for report in result.reports:
         info(report.summary_line())
     info(
@@ -227,10 +259,17 @@ def ingest(
     import json
 
     from abmgraph.ingest.pipeline import ingest_file
+    from abmgraph.safe_io import check_output
 
+    if rejects is not None:
+        check_output(
+            rejects, option="--rejects", protected=[app.workspace.store_path], inputs=[file]
+        )
     config = app.workspace.config()
+    store = app.store(write=True)
+    app.workspace.forget_demo()  # the store now holds the user's data: demo --reset keeps off
     report = ingest_file(
-        app.store(),
+        store,
         kind,
         file,
         preset=preset,
@@ -268,7 +307,8 @@ def score(app: App, as_of: str | None, config: Path | None, fmt: str) -> None:
 
     from abmgraph.scoring.engine import parse_as_of, score_store
 
-    result = score_store(app.store(), app.workspace.config(config), parse_as_of(as_of))
+    when = parse_as_of(as_of)  # refused before anything is locked or written
+    result = score_store(app.store(write=True), app.workspace.config(config), when)
     seconds = sum(result.timings.values())
     summary = {
         "as_of": result.as_of.isoformat(),

@@ -161,6 +161,7 @@ def export(
         level=level,  # type: ignore[arg-type]
         hash_emails=hash_emails,
         max_rows=max_rows,
+        protected=[app.workspace.store_path],
     )
     for warning in report.warnings:
         info(f"Warning: {warning}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +22,7 @@ from abmgraph.export.audience import (
 )
 from abmgraph.export.platforms import CONTACT_SOURCES, Level, Platform, platform_spec
 from abmgraph.graph.store import GraphStore
+from abmgraph.safe_io import check_output
 from abmgraph.scoring.config import AudienceFilters, ScoringConfig, config_hash
 
 __all__ = ["ExportReport", "export_audience"]
@@ -196,6 +197,7 @@ def export_audience(
     hash_emails: bool = False,
     max_rows: int | None = None,
     max_bytes: int | None = None,
+    protected: Sequence[Path] = (),
 ) -> ExportReport:
     """Write an audience file (or files) for ``platform`` from the stored scores.
 
@@ -226,6 +228,8 @@ def export_audience(
         SHA-256 the emails of a LinkedIn contact list (or a csv/json contact list).
     max_rows, max_bytes
         Split at fewer rows or bytes per file than the platform allows.
+    protected
+        Folders no output may be written into (the workspace's store).
 
     Returns
     -------
@@ -304,6 +308,9 @@ def export_audience(
     report.warnings = _warnings(spec, len(rows), parts, selection, chosen, stale, hash_emails)
     if dry_run:
         return report
+    # Every file is checked before the first is written: a refused one leaves none behind.
+    for target in [*(part.path for part in parts), writer.manifest_path(path)]:
+        check_output(target, option="--out", protected=protected)
     if spec.format == "json":
         writer.write_text(path, text)
     else:

@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from abmgraph.errors import InputError
+from abmgraph.safe_io import atomic_open
 
 __all__ = [
     "CRLF",
@@ -177,18 +175,9 @@ def manifest_path(out: Path) -> Path:
     return out.with_name(f"{out.stem}.manifest.json")
 
 
-@contextmanager
-def _atomic(path: Path) -> Iterator[Any]:
+def _atomic(path: Path) -> Any:
     """A text stream to a temporary file that becomes ``path`` only when complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8", newline="") as stream:
-            yield stream
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    return atomic_open(path, "w", encoding="utf-8", newline="")
 
 
 def write_csv(header: tuple[str, ...], columns: list[pa.Array], parts: list[FilePart]) -> None:

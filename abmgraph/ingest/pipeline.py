@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from abmgraph.errors import InputError, RejectedRowsError
+from abmgraph.errors import InputError, InternalError, RejectedRowsError
 from abmgraph.graph.schema import KINDS, Kind
 from abmgraph.graph.store import GraphStore
 from abmgraph.graph.tables import empty_table
@@ -33,6 +33,7 @@ from abmgraph.ingest.rejects import (
     write_rejects,
 )
 from abmgraph.ingest.validate import Validator
+from abmgraph.safe_io import check_output
 
 __all__ = ["CLI_KINDS", "IngestReport", "ingest_file", "store_kind"]
 
@@ -109,10 +110,11 @@ def ingest_file(
 ) -> IngestReport:
     """Load a CSV, Parquet or JSON Lines file of ``kind`` into ``store``.
 
-    Rejected rows go to ``rejects_path`` (default: ``<name>.rejects.csv`` next
-    to the input), with the warnings, written only when there are rejects or
-    warnings. With ``strict``, any rejected row or warning raises
-    ``RejectedRowsError`` and nothing is loaded.
+    Rejected rows go to ``rejects_path`` (default: a new
+    ``<name>.rejects-<time>-<random>.csv`` next to the input), with the
+    warnings, written only when there are rejects or warnings, never over the
+    input or anything but a regular file. With ``strict``, any rejected row or
+    warning raises ``RejectedRowsError`` and nothing is loaded.
     ``engagement_types`` adds types (from the scoring config) to the contract's.
     ``block_bytes`` / ``parquet_rows`` set the chunk size (for tests).
     ``dayfirst`` reads local dates such as ``05/06/2026`` day-first when no
@@ -182,11 +184,16 @@ def ingest_file(
     rejected = sum(len(r) for r in rejects)
     warned = sum(len(w) for w in warnings)
     loaded = len(good)
-    assert read == loaded + rejected, (read, loaded, rejected)
+    if read != loaded + rejected:  # every row read is loaded or rejected: never lost
+        raise InternalError(
+            f"{path}: {read} rows read but {loaded} loaded and {rejected} rejected; "
+            "nothing was written. This is a bug in abmgraph: please report it."
+        )
 
     rejects_file = None
     if rejected or warned:
         destination = Path(rejects_path) if rejects_path else default_rejects_path(path)
+        destination = check_output(destination, option="--rejects", inputs=[path])
         rejects_file = str(write_rejects(destination, rejects + warnings, raw_columns))
         if strict:
             problems = f"{rejected} of {read} rows of {path} were rejected"

@@ -47,7 +47,7 @@ import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
-from abmgraph.errors import InputError
+from abmgraph.errors import InputError, InternalError
 
 __all__ = [
     "FORMATS",
@@ -204,7 +204,8 @@ class InputFile:
         self.columns = _unique_names(self._parquet.schema_arrow.names)
 
     def _parquet_chunks(self, progress: _Progress) -> Iterator[Chunk]:
-        assert self._parquet is not None
+        if self._parquet is None:
+            raise InternalError(f"{self.path}: read as Parquet before it was opened.")
         meta = self._parquet.metadata
         total_rows = max(meta.num_rows, 1)
         names = self.columns or []

@@ -19,14 +19,13 @@ starts with the leading columns, ingest ignores them (:func:`input_columns`).
 from __future__ import annotations
 
 import csv
-import os
-import uuid
 from pathlib import Path
 
 import pandas as pd
 
 from abmgraph.errors import InputError
 from abmgraph.ingest.readers import as_text
+from abmgraph.safe_io import atomic_open, unique_name
 
 __all__ = [
     "LEADING",
@@ -56,8 +55,11 @@ def input_columns(columns: list[str]) -> list[str]:
 
 
 def default_rejects_path(source: Path) -> Path:
-    """Where rejects go when no path is given: next to the input, ``<name>.rejects.csv``."""
-    return source.with_name(f"{source.stem}.rejects.csv")
+    """Where rejects go when no path is given: next to the input, ``<name>.rejects-<time>-<random>.csv``.
+
+    Every call names a new file, so two ingests of one file never share one.
+    """
+    return unique_name(source.parent, f"{source.stem}.rejects", ".csv")
 
 
 def raw_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -91,20 +93,14 @@ def write_rejects(
     out = frame[[*_HEAD, *order]].rename(columns=renamed)
     out["source_line"] = out["source_line"].astype("int64")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-        try:
+        with atomic_open(path, "w", encoding="utf-8", newline="") as stream:
             out.to_csv(
-                tmp,
+                stream,
                 index=False,
-                encoding="utf-8",
                 quoting=csv.QUOTE_MINIMAL,
                 lineterminator="\n",
                 na_rep="",
             )
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
     except OSError as exc:
         raise InputError(
             f"cannot write the rejects file {path} ({exc.strerror}); "

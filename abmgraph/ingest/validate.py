@@ -62,7 +62,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from abmgraph.errors import InputError
+from abmgraph.errors import InputError, InternalError
 from abmgraph.graph.schema import FieldSpec, Kind, field_specs
 from abmgraph.graph.store import KEYS, GraphStore
 from abmgraph.graph.tables import column_dtypes
@@ -430,7 +430,8 @@ class _SortedRun:
 
     def get(self) -> np.ndarray:
         self._thread.join()
-        assert self._result is not None
+        if self._result is None:  # the sort failed on its thread (it said why on stderr)
+            raise InternalError("sorting the event keys failed; nothing was written.")
         return self._result
 
 
