@@ -449,10 +449,7 @@ HUBSPOT: dict[Kind, tuple[Variant, ...]] = {
                 "first_name": ("First Name",),
                 "last_name": ("Last Name",),
                 "title": ("Job Title",),
-                "buying_role": (
-                    ("Buying Role", "first_of_list"),
-                    ("Buying Roles", "first_of_list"),
-                ),
+                "buying_role": ("Buying Role", "Buying Roles"),
                 "phone": ("Phone Number", "Mobile Phone Number"),
                 "country": ("Country/Region", "Country"),
                 "opted_out": (

@@ -60,6 +60,7 @@ from abmgraph.graph.store import KEYS, GraphStore
 from abmgraph.graph.tables import column_dtypes
 from abmgraph.graph.vocab import BUYING_ROLES, DEPARTMENTS, ENGAGEMENT_TYPES, SENIORITIES
 from abmgraph.ingest import normalize
+from abmgraph.ingest.buying_roles import canonical_buying_roles
 from abmgraph.ingest.presets import ColumnPlan, apply_plan, plan_columns, source_labels
 from abmgraph.ingest.readers import as_text
 
@@ -715,6 +716,8 @@ class Validator:
                 _mask(bad),
                 _quoted(series, bad, f"unknown {label} ", f"; accepted: {', '.join(vocab)}"),
             )
+        if parser == "buying_roles":
+            return canonical_buying_roles(series)
         if parser == "engagement_type":
             return self._engagement_type(series)
         if parser == "email_status":
