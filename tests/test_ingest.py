@@ -186,6 +186,7 @@ def test_malformed_contacts_load_the_good_rows_and_explain_the_rest(tmp_path: Pa
         "source_line",
         "field",
         "reason",
+        "severity",
         "contact_id",
         "account_id",
         "email",
@@ -497,6 +498,7 @@ def test_empty_and_header_only_files_load_nothing(tmp_path: Path) -> None:
             "loaded": 0,
             "rejected": 0,
             "rejects_file": None,
+            "warnings": 0,
         }
     assert store.table("accounts").empty
 
@@ -510,6 +512,7 @@ def test_report_and_kind_spellings(tmp_path: Path) -> None:
         "loaded": 3,
         "rejected": 0,
         "rejects_file": None,
+        "warnings": 0,
     }
     assert (report.new, report.unmatched) == (3, 0)
     with pytest.raises(InputError, match="unknown kind 'deals'"):

@@ -25,7 +25,13 @@ from abmgraph.graph.schema import KINDS, Kind
 from abmgraph.graph.store import GraphStore
 from abmgraph.graph.tables import empty_table
 from abmgraph.ingest.readers import Chunk, open_input
-from abmgraph.ingest.rejects import LEADING, default_rejects_path, raw_text, write_rejects
+from abmgraph.ingest.rejects import (
+    LEADING,
+    WARNING,
+    default_rejects_path,
+    raw_text,
+    write_rejects,
+)
 from abmgraph.ingest.validate import Validator
 
 __all__ = ["CLI_KINDS", "IngestReport", "ingest_file", "store_kind"]
@@ -44,7 +50,11 @@ def store_kind(kind: str) -> Kind:
 
 @dataclass(frozen=True)
 class IngestReport:
-    """What an ingest did. ``read`` = ``loaded`` + ``rejected`` always holds."""
+    """What an ingest did. ``read`` = ``loaded`` + ``rejected`` always holds.
+
+    ``warnings`` counts the warning lines of the rejects file: problems noted
+    on rows that were loaded (one per row and field), not counted in ``read``.
+    """
 
     kind: str
     read: int
@@ -53,6 +63,7 @@ class IngestReport:
     rejects_file: str | None
     new: int = 0
     unmatched: int = 0
+    warnings: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +72,7 @@ class IngestReport:
             "loaded": self.loaded,
             "rejected": self.rejected,
             "rejects_file": self.rejects_file,
+            "warnings": self.warnings,
         }
 
     def summary_line(self) -> str:
@@ -70,6 +82,8 @@ class IngestReport:
             details.append(f"{self.unmatched} unmatched leads without an account")
         text = f"{self.kind}: read {self.read}, loaded {self.loaded} ({', '.join(details)})"
         text += f", rejected {self.rejected}"
+        if self.warnings:
+            text += f", {self.warnings} warning{'s' if self.warnings != 1 else ''}"
         if self.rejects_file:
             text += f" (see {self.rejects_file})"
         return text + "."
@@ -91,8 +105,9 @@ def ingest_file(
     """Load a CSV, Parquet or JSON Lines file of ``kind`` into ``store``.
 
     Rejected rows go to ``rejects_path`` (default: ``<name>.rejects.csv`` next
-    to the input), written only when there are rejects. With ``strict``, any
-    rejected row raises ``RejectedRowsError`` and nothing is loaded.
+    to the input), with the warnings, written only when there are rejects or
+    warnings. With ``strict``, any rejected row or warning raises
+    ``RejectedRowsError`` and nothing is loaded.
     ``engagement_types`` adds types (from the scoring config) to the contract's.
     ``block_bytes`` / ``parquet_rows`` set the chunk size (for tests).
     """
@@ -116,6 +131,7 @@ def ingest_file(
     read = 0
     goods: list[pd.DataFrame] = []
     rejects: list[pd.DataFrame] = []
+    warnings: list[pd.DataFrame] = []
     raw_columns: list[str] = list(reader.columns or [])
     for chunk in _prefetched(reader.chunks(quiet=quiet)):
         read += len(chunk.frame) + len(chunk.bad)
@@ -134,6 +150,11 @@ def ingest_file(
             positions = result.rejects["position"].to_numpy()
             raw = raw_text(chunk.frame.iloc[positions]).reset_index(drop=True)
             rejects.append(pd.concat([result.rejects[list(LEADING)], raw], axis=1))
+        if len(result.warnings):
+            positions = result.warnings["position"].to_numpy()
+            raw = raw_text(chunk.frame.iloc[positions]).reset_index(drop=True)
+            notes = result.warnings[list(LEADING)].reset_index(drop=True)
+            warnings.append(pd.concat([notes.assign(severity=WARNING), raw], axis=1))
 
     good = _concat_good(goods, target)
     duplicate, duplicate_rejects = validator.duplicates(good)
@@ -144,25 +165,31 @@ def ingest_file(
         raw.insert(0, "source_line", rows["source_line"].to_numpy())
         rejects.append(duplicate_rejects.merge(raw, on="source_line", how="left"))
         good = good[~duplicate].reset_index(drop=True)
+        warnings = [w[~w["source_line"].isin(lines)] for w in warnings]
 
     rejected = sum(len(r) for r in rejects)
+    warned = sum(len(w) for w in warnings)
     loaded = len(good)
     assert read == loaded + rejected, (read, loaded, rejected)
 
     rejects_file = None
-    if rejected:
+    if rejected or warned:
         destination = Path(rejects_path) if rejects_path else default_rejects_path(path)
-        rejects_file = str(write_rejects(destination, rejects, raw_columns))
+        rejects_file = str(write_rejects(destination, rejects + warnings, raw_columns))
         if strict:
+            problems = f"{rejected} of {read} rows of {path} were rejected"
+            if warned:
+                problems += f" and {warned} value{'s' if warned != 1 else ''} drew a warning"
             raise RejectedRowsError(
-                f"{rejected} of {read} rows of {path} were rejected (see {rejects_file}); "
-                "nothing was loaded because of --strict. Fix those rows, or ingest without "
-                "--strict to load the good ones."
+                f"{problems} (see {rejects_file}); nothing was loaded because of --strict. "
+                "Fix those rows, or ingest without --strict to load the good ones."
             )
 
     unmatched = int(good["account_id"].isna().sum()) if target == "contacts" and loaded else 0
     new = store.upsert(target, good.drop(columns="source_line")) if loaded else 0
-    return IngestReport(cli_kind, read, loaded, rejected, rejects_file, int(new), unmatched)
+    return IngestReport(
+        cli_kind, read, loaded, rejected, rejects_file, int(new), unmatched, warnings=warned
+    )
 
 
 def _prefetched(chunks: Iterator[Chunk]) -> Iterator[Chunk]:

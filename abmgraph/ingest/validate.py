@@ -45,6 +45,7 @@ The field list, required set and parser of each column come from
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,19 +87,43 @@ class ChunkResult:
     ``good`` holds the accepted rows in the stored layout, extra attribute
     columns, and ``source_line``. ``rejects`` has one row per rejected input
     row: ``position`` (row number within the chunk), ``source_line``,
-    ``field`` and ``reason``.
+    ``field`` and ``reason``. ``warnings`` has the same columns, one row per
+    (loaded row, field) that drew a warning; rows that were rejected carry
+    no warnings.
     """
 
     good: pd.DataFrame
     rejects: pd.DataFrame
+    warnings: pd.DataFrame = dataclasses.field(default_factory=lambda: _empty_notes(True))
+
+
+def _empty_notes(position: bool = False) -> pd.DataFrame:
+    """An empty rejects/warnings frame (``position`` first when asked)."""
+    columns = {
+        "source_line": pd.Series(dtype="int64"),
+        "field": pd.Series(dtype="str"),
+        "reason": pd.Series(dtype="str"),
+    }
+    if position:
+        columns = {"position": pd.Series(dtype="int64"), **columns}
+    return pd.DataFrame(columns)
 
 
 class _Failures:
-    """The first failing check per row, in the order checks are ranked."""
+    """The problems of one chunk: rejects (the first failing check per row, in
+    the order checks are ranked) and warnings (a row loads, the problem is noted).
+
+    ``add(rank, field, mask, reason)`` rejects the rows in ``mask``;
+    ``warn(field, mask, reason)`` records a warning for them without
+    rejecting. ``reason`` is one string for all rows, or a Series indexed by
+    row position (as ``_quoted`` builds it). A row that is rejected by any
+    check keeps no warnings; a loaded row may have several (one per call).
+    """
 
     def __init__(self, n: int) -> None:
         self.n = n
         self.checks: list[tuple[int, str, np.ndarray, pd.Series | str]] = []
+        self.notes: list[tuple[str, np.ndarray, pd.Series | str]] = []
 
     def add(
         self, rank: int, field: str, mask: np.ndarray | pd.Series, reason: pd.Series | str
@@ -107,31 +132,49 @@ class _Failures:
         if mask.any():
             self.checks.append((rank, field, mask, reason))
 
+    def warn(self, field: str, mask: np.ndarray | pd.Series, reason: pd.Series | str) -> None:
+        """Note a problem with ``field`` on the rows in ``mask``; they still load."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            self.notes.append((field, mask, reason))
+
     def resolve(self) -> tuple[np.ndarray, pd.DataFrame]:
+        """(rejected mask, rejects frame: position, field, reason) in row order."""
         failed = np.zeros(self.n, dtype=bool)
-        positions, fields, reasons = [], [], []
+        found = []
         for _, field, mask, reason in sorted(self.checks, key=lambda c: c[0]):
             new = mask & ~failed
             if not new.any():
                 continue
             failed |= new
-            rows = np.flatnonzero(new)
-            positions.append(rows)
-            fields.extend([field] * len(rows))
-            if isinstance(reason, str):
-                reasons.extend([reason] * len(rows))
-            else:
-                reasons.extend(reason[~reason.index.duplicated()].reindex(rows).tolist())
-        pos = np.concatenate(positions) if positions else np.zeros(0, dtype=np.int64)
-        order = np.argsort(pos, kind="stable")
-        frame = pd.DataFrame(
-            {
-                "position": pos[order].astype(np.int64),
-                "field": pd.Series(np.asarray(fields, dtype=object)[order], dtype="str"),
-                "reason": pd.Series(np.asarray(reasons, dtype=object)[order], dtype="str"),
-            }
-        )
-        return failed, frame
+            found.append((field, new, reason))
+        return failed, _notes_frame(found)
+
+    def warnings(self, failed: np.ndarray) -> pd.DataFrame:
+        """The warnings of the rows not in ``failed``: position, field, reason, in row order."""
+        return _notes_frame([(f, m & ~failed, r) for f, m, r in self.notes if (m & ~failed).any()])
+
+
+def _notes_frame(found: list[tuple[str, np.ndarray, pd.Series | str]]) -> pd.DataFrame:
+    """One row per (masked row, field), sorted by position (stable in ``found`` order)."""
+    positions, fields, reasons = [], [], []
+    for field, mask, reason in found:
+        rows = np.flatnonzero(mask)
+        positions.append(rows)
+        fields.extend([field] * len(rows))
+        if isinstance(reason, str):
+            reasons.extend([reason] * len(rows))
+        else:
+            reasons.extend(reason[~reason.index.duplicated()].reindex(rows).tolist())
+    pos = np.concatenate(positions) if positions else np.zeros(0, dtype=np.int64)
+    order = np.argsort(pos, kind="stable")
+    return pd.DataFrame(
+        {
+            "position": pos[order].astype(np.int64),
+            "field": pd.Series(np.asarray(fields, dtype=object)[order], dtype="str"),
+            "reason": pd.Series(np.asarray(reasons, dtype=object)[order], dtype="str"),
+        }
+    )
 
 
 # -- hashing ---------------------------------------------------------------------------
@@ -428,6 +471,23 @@ def _phone(text: pd.Series, region: pd.Series | None) -> pd.Series:
     return e164.where(e164.notna(), text).astype("str")
 
 
+# An id Excel stored as a number and wrote back in scientific notation: 1.11015E+11.
+_SCIENTIFIC_ID = r"^[0-9](?:\.[0-9]+)?[eE]\+[0-9]+$"
+_SCIENTIFIC_REASON = "Excel turned this id into a number ({value}); re-export the column as text"
+
+
+def _check_id(name: str, ids: pd.Series, fails: _Failures) -> None:
+    """Warn on ids that Excel rewrote in scientific notation (the original id is lost)."""
+    if not ids.notna().any():
+        return
+    sci = ids.str.fullmatch(_SCIENTIFIC_ID).fillna(False).to_numpy(dtype=bool)
+    if sci.any():
+        rows = np.flatnonzero(sci)
+        head, tail = _SCIENTIFIC_REASON.split("{value}")
+        reason = head + ids.iloc[rows].map(repr) + tail
+        fails.warn(name, sci, pd.Series(reason.to_numpy(), index=rows))
+
+
 # Parse failures of these fields count only when the field is used (the other is empty).
 _ONLY_IF_USED: dict[Kind, dict[str, str]] = {
     "engagements": {"email": "contact_id"},
@@ -544,31 +604,29 @@ class Validator:
                 fails.add(self.rank[spec.name] + 2, spec.name, empty, missing)
             if spec.name not in only_if_used:
                 fails.add(self.rank[spec.name] + 3, spec.name, bad, reason)
+            if spec.parser == "id":
+                _check_id(spec.name, parsed, fails)
         for name, other in only_if_used.items():
             used = invalid[name] & values[other].isna().to_numpy()
             fails.add(self.rank[name] + 3, name, used, reasons.get(name, ""))
         derived: dict[str, pd.Series] = {}
         getattr(self, f"_rules_{self.kind}")(values, invalid, derived, fails)
         failed, rejects = fails.resolve()
+        warnings = fails.warnings(failed)
         lines = np.asarray(source_line, dtype=np.int64)
         rejects.insert(1, "source_line", lines[rejects["position"].to_numpy()])
+        warnings.insert(1, "source_line", lines[warnings["position"].to_numpy()])
         skip = {name for name, v in values.items() if any(v is a for a in absent.values())}
         good = self._assemble(values, derived, extras, ~failed, lines, skip - set(derived))
         if self.kind == "engagements":
             # Sorted per chunk (in the background), so the file-wide duplicate check is one merge.
             self._key_runs.append(_SortedRun(good["event_key"].to_numpy()))
-        return ChunkResult(good, rejects)
+        return ChunkResult(good, rejects, warnings)
 
     def duplicates(self, good: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
         """Later rows repeating a key of an earlier row: (mask, rejects frame)."""
         keys = list(KEYS[self.kind])
-        empty = pd.DataFrame(
-            {
-                "source_line": pd.Series(dtype="int64"),
-                "field": pd.Series(dtype="str"),
-                "reason": pd.Series(dtype="str"),
-            }
-        )
+        empty = _empty_notes()
         if good.empty:
             return np.zeros(0, dtype=bool), empty
         runs = [run.get() for run in self._key_runs]
