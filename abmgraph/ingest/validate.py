@@ -28,8 +28,12 @@ The field list, required set and parser of each column come from
   ``explicit`` or ``inferred``. An explicit ``account_id`` must exist in the
   store; otherwise the contact is matched to the account whose domain is the
   registrable domain of the email (never for free-mail domains), recorded in
-  ``account_match`` (``explicit`` / ``email_domain``). A contact matching no
-  account loads as an unmatched lead (``account_id`` empty) and is counted.
+  ``account_match`` (``explicit`` / ``email_domain``). Matching never guesses
+  (``matching``): a domain several accounts share goes to the top of their
+  corporate family when they are one (``email_domain_family``), else the
+  contact is left unmatched with a warning naming the candidates. A contact
+  matching no account loads as an unmatched lead (``account_id`` empty) and
+  is counted.
   ``manager_id`` and ``previous_account_ids`` may name unknown ids.
 - Engagements: ``contact_id`` must exist; when it is empty, ``email`` is
   resolved to a contact (the email is not stored). The allowed types are the
@@ -62,6 +66,7 @@ from abmgraph.graph.tables import column_dtypes
 from abmgraph.graph.vocab import BUYING_ROLES, DEPARTMENTS, ENGAGEMENT_TYPES, SENIORITIES
 from abmgraph.ingest import normalize
 from abmgraph.ingest.buying_roles import canonical_buying_roles
+from abmgraph.ingest.matching import DomainMatcher, unmatched_reasons
 from abmgraph.ingest.presets import ColumnPlan, apply_plan, plan_columns, source_labels
 from abmgraph.ingest.readers import as_text
 
@@ -527,6 +532,7 @@ class Validator:
         self._plans: dict[tuple[str, ...], ColumnPlan] = {}
         self._lookups: dict[tuple[str, str], _Lookup] = {}
         self._key_runs: list[_SortedRun] = []
+        self._domains = DomainMatcher(store)
 
     # -- header ------------------------------------------------------------------------
     def plan(self, columns: list[str]) -> ColumnPlan:
@@ -879,14 +885,19 @@ class Validator:
             usable = registrable.notna().to_numpy()
             rows = candidates[usable]
             if len(rows):
-                ids, hit = self._resolve(
-                    registrable.reset_index(drop=True)[usable].reset_index(drop=True),
-                    np.arange(len(rows)),
-                    "accounts",
-                    "domain",
-                )
-                account.iloc[rows[hit]] = ids[hit]
-                match.iloc[rows[hit]] = "email_domain"
+                # Never a guess: a domain several families share leaves the lead unmatched.
+                domains = registrable[usable].reset_index(drop=True)
+                found = self._domains.match(domains)
+                hit = found["account_id"].notna().to_numpy()
+                account.iloc[rows[hit]] = found["account_id"].to_numpy()[hit]
+                family = found["family"].to_numpy()[hit]
+                match.iloc[rows[hit]] = np.where(family, "email_domain_family", "email_domain")
+                shared = np.flatnonzero(found["candidates"].str.len().to_numpy() > 0)
+                if len(shared):
+                    why = unmatched_reasons(domains.iloc[shared], found["candidates"].iloc[shared])
+                    mask = np.zeros(len(account), dtype=bool)
+                    mask[rows[shared]] = True
+                    fails.warn("account_id", mask, pd.Series(why.to_numpy(), index=rows[shared]))
         derived["account_id"] = account.astype("str")
         derived["account_match"] = match
         title = values["title"]

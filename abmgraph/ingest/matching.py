@@ -1,0 +1,147 @@
+"""Lead-to-account matching by email domain that never guesses.
+
+A contact without an ``account_id`` is matched to the account whose
+``domain`` is the registrable domain of its email. When several accounts
+share that domain (a parent and its subsidiaries often do), the answer is:
+
+- the top of their corporate family, when all of them belong to one family:
+  each candidate's ``parent_account_id`` chain is followed up to its root,
+  and every candidate reaches the same root;
+- nobody otherwise: the contact stays an unmatched lead and the candidate
+  account ids are reported, so a person picks the right one.
+
+Chains are read as the ``hierarchy`` question draws them
+(:func:`abmgraph.queries.trees.forest`): a self-parent is no link, a cycle
+is cut at its smallest id (which becomes a root), and a parent that is not
+stored ends the chain. The decision is a pure function of the accounts
+table, so both stores give the same answer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from abmgraph.graph.store import GraphStore
+
+__all__ = ["ACCOUNT_COLUMNS", "DomainMatcher", "family_tops", "match_domains", "unmatched_reasons"]
+
+ACCOUNT_COLUMNS = ["account_id", "domain", "parent_account_id"]
+
+
+def family_tops(accounts: pd.DataFrame, ids: pd.Series) -> pd.Series:
+    """The root of each id's ``parent_account_id`` chain (the id itself when it has no parent).
+
+    Only the chains above ``ids`` are walked, so asking about a few accounts
+    of a large table is cheap.
+
+    Examples
+    --------
+    >>> accounts = pd.DataFrame(
+    ...     {"account_id": ["P", "S", "X", "Y"], "parent_account_id": [None, "P", "Y", "X"]}
+    ... )
+    >>> family_tops(accounts, pd.Series(["S", "P", "Y"])).tolist()
+    ['P', 'P', 'X']
+    """
+    # Imported here: the queries package is large, and only shared domains need it.
+    from abmgraph.queries.trees import forest
+
+    parent = (
+        accounts.dropna(subset=["account_id"])
+        .drop_duplicates("account_id")
+        .set_index("account_id")["parent_account_id"]
+    )
+    # The ancestors of ``ids``, one generation per step (a cycle ends when nothing is new).
+    closure = set(ids.dropna())
+    frontier = closure
+    while frontier:
+        above = parent.reindex(list(frontier)).dropna()
+        frontier = set(above[above.isin(parent.index)]) - closure
+        closure |= frontier
+    links = {a: parent.get(a) for a in closure}
+    tree = forest({a: (p if isinstance(p, str) else None) for a, p in links.items()})
+    tops = {a: (tree.ancestors(a) or [a])[-1] for a in closure}
+    return ids.map(tops).astype("str")
+
+
+def match_domains(accounts: pd.DataFrame, domains: pd.Series) -> pd.DataFrame:
+    """The account each domain matches, and the candidates when it matches none for certain.
+
+    ``accounts`` has ``account_id``, ``domain`` and ``parent_account_id``;
+    ``domains`` are registrable domains (missing values match nothing).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``domains``: ``account_id`` (the one account with that
+        domain, or the top of the one family all of them belong to; missing
+        otherwise), ``family`` (True where the top of a family was chosen
+        among several) and ``candidates`` (the sharing account ids, sorted,
+        where they belong to different families; an empty list elsewhere).
+
+    Examples
+    --------
+    >>> accounts = pd.DataFrame(
+    ...     {
+    ...         "account_id": ["P", "S", "U"],
+    ...         "domain": ["acme.com", "acme.com", "acme.com"],
+    ...         "parent_account_id": [None, "P", None],
+    ...     }
+    ... )
+    >>> match_domains(accounts[:2], pd.Series(["acme.com"])).to_dict("records")
+    [{'account_id': 'P', 'family': True, 'candidates': []}]
+    >>> match_domains(accounts, pd.Series(["acme.com", "other.com"]))["candidates"].tolist()
+    [['P', 'S', 'U'], []]
+    """
+    wanted = pd.unique(domains.dropna())
+    owners = accounts.loc[accounts["domain"].isin(wanted), ["domain", "account_id"]]
+    owners = owners.dropna().drop_duplicates().sort_values(["domain", "account_id"])
+    sharing = owners.groupby("domain")["account_id"].agg(list)
+    shared = sharing[sharing.str.len() > 1]
+    chosen = sharing[sharing.str.len() == 1].str[0]
+    family = pd.Series(False, index=chosen.index)
+    candidates = pd.Series([[]] * len(sharing), index=sharing.index, dtype=object)
+    if len(shared):
+        many = shared.explode()
+        tops = family_tops(accounts, many).groupby(level=0).agg(["nunique", "first"])
+        one = tops.index[tops["nunique"] == 1]
+        chosen = pd.concat([chosen, tops.loc[one, "first"]])
+        family = pd.concat([family, pd.Series(True, index=one)])
+        several = shared.index.difference(one)
+        candidates[several] = shared[several]
+    found = pd.DataFrame(
+        {
+            "account_id": chosen.astype("str"),
+            "family": family.astype(bool),
+            "candidates": candidates,
+        }
+    )
+    out = found.reindex(domains.to_numpy())
+    out.index = domains.index
+    out["family"] = out["family"].fillna(False).astype(bool)
+    out["candidates"] = [c if isinstance(c, list) else [] for c in out["candidates"]]
+    out["account_id"] = out["account_id"].astype("str")
+    return out
+
+
+class DomainMatcher:
+    """:func:`match_domains` against a store's accounts, read once (three columns)."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self._accounts: pd.DataFrame | None = None
+
+    def match(self, domains: pd.Series) -> pd.DataFrame:
+        if self._accounts is None:
+            self._accounts = self.store.table("accounts", columns=ACCOUNT_COLUMNS)
+        return match_domains(self._accounts, domains)
+
+
+def unmatched_reasons(domains: pd.Series, candidates: pd.Series) -> pd.Series:
+    """The warning for each contact left unmatched because its domain is shared."""
+    text = [
+        f"email domain {d} is shared by accounts {', '.join(c)} of different corporate "
+        "families; the contact is left unmatched: give its account_id"
+        for d, c in zip(domains.tolist(), candidates.tolist(), strict=True)
+    ]
+    return pd.Series(np.asarray(text, dtype=object), index=domains.index, dtype="str")
