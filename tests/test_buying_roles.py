@@ -16,6 +16,7 @@ from abmgraph.graph.role_lists import role_names, split_roles
 from abmgraph.graph.store import GraphStore
 from abmgraph.ingest.buying_roles import canonical_buying_roles
 from abmgraph.ingest.pipeline import ingest_file
+from abmgraph.queries.gaps import account_gaps, role_holders
 from abmgraph.scoring.explain import explain_account
 from abmgraph.scoring.views import committee
 from tests.conftest import score
@@ -249,3 +250,14 @@ def test_committee_json_and_contact_export_carry_both_roles(tmp_path: Path) -> N
     exported = pd.read_csv(out, dtype=str).set_index("contact_id")["roles"].to_dict()
     assert exported["C1"] == "decision_maker;champion"
     assert exported["C3"] == "end_user;influencer"
+
+
+def test_gaps_name_the_holder_of_either_role(store: GraphStore, tmp_path: Path) -> None:
+    load(store, tmp_path / "in")
+    score(store)
+    # A1 misses end_user; C3 holds it (beside influencer) but has not engaged yet.
+    first = next(r for r in account_gaps(store, "A1") if r["role"] == "end_user")
+    assert first["rank"] == 1 and first["contact_id"] == "C3"
+    assert first["why"].startswith("holds end_user (explicit), not engaged yet")
+    holders = {r["account_id"]: r["roles"] for r in role_holders(store)}
+    assert holders["A1"] == ["champion", "decision_maker", "end_user", "influencer"]

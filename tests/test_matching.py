@@ -18,11 +18,8 @@ def accounts(*rows: tuple[str, str | None, str | None]) -> pd.DataFrame:
 
 def one(table: pd.DataFrame, domain: str) -> tuple[object, bool, list[str]]:
     row = match_domains(table, pd.Series([domain], dtype="str")).iloc[0]
-    return (
-        None if pd.isna(row["account_id"]) else row["account_id"],
-        row["family"],
-        row["candidates"],
-    )
+    named = [] if pd.isna(row["candidates"]) else row["candidates"].split(";")
+    return (None if pd.isna(row["account_id"]) else row["account_id"], row["family"], named)
 
 
 # -- the pure decision -------------------------------------------------------------------

@@ -892,7 +892,7 @@ class Validator:
                 account.iloc[rows[hit]] = found["account_id"].to_numpy()[hit]
                 family = found["family"].to_numpy()[hit]
                 match.iloc[rows[hit]] = np.where(family, "email_domain_family", "email_domain")
-                shared = np.flatnonzero(found["candidates"].str.len().to_numpy() > 0)
+                shared = np.flatnonzero(found["candidates"].notna().to_numpy())
                 if len(shared):
                     why = unmatched_reasons(domains.iloc[shared], found["candidates"].iloc[shared])
                     mask = np.zeros(len(account), dtype=bool)
