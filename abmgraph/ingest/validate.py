@@ -25,7 +25,9 @@ The field list, required set and parser of each column come from
   rule matches); an empty department is inferred from the title, and is
   ``other`` when there is a title that matches no rule (empty when there is
   no title). ``seniority_source`` / ``department_source`` record
-  ``explicit`` or ``inferred``. An explicit ``account_id`` must exist in the
+  ``explicit`` or ``inferred``. ``buying_role`` is a ``;``-separated list
+  (``buying_roles``): every role is kept, canonical and in vocabulary order,
+  and an unknown item makes the field invalid. An explicit ``account_id`` must exist in the
   store; otherwise the contact is matched to the account whose domain is the
   registrable domain of the email (never for free-mail domains), recorded in
   ``account_match`` (``explicit`` / ``email_domain``). Matching never guesses
