@@ -261,3 +261,35 @@ def test_gaps_name_the_holder_of_either_role(store: GraphStore, tmp_path: Path) 
     assert first["why"].startswith("holds end_user (explicit), not engaged yet")
     holders = {r["account_id"]: r["roles"] for r in role_holders(store)}
     assert holders["A1"] == ["champion", "decision_maker", "end_user", "influencer"]
+
+
+# A HubSpot contacts export as it comes: every field quoted, the multi-select as HubSpot
+# writes it, one contact with no associated company (matched by its email domain).
+HUBSPOT_CONTACTS = """\
+"Record ID","First Name","Last Name","Email","Job Title","Associated Company IDs","Buying Role"
+"901","Hank","Scorpio","hank@acme.com","VP Engineering","A1","Influencer;End User"
+"902","Marge","Bouvier","marge@bravo.com","CFO","","BUDGET_HOLDER;DECISION_MAKER;BLOCKER"
+"903","Otto","Mann","otto@acme.com","Driver","A1",""
+"""
+
+
+def test_a_hubspot_multi_select_keeps_every_role(store: GraphStore, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "accounts.csv").write_text(ACCOUNTS, encoding="utf-8")
+    (folder / "contacts.csv").write_text(HUBSPOT_CONTACTS, encoding="utf-8")
+    ingest_file(store, "accounts", folder / "accounts.csv", quiet=True)
+    report = ingest_file(store, "contacts", folder / "contacts.csv", preset="hubspot", quiet=True)
+    assert (report.loaded, report.rejected) == (3, 0)
+    contacts = store.table("contacts").set_index("contact_id").sort_index()
+    assert contacts["buying_role"].fillna("-").tolist() == [
+        "end_user;influencer",
+        "decision_maker;economic_buyer;blocker",
+        "-",
+    ]
+    assert contacts.loc["902", "account_id"] == "A2"  # bravo.com, by its email domain
+    assert [r for r in explicit_roles(store) if r[0] == "902"] == [
+        ("902", "blocker", "explicit"),
+        ("902", "decision_maker", "explicit"),
+        ("902", "economic_buyer", "explicit"),
+    ]
