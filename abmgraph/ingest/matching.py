@@ -145,7 +145,9 @@ class DomainMatcher:
 
     def match(self, domains: pd.Series) -> pd.DataFrame:
         if self._accounts is None:
-            self._accounts = self.store.table("accounts", columns=ACCOUNT_COLUMNS)
+            # A store may leave out a column no account has a value in.
+            table = self.store.table("accounts", columns=ACCOUNT_COLUMNS)
+            self._accounts = table.reindex(columns=ACCOUNT_COLUMNS).astype("str")
         return match_domains(self._accounts, domains)
 
 
