@@ -169,3 +169,18 @@ def test_an_explicit_account_is_never_second_guessed(store: GraphStore, tmp_path
     contacts = store.table("contacts").set_index("contact_id").sort_index()
     assert contacts["account_id"].tolist() == ["S1", "G2"]
     assert contacts["account_match"].tolist() == ["explicit", "explicit"]
+
+
+def test_accounts_without_a_parent_column_never_share_a_family(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    (tmp_path / "a.csv").write_text(
+        "account_id,name,domain\nK1,Kwik,kwik.com\nK2,Kwik-E,kwik.com\n", encoding="utf-8"
+    )
+    (tmp_path / "c.csv").write_text("contact_id,email\nL1,apu@kwik.com\n", encoding="utf-8")
+    ingest_file(store, "accounts", tmp_path / "a.csv", quiet=True)
+    rejects = tmp_path / "r.csv"
+    report = ingest_file(store, "contacts", tmp_path / "c.csv", rejects_path=rejects, quiet=True)
+    assert (report.loaded, report.unmatched, report.warnings) == (1, 1, 1)
+    reason = pd.read_csv(rejects, dtype=str).loc[0, "reason"]
+    assert reason.startswith("email domain kwik.com is shared by accounts K1, K2 of different")
