@@ -184,3 +184,14 @@ def test_accounts_without_a_parent_column_never_share_a_family(
     assert (report.loaded, report.unmatched, report.warnings) == (1, 1, 1)
     reason = pd.read_csv(rejects, dtype=str).loc[0, "reason"]
     assert reason.startswith("email domain kwik.com is shared by accounts K1, K2 of different")
+
+
+def test_the_examples_in_the_docstrings_run() -> None:
+    import doctest
+
+    from abmgraph.graph import role_lists
+    from abmgraph.ingest import buying_roles, matching
+
+    for module in (matching, buying_roles, role_lists):
+        failed, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert (failed, tried > 0) == (0, True), module.__name__
