@@ -293,3 +293,24 @@ def test_a_hubspot_multi_select_keeps_every_role(store: GraphStore, tmp_path: Pa
         ("902", "decision_maker", "explicit"),
         ("902", "economic_buyer", "explicit"),
     ]
+
+
+def test_an_explicit_list_still_wins_over_deal_roles(store: GraphStore, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    load(store, folder)
+    (folder / "o.csv").write_text(
+        "opportunity_id,account_id,stage,created_at\nO1,A1,Discovery,2026-09-01\n",
+        encoding="utf-8",
+    )
+    (folder / "oc.csv").write_text(
+        "opportunity_id,contact_id,role\nO1,C1,Economic Buyer\n", encoding="utf-8"
+    )
+    ingest_file(store, "opportunities", folder / "o.csv", quiet=True)
+    ingest_file(store, "opportunity_contacts", folder / "oc.csv", quiet=True)
+    result = score(store)
+    contacts = result.contacts.set_index("contact_id")
+    # C1's explicit pair is kept whole; the deal's economic_buyer is not mixed in.
+    assert contacts.loc["C1", ["roles", "role_source"]].tolist() == [
+        "decision_maker;champion",
+        "explicit",
+    ]
