@@ -195,3 +195,30 @@ def test_the_examples_in_the_docstrings_run() -> None:
     for module in (matching, buying_roles, role_lists):
         failed, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert (failed, tried > 0) == (0, True), module.__name__
+
+
+def test_intent_by_domain_follows_the_same_rule(store: GraphStore, tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text(ACCOUNTS, encoding="utf-8")
+    (tmp_path / "i.csv").write_text(
+        "domain,topic,score,observed_at\n"
+        "www.acme.com,crm,80,2026-10-01\n"  # parent and subsidiary: the parent
+        "globex.com,crm,70,2026-10-01\n"  # two families: rejected, both named
+        "nowhere.com,crm,60,2026-10-01\n",  # no account: as before
+        encoding="utf-8",
+    )
+    ingest_file(store, "accounts", tmp_path / "a.csv", quiet=True)
+    rejects = tmp_path / "r.csv"
+    report = ingest_file(store, "intent", tmp_path / "i.csv", rejects_path=rejects, quiet=True)
+    assert (report.read, report.loaded, report.rejected) == (3, 1, 2)
+    assert store.table("intent")["account_id"].tolist() == ["P1"]
+    table = pd.read_csv(rejects, dtype=str, keep_default_na=False)
+    assert table[["source_line", "field", "reason", "severity"]].values.tolist() == [
+        [
+            "3",
+            "domain",
+            "domain globex.com is shared by accounts G1, G2 of different corporate families; "
+            "give account_id instead",
+            "rejected",
+        ],
+        ["4", "domain", "no account has domain 'nowhere.com': ingest accounts first", "rejected"],
+    ]

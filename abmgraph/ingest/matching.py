@@ -14,7 +14,8 @@ Chains are read as the ``hierarchy`` question draws them
 (:func:`abmgraph.queries.trees.forest`): a self-parent is no link, a cycle
 is cut at its smallest id (which becomes a root), and a parent that is not
 stored ends the chain. The decision is a pure function of the accounts
-table, so both stores give the same answer.
+table, so both stores give the same answer. Intent rows given by ``domain``
+resolve by the same rule (there, no account means the row is rejected).
 """
 
 from __future__ import annotations
@@ -151,13 +152,25 @@ class DomainMatcher:
         return match_domains(self._accounts, domains)
 
 
-def unmatched_reasons(domains: pd.Series, candidates: pd.Series) -> pd.Series:
-    """The warning for each contact left unmatched because its domain is shared."""
+def unmatched_reasons(
+    domains: pd.Series, candidates: pd.Series, kind: str = "contacts"
+) -> pd.Series:
+    """Why a row on a domain that several corporate families share is given no account.
+
+    ``kind`` is ``contacts`` (the lead loads unmatched) or ``intent`` (the row
+    is rejected: intent needs an account).
+    """
     named = candidates.astype("str").str.replace(SEPARATOR, ", ", regex=False)
+    outcome = (
+        "the contact is left unmatched: give its account_id"
+        if kind == "contacts"
+        else "give account_id instead"
+    )
+    prefix = "email domain " if kind == "contacts" else "domain "
     return (
-        "email domain "
+        prefix
         + domains.astype("str")
         + " is shared by accounts "
         + named
-        + " of different corporate families; the contact is left unmatched: give its account_id"
+        + f" of different corporate families; {outcome}"
     )

@@ -43,7 +43,9 @@ The field list, required set and parser of each column come from
   hash of ``event_id`` when given, else of (contact_id, type, occurred_at,
   asset, campaign, channel) after normalisation, so re-ingesting a file adds
   nothing.
-- Intent: ``account_id`` must exist, or ``domain`` must resolve to an account.
+- Intent: ``account_id`` must exist, or ``domain`` must resolve to an account
+  by the rule leads follow; a domain several families share rejects the row
+  with the candidates named.
 - Opportunities: the account must exist. Opportunity contacts: the
   opportunity and the contact must exist; the role is canonicalised with the
   buying-role aliases (Salesforce contact-role picklist values included).
@@ -356,8 +358,12 @@ class _Lookup:
         self.found = np.zeros(0, dtype=bool)
         self.ids = np.zeros(0, dtype=object)
         self.every_id: pd.Index | None = None
+        self.domains = DomainMatcher(store)
 
     def _ask(self, values: pd.Series) -> pd.Series:
+        if (self.kind, self.by) == ("accounts", "domain"):
+            # Never a guess: a domain accounts of several families share resolves to none.
+            return self.domains.match(values)["account_id"]
         if self.by != self.id_column:
             return self.store.resolve(self.kind, self.by, values)
         # Ids map to themselves: ask which of them the store holds.
@@ -1002,6 +1008,17 @@ class Validator:
             alias="domain",
             unknown="no account has domain {value}: ingest accounts first",
         )
+        # A domain several corporate families share names no account: say which share it.
+        rows = np.flatnonzero(values["account_id"].isna().to_numpy() & values["domain"].notna())
+        if len(rows):
+            domains = values["domain"].iloc[rows].reset_index(drop=True)
+            shared = self._lookup("accounts", "domain").domains.match(domains)["candidates"]
+            hit = shared.notna().to_numpy()
+            if hit.any():
+                mask = np.zeros(len(values["domain"]), dtype=bool)
+                mask[rows[hit]] = True
+                why = unmatched_reasons(domains[hit], shared[hit], "intent")
+                fails.add(self.rank["domain"] + 4, "domain", mask, why.set_axis(rows[hit]))
 
     def _rules_opportunities(self, values, invalid, derived, fails) -> None:
         self._must_exist(values["account_id"], "accounts", "account_id", fails)
