@@ -289,6 +289,7 @@ def test_hubspot_companies_contacts_and_deals(tmp_path: Path) -> None:
     assert accounts.loc["5001", "create_date"] == "2025-01-10 09:30"
 
     contacts = store.table("contacts").set_index("contact_id")
+    # The multi-select keeps both roles: BUDGET_HOLDER is HubSpot's economic buyer.
     assert contacts.loc["901", ["account_id", "buying_role", "title", "seniority"]].tolist() == [
         "5001",
         "decision_maker;economic_buyer",

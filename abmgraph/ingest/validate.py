@@ -32,11 +32,17 @@ The field list, required set and parser of each column come from
   rule matches); an empty department is inferred from the title, and is
   ``other`` when there is a title that matches no rule (empty when there is
   no title). ``seniority_source`` / ``department_source`` record
-  ``explicit`` or ``inferred``. An explicit ``account_id`` must exist in the
+  ``explicit`` or ``inferred``. ``buying_role`` is a ``;``-separated list
+  (``buying_roles``): every role is kept, canonical and in vocabulary order,
+  and an unknown item makes the field invalid. An explicit ``account_id`` must exist in the
   store; otherwise the contact is matched to the account whose domain is the
   registrable domain of the email (never for free-mail domains), recorded in
-  ``account_match`` (``explicit`` / ``email_domain``). A contact matching no
-  account loads as an unmatched lead (``account_id`` empty) and is counted.
+  ``account_match`` (``explicit`` / ``email_domain``). Matching never guesses
+  (``matching``): a domain several accounts share goes to the top of their
+  corporate family when they are one (``email_domain_family``), else the
+  contact is left unmatched with a warning naming the candidates. A contact
+  matching no account loads as an unmatched lead (``account_id`` empty) and
+  is counted.
   ``manager_id`` and ``previous_account_ids`` may name unknown ids.
 - Engagements: ``contact_id`` must exist; when it is empty, ``email`` is
   resolved to a contact (the email is not stored). The allowed types are the
@@ -44,7 +50,9 @@ The field list, required set and parser of each column come from
   hash of ``event_id`` when given, else of (contact_id, type, occurred_at,
   asset, campaign, channel) after normalisation, so re-ingesting a file adds
   nothing.
-- Intent: ``account_id`` must exist, or ``domain`` must resolve to an account.
+- Intent: ``account_id`` must exist, or ``domain`` must resolve to an account
+  by the rule leads follow; a domain several families share rejects the row
+  with the candidates named.
 - Opportunities: the account must exist. Opportunity contacts: the
   opportunity and the contact must exist; the role is canonicalised with the
   buying-role aliases (Salesforce contact-role picklist values included).
@@ -68,7 +76,9 @@ from abmgraph.graph.store import KEYS, GraphStore
 from abmgraph.graph.tables import column_dtypes
 from abmgraph.graph.vocab import BUYING_ROLES, DEPARTMENTS, ENGAGEMENT_TYPES, SENIORITIES
 from abmgraph.ingest import dates, normalize
+from abmgraph.ingest.buying_roles import canonical_buying_roles
 from abmgraph.ingest.ids import MAX_ID_LENGTH, id_problems
+from abmgraph.ingest.matching import DomainMatcher, unmatched_reasons
 from abmgraph.ingest.presets import ColumnPlan, apply_plan, plan_columns, source_labels
 from abmgraph.ingest.readers import as_text
 from abmgraph.ingest.rejects import input_columns
@@ -369,8 +379,12 @@ class _Lookup:
         self.found = np.zeros(0, dtype=bool)
         self.ids = np.zeros(0, dtype=object)
         self.every_id: pd.Index | None = None
+        self.domains = DomainMatcher(store)
 
     def _ask(self, values: pd.Series) -> pd.Series:
+        if (self.kind, self.by) == ("accounts", "domain"):
+            # Never a guess: a domain accounts of several families share resolves to none.
+            return self.domains.match(values)["account_id"]
         if self.by != self.id_column:
             return self.store.resolve(self.kind, self.by, values)
         # Ids map to themselves: ask which of them the store holds.
@@ -554,6 +568,7 @@ class Validator:
             | set(_ONE_OF.get(kind, ()))
             | ({"event_id"} if kind == "engagements" else set())
         )
+        self._domains = DomainMatcher(store)
 
     @staticmethod
     def _keep_invalid(
@@ -851,6 +866,8 @@ class Validator:
                 _mask(bad),
                 _quoted(series, bad, f"unknown {label} ", f"; accepted: {', '.join(vocab)}"),
             )
+        if parser == "buying_roles":
+            return canonical_buying_roles(series)
         if parser == "engagement_type":
             return self._engagement_type(series)
         if parser == "email_status":
@@ -981,14 +998,19 @@ class Validator:
             usable = registrable.notna().to_numpy()
             rows = candidates[usable]
             if len(rows):
-                ids, hit = self._resolve(
-                    registrable.reset_index(drop=True)[usable].reset_index(drop=True),
-                    np.arange(len(rows)),
-                    "accounts",
-                    "domain",
-                )
-                account.iloc[rows[hit]] = ids[hit]
-                match.iloc[rows[hit]] = "email_domain"
+                # Never a guess: a domain several families share leaves the lead unmatched.
+                domains = registrable[usable].reset_index(drop=True)
+                found = self._domains.match(domains)
+                hit = found["account_id"].notna().to_numpy()
+                account.iloc[rows[hit]] = found["account_id"].to_numpy()[hit]
+                family = found["family"].to_numpy()[hit]
+                match.iloc[rows[hit]] = np.where(family, "email_domain_family", "email_domain")
+                shared = np.flatnonzero(found["candidates"].notna().to_numpy())
+                if len(shared):
+                    why = unmatched_reasons(domains.iloc[shared], found["candidates"].iloc[shared])
+                    mask = np.zeros(len(account), dtype=bool)
+                    mask[rows[shared]] = True
+                    fails.warn("account_id", mask, pd.Series(why.to_numpy(), index=rows[shared]))
         derived["account_id"] = account.astype("str")
         derived["account_match"] = match
         title = values["title"]
@@ -1091,6 +1113,17 @@ class Validator:
             alias="domain",
             unknown="no account has domain {value}: ingest accounts first",
         )
+        # A domain several corporate families share names no account: say which share it.
+        rows = np.flatnonzero(values["account_id"].isna().to_numpy() & values["domain"].notna())
+        if len(rows):
+            domains = values["domain"].iloc[rows].reset_index(drop=True)
+            shared = self._lookup("accounts", "domain").domains.match(domains)["candidates"]
+            hit = shared.notna().to_numpy()
+            if hit.any():
+                mask = np.zeros(len(values["domain"]), dtype=bool)
+                mask[rows[hit]] = True
+                why = unmatched_reasons(domains[hit], shared[hit], "intent")
+                fails.add(self.rank["domain"] + 4, "domain", mask, why.set_axis(rows[hit]))
 
     def _rules_opportunities(self, values, invalid, derived, fails) -> None:
         self._must_exist(values["account_id"], "accounts", "account_id", fails)

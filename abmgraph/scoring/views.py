@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from abmgraph.errors import NotFoundError, StoreError
+from abmgraph.graph.role_lists import role_names
 from abmgraph.graph.store import GraphStore
 
 __all__ = ["ACCOUNT_KEYS", "CONTACT_KEYS", "committee", "ranked_accounts", "ranked_contacts"]
@@ -77,7 +78,11 @@ def ranked_contacts(
 
 
 def committee(store: GraphStore, account_id: str) -> dict[str, Any]:
-    """The buying committee of one account: its people, their roles and scores, and the gaps."""
+    """The buying committee of one account: its people, their roles and scores, and the gaps.
+
+    Each person's ``roles`` is a list: every buying role they hold, from the
+    source that won (explicit, then opportunity contact roles, then inferred).
+    """
     facts = store.table("accounts", pd.Series([account_id]))
     if facts.empty:
         raise NotFoundError(f"No account {account_id!r}; list them with 'abmgraph accounts'.")
@@ -111,4 +116,7 @@ def committee(store: GraphStore, account_id: str) -> dict[str, Any]:
             "name": facts["name"].iloc[0],
         }
     )
-    return {**summary, "contacts": _records(people[columns])}
+    members = _records(people[columns])
+    for member in members:
+        member["roles"] = role_names(member["roles"])
+    return {**summary, "contacts": members}

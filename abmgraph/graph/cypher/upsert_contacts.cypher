@@ -1,5 +1,6 @@
 // Replace contacts' table properties (null removes one) and keep WORKS_AT,
-// REPORTS_TO, WORKED_AT and explicit HAS_ROLE in step with them. A new contact
+// REPORTS_TO, WORKED_AT and explicit HAS_ROLE (one per role of the `;`-separated
+// buying_role) in step with them. A new contact
 // (no _seq yet: every stored row has one) also picks up the reports, events and
 // deal roles loaded before it.
 UNWIND range(0, $count - 1) AS idx
@@ -15,7 +16,8 @@ CALL (c, created) {
   WHERE (t = 'WORKS_AT' AND coalesce(x.account_id <> c.account_id, true))
      OR (t = 'REPORTS_TO' AND coalesce(x.contact_id <> c.manager_id, true))
      OR (t = 'WORKED_AT' AND NOT x.account_id IN coalesce(split(c.previous_account_ids, ';'), []))
-     OR (t = 'HAS_ROLE' AND r.source = 'explicit' AND coalesce(x.name <> c.buying_role, true))
+     OR (t = 'HAS_ROLE' AND r.source = 'explicit'
+         AND NOT x.name IN coalesce(split(c.buying_role, ';'), []))
   DELETE r
 }
 CALL (c) {
@@ -32,8 +34,9 @@ CALL (c) {
   MERGE (c)-[:WORKED_AT]->(a)
 }
 CALL (c) {
-  WITH c WHERE c.buying_role IS NOT NULL
-  MERGE (role:Role {name: c.buying_role})
+  UNWIND coalesce(split(c.buying_role, ';'), []) AS name
+  WITH c, name WHERE name <> ''
+  MERGE (role:Role {name: name})
   MERGE (c)-[:HAS_ROLE {source: 'explicit'}]->(role)
 }
 CALL (c, created) {
