@@ -163,6 +163,9 @@ def backtest(
         )
         for label, scoring in configs
     ]
+    from abmgraph.report.backtest import save_backtest
+
+    save_backtest(app.workspace.path, dict(results[0][1], config=results[0][0]))
     if fmt == "json":
         body = dict(results[0][1], config=results[0][0])
         if len(results) > 1:
