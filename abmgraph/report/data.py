@@ -22,6 +22,7 @@ from abmgraph.queries import account_gaps, org_chart, surging, warm_paths
 from abmgraph.queries.engine import records
 from abmgraph.queries.timeline import weekly_engagement
 from abmgraph.report.committee import as_roles, committee_diagram
+from abmgraph.report.snapshot import Snapshot
 from abmgraph.scoring.explain import explain_accounts
 from abmgraph.scoring.views import ranked_accounts
 
@@ -144,6 +145,8 @@ def gather(
     NotFoundError
         An id of ``account_ids`` is not a scored account.
     """
+    # Every account is asked the same questions: whole tables are read once.
+    store = Snapshot(store)  # type: ignore[assignment]
     meta = store.score_meta()
     if meta is None:
         raise StoreError("Nothing is scored yet: run 'abmgraph score' first.")
