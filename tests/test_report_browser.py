@@ -226,3 +226,28 @@ def test_waterfall_adds_up_to_the_priority(site: Path, page: Page, store: GraphS
         assert sum(parts) == round(float(total) * 100)
         assert shown.locator("#waterfall-total").text_content() == total
     assert page.errors == []
+
+
+def test_demo_report_screenshots(browser: Any, tmp_path: Path) -> None:
+    """``abmgraph demo`` then ``abmgraph report``: the pages the README shows, error-free."""
+    from click.testing import CliRunner
+
+    from abmgraph.cli import cli
+
+    workspace, site = tmp_path / "ws", tmp_path / "report"
+    runner = CliRunner()
+    demo = ["--workspace", str(workspace), "demo", "--accounts", "60", "--anchor", "2026-11-01"]
+    assert runner.invoke(cli, demo).exit_code == 0
+    made = runner.invoke(cli, ["--workspace", str(workspace), "report", "--out", str(site)])
+    assert made.exit_code == 0, made.output
+    assert len(list((site / "accounts").iterdir())) == 60
+    page = Page(browser)
+    shown = page.open(site / "index.html")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shown.screenshot(path=str(ARTIFACTS / "demo-index.png"))
+    shown.click("#accounts tbody tr:first-child td:nth-child(2) a")
+    shown.wait_for_load_state("load")
+    shown.screenshot(path=str(ARTIFACTS / "demo-account.png"), full_page=True)
+    assert page.errors == []
+    assert all(u.startswith(site.resolve().as_uri() + "/") for u in page.requests)
+    page.page.close()

@@ -86,6 +86,13 @@ def read_account_ids(path: Path) -> list[str]:
     return [r[column].strip() for r in rows if len(r) > column and r[column].strip()]
 
 
+def _number(value: Any, places: int = 2) -> str:
+    """``1,234.50``; never ``-0`` for a value that rounds to zero."""
+    if value is None:
+        return ""
+    return f"{round(float(value), places) + 0.0:,.{places}f}"
+
+
 def _environment() -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -97,7 +104,7 @@ def _environment() -> Any:
         lstrip_blocks=True,
     )
     env.filters["label"] = lambda v: str(v).replace("_", " ") if v is not None else ""
-    env.filters["num"] = lambda v, places=2: "" if v is None else f"{v:,.{places}f}"
+    env.filters["num"] = _number
     env.filters["account_file"] = account_file
     env.globals.update(
         timeline_bars=timeline_bars, waterfall_bars=waterfall_bars, lift_bars=lift_bars
