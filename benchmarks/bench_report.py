@@ -62,9 +62,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--out", type=Path, default=ROOT)
     parser.add_argument("--reuse", action="store_true", help="Keep a workspace built before.")
+    parser.add_argument("--workspace", type=Path, help="Use this scored workspace as it is.")
     args = parser.parse_args()
     workspace, data_dir = args.out / f"ws-queries-{args.contacts}", args.out / "queries-data"
-    if not (args.reuse and (workspace / "store" / "scores" / "meta.json").exists()):
+    if args.workspace is not None:
+        workspace = args.workspace
+    elif not (args.reuse and (workspace / "store" / "scores" / "meta.json").exists()):
         build(workspace, data_dir, args.accounts, args.contacts, args.events)
     load = os.getloadavg()[0]
     site = args.out / "report-site"
