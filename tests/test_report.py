@@ -214,3 +214,36 @@ def test_both_stores_give_the_same_site(
         build_report(store, sites[store.backend])
     for name in ["index.html", "accounts/A1.html", "accounts/A2.html", "accounts/A3.html"]:
         assert _page_text(sites["embedded"], name) == _page_text(sites["neo4j"], name), name
+
+
+def test_cli_report_shows_the_last_backtest(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from abmgraph.cli import cli
+
+    ws = ["--workspace", str(tmp_path / "ws")]
+    runner = CliRunner()
+    demo = runner.invoke(cli, [*ws, "demo", "--accounts", "60", "--anchor", "2026-11-01"])
+    assert demo.exit_code == 0, demo.output
+    tested = runner.invoke(cli, [*ws, "backtest", "--as-of", "2026-08-01", "--format", "json"])
+    assert tested.exit_code == 0, tested.output
+    kept = load_backtest(tmp_path / "ws")
+    assert kept is not None and kept["as_of"].startswith("2026-08-01")
+    made = runner.invoke(cli, [*ws, "report", "--out", str(tmp_path / "site"), "--top", "3"])
+    assert made.exit_code == 0, made.output
+    assert "Wrote" in made.stderr and "3 account pages" in made.stderr
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'id="backtest"' in index
+    assert index.count('class="lift"') == len(kept["lift_by_decile"])
+
+
+def test_cli_report_mistakes_are_one_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from abmgraph.cli import cli
+
+    ws = ["--workspace", str(tmp_path / "ws")]
+    unscored = CliRunner().invoke(cli, [*ws, "report", "--out", str(tmp_path / "site")])
+    assert unscored.exit_code == 1
+    assert "run 'abmgraph score' first" in unscored.output
+    assert "Traceback" not in unscored.output

@@ -8,6 +8,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from abmgraph.errors import StoreError
+
 __all__ = ["BACKTEST_FILE", "load_backtest", "save_backtest"]
 
 BACKTEST_FILE = "backtest.json"
@@ -15,12 +17,18 @@ BACKTEST_FILE = "backtest.json"
 
 def save_backtest(workspace: Path, metrics: dict[str, Any]) -> Path:
     """Write ``metrics`` (``backtest(...).metrics``) to the workspace, atomically."""
-    workspace.mkdir(parents=True, exist_ok=True)
     target = workspace / BACKTEST_FILE
-    handle, temp = tempfile.mkstemp(prefix=".backtest-", dir=workspace)
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(metrics, out, default=str)
-    os.replace(temp, target)
+    try:
+        workspace.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=".backtest-", dir=workspace)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(metrics, out, default=str)
+        os.replace(temp, target)
+    except OSError as exc:
+        raise StoreError(
+            f"Cannot keep the backtest in {workspace}: {exc.strerror}. "
+            "Check the workspace folder's permissions."
+        ) from None
     return target
 
 
