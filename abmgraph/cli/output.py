@@ -102,15 +102,25 @@ def _is_number(value: Any) -> bool:
 _WHOLE = {"tier", "grade", "stage", "quadrant"}
 
 
-def _fit_widths(natural: list[int], least: list[int], room: int) -> list[int]:
+def _fit_widths(natural: list[int], least: list[int], whole: list[bool], room: int) -> list[int]:
     """Column widths within ``room``: each at least ``least``, the spare shared by what it lacks.
 
-    >>> _fit_widths([10, 30, 20], [10, 8, 6], 40)
+    When even the least widths do not fit, whole columns (ids, numbers) keep
+    theirs and the text columns share what is left, so only long text folds.
+
+    >>> _fit_widths([10, 30, 20], [10, 8, 6], [True, False, False], 40)
     [10, 17, 12]
+    >>> _fit_widths([8, 40, 30], [8, 20, 12], [True, False, False], 24)
+    [8, 10, 6]
     """
     if sum(natural) <= room:
         return natural
-    spare = max(room - sum(least), 0)
+    spare = room - sum(least)
+    if spare < 0:
+        fixed = sum(m for m, w in zip(least, whole, strict=True) if w)
+        text = sum(m for m, w in zip(least, whole, strict=True) if not w) or 1
+        share = max(room - fixed, 0)
+        return [m if w else max(m * share // text, 4) for m, w in zip(least, whole, strict=True)]
     wants = [n - m for n, m in zip(natural, least, strict=True)]
     total = sum(wants) or 1
     return [m + (w * spare) // total for m, w in zip(least, wants, strict=True)]
@@ -139,7 +149,11 @@ def _table(rows: Sequence[dict[str, Any]], columns: list[str], title: str, more:
         and all(row.get(c) is None or _is_number(row.get(c)) for row in rows)
         for c in columns
     ]
-    whole = [n or c.endswith("_id") or c in _WHOLE for n, c in zip(numeric, columns, strict=True)]
+    flags = [all(isinstance(row.get(c), bool | None) for row in rows) for c in columns]
+    whole = [
+        n or f or c.endswith("_id") or c in _WHOLE
+        for n, f, c in zip(numeric, flags, columns, strict=True)
+    ]
     natural = [max([len(h), *(len(line[i]) for line in cells)]) for i, h in enumerate(headers)]
     # Text wraps between words, never inside one: a column is never narrower than its
     # longest word (ids, numbers, tiers and stages never wrap at all).
@@ -162,7 +176,7 @@ def _table(rows: Sequence[dict[str, Any]], columns: list[str], title: str, more:
     # Columns are two spaces apart, or one when that is what it takes to keep words whole.
     gap = 2 if sum(least) + 2 * (len(columns) - 1) <= width else 1
     table.padding = (0, gap - 1, 0, 0)
-    widths = _fit_widths(natural, least, width - gap * (len(columns) - 1) - 1)
+    widths = _fit_widths(natural, least, whole, width - gap * (len(columns) - 1) - 1)
     for i, header in enumerate(headers):
         table.add_column(
             header,

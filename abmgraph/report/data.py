@@ -9,7 +9,7 @@ the timeline) are asked once for all of them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -97,7 +97,7 @@ def _counts(rows: list[dict[str, Any]], key: str, order: Sequence[Any]) -> list[
     ]
 
 
-def _read_ids(store: GraphStore, wanted: Sequence[str], ranked: list[dict[str, Any]]) -> list[str]:
+def _read_ids(wanted: Sequence[str], ranked: list[dict[str, Any]]) -> list[str]:
     known = {r["account_id"] for r in ranked}
     missing = [a for a in dict.fromkeys(wanted) if a not in known]
     if missing:
@@ -134,9 +134,15 @@ def _intent(store: GraphStore, ids: list[str], as_of: pd.Timestamp) -> dict[str,
 
 
 def gather(
-    store: GraphStore, *, top: int = 200, account_ids: Sequence[str] | None = None
+    store: GraphStore,
+    *,
+    top: int = 200,
+    account_ids: Sequence[str] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> ReportData:
     """The report's data: the top ``top`` accounts by priority, or exactly ``account_ids``.
+
+    ``progress`` hears how far the account pages are, every 25 accounts.
 
     Raises
     ------
@@ -153,7 +159,7 @@ def gather(
     as_of = pd.Timestamp(meta["as_of"])
     ranked = ranked_accounts(store)
     if account_ids is not None:
-        ids = _read_ids(store, account_ids, ranked)
+        ids = _read_ids(account_ids, ranked)
         chosen = {a: i for i, a in enumerate(ids)}
         covered = sorted(
             (r for r in ranked if r["account_id"] in chosen), key=lambda r: chosen[r["account_id"]]
@@ -184,7 +190,9 @@ def gather(
     facts = {
         r["account_id"]: r for r in records(store.table("accounts", pd.Series(ids, dtype="str")))
     }
-    for row in covered:
+    for done, row in enumerate(covered, start=1):
+        if progress and done % 25 == 0:
+            progress(f"Account pages: {done} of {len(covered)}.")
         account_id = row["account_id"]
         chart = org_chart(store, account_id)
         people = [{**p, "roles": as_roles(p["roles"])} for p in chart["people"]]

@@ -155,9 +155,7 @@ def build_report(
     """
     if out.exists() and not out.is_dir():
         raise ReportError(f"{out} is a file: give --out a folder.")
-    data = gather(store, top=top, account_ids=account_ids)
-    if progress:
-        progress(f"Gathered {len(data.pages)} accounts; writing pages.")
+    data = gather(store, top=top, account_ids=account_ids, progress=progress)
     try:
         out.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".report-", dir=out))
