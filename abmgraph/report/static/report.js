@@ -1,6 +1,15 @@
-// Sorting and filtering of the ranked accounts. No dependencies, nothing fetched.
+// Sorting and filtering of the ranked accounts, and the committee's first view.
+// No dependencies, nothing fetched.
 (function () {
   "use strict";
+  // A committee wider than the page opens centred on the top of its largest reporting
+  // tree (drawn first), where the most senior people sit.
+  var wrap = document.querySelector(".diagram-wrap");
+  var top = wrap && wrap.querySelector("g.person");
+  if (top && wrap.scrollWidth > wrap.clientWidth) {
+    var box = top.getBoundingClientRect(), frame = wrap.getBoundingClientRect();
+    wrap.scrollLeft += box.left + box.width / 2 - (frame.left + frame.width / 2);
+  }
   var table = document.getElementById("accounts");
   if (!table) return;
   var body = table.tBodies[0];
