@@ -16,7 +16,7 @@ import click
 
 from abmgraph import __version__
 from abmgraph.cli.group import CommandGroup
-from abmgraph.cli.output import emit, format_option, info, limit_option, render_rows
+from abmgraph.cli.output import emit, format_option, info, render_rows
 from abmgraph.workspace import Workspace
 
 # Library modules (pandas and the rest) are imported inside the commands that use
@@ -349,9 +349,25 @@ def _account_table() -> list[str]:
     return [k for k in ACCOUNT_KEYS if k != "roles_covered"]
 
 
+# Listings people read stop here unless --limit says otherwise; JSON and CSV give every row.
+TABLE_ROWS = 25
+
+
+def _shown(rows: list[dict], fmt: str, limit: int | None) -> tuple[list[dict], int]:
+    """The rows to print and how many a table's default limit held back."""
+    if limit is not None or fmt != "table" or len(rows) <= TABLE_ROWS:
+        return rows, 0
+    return rows[:TABLE_ROWS], len(rows) - TABLE_ROWS
+
+
 @cli.command()
 @click.option("--tier", type=click.IntRange(1, 3), help="Only accounts of this tier.")
-@limit_option
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help=f"Show at most N rows (a table shows {TABLE_ROWS} unless told).",
+)
 @format_option
 @pass_app
 def accounts(app: App, tier: int | None, limit: int | None, fmt: str) -> None:
@@ -363,25 +379,83 @@ def accounts(app: App, tier: int | None, limit: int | None, fmt: str) -> None:
     """
     from abmgraph.scoring.views import ranked_accounts
 
-    rows = ranked_accounts(app.store(), tier=tier, limit=limit)
-    render_rows(rows, fmt, _account_table() if fmt == "table" else None)
+    rows, more = _shown(ranked_accounts(app.store(), tier=tier, limit=limit), fmt, limit)
+    render_rows(rows, fmt, _account_table() if fmt == "table" else None, more=more)
+
+
+_CONTACT_TABLE = [
+    "contact_id",
+    "name",
+    "title",
+    "account_name",
+    "score",
+    "grade",
+    "stage",
+    "quadrant",
+]
 
 
 @cli.command()
 @click.option("--account", "account_id", help="Only contacts of this account.")
-@limit_option
+@click.option("--tier", type=click.IntRange(1, 3), help="Only contacts of accounts of this tier.")
+@click.option("--stage", type=click.Choice(["mql", "sql"]), help="Only contacts at this stage.")
+@click.option(
+    "--quadrant",
+    type=click.Choice(["sales_ready", "nurture", "route_elsewhere", "ignore"]),
+    help="Only contacts in this fit × engagement quadrant.",
+)
+@click.option("--role", help="Only contacts holding this buying role (e.g. champion).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help=f"Show at most N rows (a table shows {TABLE_ROWS} unless told).",
+)
 @format_option
 @pass_app
-def contacts(app: App, account_id: str | None, limit: int | None, fmt: str) -> None:
-    """Ranked contacts, highest score first.
+def contacts(
+    app: App,
+    account_id: str | None,
+    tier: int | None,
+    stage: str | None,
+    quadrant: str | None,
+    role: str | None,
+    limit: int | None,
+    fmt: str,
+) -> None:
+    """Ranked contacts, highest score first, with name, title and account.
 
     \b
     Example:
         abmgraph contacts --account A00042
+        abmgraph contacts --tier 1 --quadrant sales_ready --role champion
     """
     from abmgraph.scoring.views import ranked_contacts
 
-    render_rows(ranked_contacts(app.store(), account_id=account_id, limit=limit), fmt)
+    found = ranked_contacts(
+        app.store(),
+        account_id=account_id,
+        limit=limit if fmt != "table" else (limit or TABLE_ROWS + 1),
+        tier=tier,
+        stage=stage,
+        quadrant=quadrant,
+        role=role,
+        details=fmt == "table",
+    )
+    if fmt == "table" and limit is None and len(found) > TABLE_ROWS:
+        total = len(
+            ranked_contacts(
+                app.store(),
+                account_id=account_id,
+                tier=tier,
+                stage=stage,
+                quadrant=quadrant,
+                role=role,
+            )
+        )
+        render_rows(found[:TABLE_ROWS], fmt, _CONTACT_TABLE, more=total - TABLE_ROWS)
+        return
+    render_rows(found, fmt, _CONTACT_TABLE if fmt == "table" else None)
 
 
 @cli.command()
@@ -412,10 +486,16 @@ def committee(app: App, account_id: str, fmt: str) -> None:
 @cli.command()
 @click.argument("account_id", required=False)
 @click.option("--contact", "contact_id", help="Explain a contact's score instead.")
+@click.option("--all", "show_all", is_flag=True, help="Show contributions of zero points too.")
 @format_option
 @pass_app
-def explain(app: App, account_id: str | None, contact_id: str | None, fmt: str) -> None:
+def explain(
+    app: App, account_id: str | None, contact_id: str | None, show_all: bool, fmt: str
+) -> None:
     """Every contribution to an account's priority (or a contact's score).
+
+    The table leaves out contributions of zero points unless --all; JSON
+    and CSV list every one.
 
     \b
     Example:
@@ -434,7 +514,12 @@ def explain(app: App, account_id: str | None, contact_id: str | None, fmt: str) 
     if fmt == "json":
         emit(result, "json")
         return
-    render_rows(result["contributions"], fmt, title=f"{result['id']}: score {result['score']:.2f}")
+    parts = result["contributions"]
+    hidden = 0 if show_all or fmt != "table" else sum(p["points"] == 0 for p in parts)
+    shown = [p for p in parts if show_all or fmt != "table" or p["points"] != 0]
+    render_rows(shown, fmt, title=f"{result['id']}: score {result['score']:.2f}")
+    if hidden:
+        info(f"{hidden} contribution(s) of zero points not shown (--all shows them).")
 
 
 @cli.command()

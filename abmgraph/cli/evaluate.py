@@ -178,6 +178,10 @@ def backtest(
         )
         lift_chart([(label, m["lift_by_decile"]) for label, m in results], chart, subtitle)
         info(f"Wrote {chart}.")
+    from abmgraph.report.backtest import save_backtest
+
+    # Kept for 'abmgraph report', which shows the last backtest's lift.
+    save_backtest(app.workspace.path, dict(results[0][1], config=results[0][0]))
 
 
 @click.command()
