@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from abmgraph.errors import InputError
+from abmgraph.export.formulas import neutralise
 
 __all__ = [
     "CRLF",
@@ -100,8 +101,8 @@ def _format(values: pd.Series) -> pa.Array:
 
 
 def cells(rows: pd.DataFrame) -> list[pa.Array]:
-    """Every column as Arrow text, missing as the empty string."""
-    return [pc.fill_null(_format(rows[column]), "") for column in rows.columns]
+    """Every column as Arrow text, missing as the empty string, formula-like text disarmed."""
+    return [pc.fill_null(neutralise(_format(rows[column])), "") for column in rows.columns]
 
 
 def _field_bytes(text: pa.Array) -> np.ndarray:
