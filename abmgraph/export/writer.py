@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ __all__ = [
     "manifest_path",
     "part_paths",
     "plan_parts",
+    "previous_files",
+    "remove_stale",
     "row_bytes",
     "write_csv",
     "write_manifest",
@@ -175,7 +178,48 @@ def part_paths(out: Path, count: int) -> list[Path]:
 
 
 def manifest_path(out: Path) -> Path:
+    """``out``'s manifest: one per written name, so ``x.csv`` and ``x.json`` keep their own."""
+    return out.with_name(f"{out.name}.manifest.json")
+
+
+def _legacy_manifest_path(out: Path) -> Path:
+    # Where manifests were written before each format had its own.
     return out.with_name(f"{out.stem}.manifest.json")
+
+
+def _ours(out: Path, name: str) -> bool:
+    """Whether ``name`` is one a write to ``out`` produces: ``out`` or one of its parts."""
+    pattern = rf"{re.escape(out.stem)}(?:-\d{{3,}})?{re.escape(out.suffix)}"
+    return re.fullmatch(pattern, name) is not None
+
+
+def previous_files(out: Path) -> list[Path]:
+    """The files an earlier export to ``out`` wrote, as its manifest names them.
+
+    Only names an export to ``out`` could have written count (``out`` and
+    ``out-NNN``), in ``out``'s folder: an edited manifest cannot point at
+    anything else.
+    """
+    found: list[Path] = []
+    for manifest in (manifest_path(out), _legacy_manifest_path(out)):
+        try:
+            listed = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
+        except (OSError, ValueError, AttributeError):
+            continue
+        names = [entry.get("file") for entry in listed if isinstance(entry, dict)]
+        ours = [out.with_name(n) for n in names if isinstance(n, str) and _ours(out, n)]
+        found += ours
+        if ours and manifest != manifest_path(out):
+            found.append(manifest)  # a legacy manifest of this export: replaced by the new one
+    return list(dict.fromkeys(found))
+
+
+def remove_stale(previous: list[Path], written: list[Path]) -> None:
+    """Delete the earlier export's files the new one did not replace."""
+    keep = {p.resolve() for p in written}
+    for path in previous:
+        if path.resolve() not in keep and path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
 
 
 @contextmanager

@@ -61,6 +61,9 @@ assert set(Department.__args__) == set(DEPARTMENTS)
 assert set(BuyingRole.__args__) == set(BUYING_ROLES)
 
 
+from abmgraph.scoring.export_settings import ExportSection  # noqa: E402
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=True)
 
@@ -465,6 +468,11 @@ class ScoringConfig(_Section):
     account: AccountSection = Field(default_factory=AccountSection)
     # Excluded from dumps, so the config hash (and stored scoring meta) only
     # changes with what changes scores.
+    export: ExportSection = Field(
+        default_factory=ExportSection,
+        exclude=True,
+        description="Audience exports: which consent states each platform accepts.",
+    )
     audiences: dict[str, AudienceFilters] = Field(
         default_factory=dict,
         exclude=True,
