@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from abmgraph.scoring.export_settings import setting_name
 
-__all__ = ["explain_left_out"]
+__all__ = ["explain_left_out", "fixes"]
 
 # What a user can do about each reason; `{platform}` and `{setting}` are filled in.
 _FIXES: dict[str, str] = {
@@ -46,3 +46,15 @@ def explain_left_out(excluded: Mapping[str, int], platform: str) -> str:
     if not parts:
         return ""
     return f"left out {sum(excluded.values()):,}: " + "; ".join(parts)
+
+
+def fixes(excluded: Mapping[str, int], platform: str) -> str:
+    """``customer: pass --include-customers; tier: widen --tier`` for reasons a user can act on."""
+    parts = []
+    for reason, count in excluded.items():
+        fix = _FIXES.get(reason, "")
+        if count and fix and not fix.startswith("none"):
+            parts.append(
+                f"{reason}: {fix.format(platform=platform, setting=setting_name(platform))}"
+            )
+    return "; ".join(parts)

@@ -21,7 +21,7 @@ from abmgraph.export.audience import (
     select_contacts,
 )
 from abmgraph.export.platforms import CONTACT_SOURCES, Level, Platform, platform_spec
-from abmgraph.export.reasons import explain_left_out
+from abmgraph.export.reasons import explain_left_out, fixes
 from abmgraph.graph.store import GraphStore
 from abmgraph.scoring.config import AudienceFilters, ScoringConfig, config_hash
 
@@ -94,9 +94,9 @@ class ExportReport:
         line += f" ({reasons})." if reasons else "."
         if self.manifest is not None:
             line += f" Manifest: {self.manifest.name}."
-        fixes = explain_left_out(self.excluded, self.platform)
-        if fixes:
-            line += f" Why, and the fix: {fixes}."
+        actions = fixes(self.excluded, self.platform)
+        if actions:
+            line += f" To include more — {actions}."
         return line
 
 
