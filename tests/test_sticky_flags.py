@@ -143,3 +143,18 @@ def test_merge_rows_keeps_order_and_the_last_of_a_repeated_key():
     flags = merged["opted_out"]
     assert (flags.iloc[0], flags.iloc[3]) == (True, False)
     assert pd.isna(flags.iloc[1]) and pd.isna(flags.iloc[2])
+
+
+def test_a_title_refresh_never_brings_opted_out_people_back_into_exports(loaded, tmp_path):
+    from conftest import score
+
+    from abmgraph.export import export_audience
+
+    _ingest(loaded, tmp_path, "titles.csv", "contact_id,title\nC1,CFO\nC2,CTO\nC3,COO\n")
+    score(loaded)
+    out = tmp_path / "all.csv"
+    filters = {"require_consent": False}
+    report = export_audience(loaded, "csv", out, filters, level="contacts")
+    exported = [line.split(",")[0] for line in out.read_text(encoding="utf-8").splitlines()[1:]]
+    assert sorted(exported) == ["C2", "C3"]
+    assert report.excluded["opted_out"] == 1  # Ann: opted out and bounced, counted once
