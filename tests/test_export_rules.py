@@ -110,6 +110,10 @@ def test_a_list_with_no_rows_writes_nothing_and_says_why(scored, tmp_path):
     assert message.startswith("No contacts to write for google-customer-match")
     assert "min_contact_score 7 (fix: lower --min-contact-score)" in message
     assert list(tmp_path.glob("none*")) == []
+    dry = export_audience(
+        scored, "google-customer-match", out, filters={"min_contact_score": 99}, dry_run=True
+    )
+    assert dry.warnings[-1].startswith("No contacts to write for google-customer-match, so a real")
 
 
 def test_linkedin_refuses_short_lists_unless_forced(scored, tmp_path):

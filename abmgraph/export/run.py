@@ -313,15 +313,18 @@ def export_audience(
     stale = meta.get("config_hash") not in (None, config_hash(config))
     report.warnings = _warnings(spec, len(rows), parts, selection, chosen, stale, hash_emails)
     refused = _refusal(spec, report)
+    empty = (
+        f"No {spec.level} to write for {spec.name}, so no file was written; "
+        f"{explain_left_out(excluded, spec.name) or 'the store holds none'}."
+    )
     if dry_run:
-        if refused and not force:
+        if not len(rows):
+            report.warnings.append(empty.replace("no file was written", "a real run writes none"))
+        elif refused and not force:
             report.warnings.append(refused + " A real run writes nothing without --force.")
         return report
     if not len(rows):
-        raise InputError(
-            f"No {spec.level} to write for {spec.name}, so no file was written; "
-            f"{explain_left_out(excluded, spec.name) or 'the store holds none'}."
-        )
+        raise InputError(empty)
     if refused and not force:
         raise InputError(refused + " Nothing was written; pass --force to write it anyway.")
     previous = writer.previous_files(path)
