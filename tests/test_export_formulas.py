@@ -103,3 +103,20 @@ def test_csv_listings_are_disarmed(workspace):
         cli, ["--workspace", str(workspace), "accounts", "--format", "json"]
     )
     assert HOSTILE_NAME.replace('"', '\\"') in result.stdout  # JSON is data, not a sheet
+
+
+def test_ingest_keeps_the_whitespace_that_disarms_a_formula(tmp_path):
+    path = tmp_path / "contacts.csv"
+    path.write_text(
+        'contact_id,first_name,last_name,title\r\nC1,"  =1+2","\t@SUM(A1) ",  Analyst  \r\n',
+        encoding="utf-8",
+    )
+    from abmgraph.ingest.pipeline import ingest_file
+
+    with open_store("embedded", tmp_path / "ws") as store:
+        report = ingest_file(store, "contacts", path, quiet=True)
+        assert report.loaded == 1
+        row = store.table("contacts").iloc[0]
+        assert row["first_name"] == "  =1+2"  # kept as given: harmless in a spreadsheet
+        assert row["last_name"] == "\t@SUM(A1)"  # trailing space trimmed as usual
+        assert row["title"] == "Analyst"
