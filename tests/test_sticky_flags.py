@@ -158,3 +158,21 @@ def test_a_title_refresh_never_brings_opted_out_people_back_into_exports(loaded,
     exported = [line.split(",")[0] for line in out.read_text(encoding="utf-8").splitlines()[1:]]
     assert sorted(exported) == ["C2", "C3"]
     assert report.excluded["opted_out"] == 1  # Ann: opted out and bounced, counted once
+
+
+def test_merge_rows_keeps_the_stored_column_order_for_composite_keys():
+    from abmgraph.graph.tables import empty_table
+
+    rows = pd.DataFrame(
+        {
+            "account_id": pd.Series(["A1"], dtype="str"),
+            "topic": pd.Series(["crm"], dtype="str"),
+            "observed_at": pd.to_datetime(["2026-10-01"], utc=True).astype("datetime64[us, UTC]"),
+            "score": [80.0],
+        }
+    )
+    merged = merge_rows("intent", empty_table("intent"), rows)
+    assert list(merged.columns) == list(empty_table("intent").columns)
+    again = merge_rows("intent", merged, rows.assign(score=[90.0]))
+    assert list(again.columns) == list(empty_table("intent").columns)
+    assert again["score"].tolist() == [90.0]

@@ -101,6 +101,8 @@ def merge_rows(kind: Kind, stored: pd.DataFrame, rows: pd.DataFrame) -> pd.DataF
             value = value.astype(previous[column].dtype)
             value = value.where(value.notna(), previous[column])
         written[column] = value
+    # The stored column order (a merge puts the keys first), then new columns in given order.
+    written = written[[*stored.columns, *(c for c in written.columns if c not in stored.columns)]]
     kept = stored[~_key_index(stored, keys).isin(_key_index(rows, keys))]
     if not len(kept):
         return written.reset_index(drop=True)
