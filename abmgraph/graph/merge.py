@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
+import numpy as np
 import pandas as pd
 
 from abmgraph.graph.schema import Kind
@@ -87,33 +88,55 @@ def merge_rows(kind: Kind, stored: pd.DataFrame, rows: pd.DataFrame) -> pd.DataF
     keys = list(_keys(kind))
     if stored.empty and not len(stored.columns):
         stored = empty_table(kind)
-    rows = rows.drop_duplicates(keys, keep="last").reset_index(drop=True)
-    # Each written row's previous values (missing for a new key), in the rows' order.
-    aligned_keys = rows[keys].astype({k: stored[k].dtype for k in keys if k in stored.columns})
-    previous = aligned_keys.merge(stored, on=keys, how="left", sort=False)
+    # One hash of every key, stored and written, answers each question below.
+    stored_codes, row_codes, count = _codes(stored, rows, keys)
+    positions = np.arange(len(rows))
+    last = np.full(count, -1, dtype=np.int64)
+    np.maximum.at(last, row_codes, positions)
+    keep = last[row_codes] == positions
+    if not keep.all():
+        rows, row_codes = rows[keep], row_codes[keep]
+    rows = rows.reset_index(drop=True)
+    at = np.full(count, -1, dtype=np.intp)
+    at[stored_codes] = np.arange(len(stored))
+    previous = _take(stored, at[row_codes])
     written = previous.copy()
     sticky = set(STICKY.get(kind, ()))
     for column in rows.columns:
-        if column in keys:
-            continue
         value = rows[column]
         if column in sticky and column in previous.columns:
             value = value.astype(previous[column].dtype)
             value = value.where(value.notna(), previous[column])
         written[column] = value
-    # The stored column order (a merge puts the keys first), then new columns in given order.
     written = written[[*stored.columns, *(c for c in written.columns if c not in stored.columns)]]
-    kept = stored[~_key_index(stored, keys).isin(_key_index(rows, keys))]
+    replaced = np.zeros(count, dtype=bool)
+    replaced[row_codes] = True
+    kept = stored[~replaced[stored_codes]]
     if not len(kept):
         return written.reset_index(drop=True)
     return pd.concat([kept, written], ignore_index=True)
 
 
+def _codes(
+    stored: pd.DataFrame, rows: pd.DataFrame, keys: list[str]
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Integer codes of the stored and the written keys (equal keys, equal codes) and their count."""
+    both = pd.concat([stored[keys].astype("str"), rows[keys].astype("str")], ignore_index=True)
+    if len(keys) == 1:
+        codes, uniques = pd.factorize(both[keys[0]], use_na_sentinel=False)
+    else:
+        codes, uniques = pd.factorize(pd.MultiIndex.from_frame(both), use_na_sentinel=False)
+    return codes[: len(stored)], codes[len(stored) :], len(uniques)
+
+
+def _take(stored: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
+    """Stored rows at ``positions`` (``-1``: a row of missing values), every column typed."""
+    columns = {
+        name: pd.api.extensions.take(stored[name].array, positions, allow_fill=True)
+        for name in stored.columns
+    }
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(positions)))
+
+
 def _keys(kind: Kind) -> tuple[str, ...]:
     return KEYS[kind]
-
-
-def _key_index(frame: pd.DataFrame, keys: list[str]) -> pd.Index:
-    if len(keys) == 1:
-        return pd.Index(frame[keys[0]])
-    return pd.MultiIndex.from_frame(frame[keys].astype("str"))
