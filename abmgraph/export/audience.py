@@ -265,7 +265,7 @@ def _event_flags(
     window = EventWindow(
         as_of=now, lookback_days=_ALL_TIME_DAYS, half_life_days=1.0, recent_days=1.0, prior_days=0.0
     )
-    summary = store.engagement_summary(window)
+    summary = store.engagement_summary(window, contact_ids.reset_index(drop=True))
     summary = summary[summary["events"] > 0]
 
     def who(types: tuple[str, ...]) -> np.ndarray:
@@ -321,7 +321,6 @@ def select_contacts(
     consented = consent_states(stored_consent).isin(list(consent)).to_numpy(dtype=bool)
     status = people.get("email_status", pd.Series(pd.NA, index=people.index, dtype="str"))
     now = pd.Timestamp.now(tz="UTC") if now is None else now
-    unsubscribed, bounced = _event_flags(store, people["contact_id"], now)
     quadrant, roles, least = filters.quadrant, filters.roles, filters.min_contact_score
     checks: list[Check] = [
         ("no_account", people["account_id"].isna(), False),
@@ -330,6 +329,16 @@ def select_contacts(
         ("quadrant", _when(bool(quadrant), ~lookup["quadrant"].isin(quadrant)), bool(quadrant)),
         ("roles", _when(bool(roles), ~_has_role(lookup["roles"], roles)), bool(roles)),
         ("min_contact_score", _when(least > 0, score < least), least > 0),
+    ]
+    # Events are read only for the contacts the audience would take: anyone else is
+    # left out for an earlier reason whatever their events say.
+    reached, _ = _first_reason(checks)
+    unsubscribed = np.zeros(len(people), dtype=bool)
+    bounced = np.zeros(len(people), dtype=bool)
+    if reached.any():
+        ids = people["contact_id"][reached]
+        unsubscribed[reached], bounced[reached] = _event_flags(store, ids, now)
+    checks += [
         ("opted_out", _flag(people, "opted_out") | unsubscribed, True),
         ("bounced", (status == "bounced").fillna(False).to_numpy(dtype=bool) | bounced, True),
         ("no_consent", _when(filters.require_consent, ~consented), filters.require_consent),
