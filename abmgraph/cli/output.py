@@ -69,11 +69,17 @@ def render_rows(
     if fmt == "json":
         click.echo(json.dumps(list(rows), default=str, ensure_ascii=False))
     elif fmt == "csv":
+        # Text a spreadsheet would run as a formula is disarmed (see abmgraph.export.formulas).
+        from abmgraph.export.formulas import neutralise_cell
+
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
             writer.writerow(
-                [";".join(v) if isinstance(v, list) else v for v in (row.get(c) for c in columns)]
+                [
+                    neutralise_cell(";".join(map(str, v)) if isinstance(v, list) else v)
+                    for v in (row.get(c) for c in columns)
+                ]
             )
     else:
         _table(rows, columns, title, more)

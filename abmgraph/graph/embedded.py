@@ -92,12 +92,13 @@ class EmbeddedStore(GraphStore):
     def upsert(self, kind: Kind, rows: pd.DataFrame) -> int:
         if kind == "engagements":
             return self._add_events(rows)
+        from abmgraph.graph.merge import merge_rows
+
         self._clean_once()
         keys = list(KEYS[kind])
         old = self.table(kind)
         new_keys = _key_index(rows, keys).difference(_key_index(old, keys))
-        merged = pd.concat([old, rows], ignore_index=True) if len(old) else rows.copy()
-        merged = merged.drop_duplicates(keys, keep="last").reset_index(drop=True)
+        merged = merge_rows(kind, old, rows)
         _write_parquet(merged, self._path(kind))
         self._tables[kind] = merged
         self._decoded.pop(kind, None)

@@ -386,7 +386,9 @@ class Neo4jStore(GraphStore):
         if len(keys) == 1 and rows[keys[0]].isna().any():
             raise StoreError(f"Cannot store {kind} rows without {keys[0]}.")
         rows = rows.drop_duplicates(keys, keep="last").reset_index(drop=True)
-        columns = [*self._register_columns(kind, rows), SEQ]
+        # Only the columns the rows carry are set: the others keep their stored values.
+        registered = self._register_columns(kind, rows)
+        columns = [*(c for c in registered if c in rows.columns), SEQ]
         if rows.empty:
             return 0
         first = int(self._write(_single, _query("next_sequence"), count=len(rows)))
@@ -414,9 +416,11 @@ class Neo4jStore(GraphStore):
         incoming = {str(c): str(rows[c].dtype) for c in rows.columns}
         if meta and self._count(LABELS[kind]):
             columns = dict(zip(meta["columns"], meta["dtypes"], strict=True))
-            columns.update({c: d for c, d in incoming.items() if c not in columns})
         else:
-            columns = incoming
+            # The stored layout first, so a first write of a few columns reads back whole.
+            columns = {str(c): str(d) for c, d in empty_table(kind).dtypes.items()}
+            columns.update({c: d for c, d in incoming.items() if c in columns})
+        columns.update({c: d for c, d in incoming.items() if c not in columns})
         if not meta or [list(columns), list(columns.values())] != [meta["columns"], meta["dtypes"]]:
             self._set_meta(
                 f"table:{kind}",

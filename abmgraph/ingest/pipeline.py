@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 from abmgraph.errors import InputError, InternalError, RejectedRowsError
+from abmgraph.graph.merge import named_only
 from abmgraph.graph.schema import KINDS, Kind
 from abmgraph.graph.store import GraphStore
 from abmgraph.graph.tables import empty_table
@@ -171,6 +172,11 @@ def ingest_file(
             warnings.append(pd.concat([notes.assign(severity=WARNING), raw], axis=1))
 
     good = _concat_good(goods, target)
+    if target != "engagements":
+        # Only what the file names reaches the store: absent columns keep their stored values.
+        plan = validator.plan(raw_columns)
+        named = {spec.name for spec in validator.specs if plan.has(spec.name)}
+        good = named_only(target, good, named)
     duplicate, duplicate_rejects = validator.duplicates(good)
     if duplicate.any():
         lines = duplicate_rejects["source_line"].to_numpy()
@@ -204,7 +210,8 @@ def ingest_file(
                 "Fix those rows, or ingest without --strict to load the good ones."
             )
 
-    unmatched = int(good["account_id"].isna().sum()) if target == "contacts" and loaded else 0
+    matched = target == "contacts" and loaded and "account_id" in good.columns
+    unmatched = int(good["account_id"].isna().sum()) if matched else 0
     new = store.upsert(target, good.drop(columns="source_line")) if loaded else 0
     return IngestReport(
         cli_kind,

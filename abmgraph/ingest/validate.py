@@ -456,6 +456,14 @@ def _text(series: pd.Series) -> pd.Series:
         series = as_text(series)
     original = pa.array(series.array)
     trimmed = pc.utf8_trim_whitespace(original)
+    # Whitespace before a formula character (`=`, `+`, `-`, `@`) disarms it in a
+    # spreadsheet: such a value keeps its leading whitespace, as it was given.
+    armed = pc.and_(
+        pc.fill_null(pc.match_substring_regex(trimmed, r"^[=+\-@]"), False),
+        pc.fill_null(pc.match_substring_regex(original, r"^\s"), False),
+    )
+    if pc.any(armed).as_py():
+        trimmed = pc.if_else(armed, pc.utf8_rtrim_whitespace(original), trimmed)
     lengths = pc.binary_length(trimmed)
     empty = pc.equal(lengths, 0)
     if pc.any(empty).as_py():

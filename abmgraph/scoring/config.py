@@ -67,6 +67,9 @@ MAX_MAGNITUDE = 1e15
 MAX_DAYS = 36_500
 
 
+from abmgraph.scoring.export_settings import ExportSection  # noqa: E402
+
+
 class _Section(BaseModel):
     # inf and nan are refused everywhere: no score can be computed from them.
     model_config = ConfigDict(extra="forbid", validate_default=True, allow_inf_nan=False)
@@ -555,6 +558,11 @@ class ScoringConfig(_Section):
     account: AccountSection = Field(default_factory=AccountSection)
     # Excluded from dumps, so the config hash (and stored scoring meta) only
     # changes with what changes scores.
+    export: ExportSection = Field(
+        default_factory=ExportSection,
+        exclude=True,
+        description="Audience exports: which consent states each platform accepts.",
+    )
     audiences: dict[str, AudienceFilters] = Field(
         default_factory=dict,
         exclude=True,

@@ -1,4 +1,4 @@
-// Replace contacts' table properties (null removes one) and keep WORKS_AT,
+// Replace the contacts' properties the rows carry (null removes one) and keep WORKS_AT,
 // REPORTS_TO, WORKED_AT and explicit HAS_ROLE (one per role of the `;`-separated
 // buying_role) in step with them. A new contact
 // (no _seq yet: every stored row has one) also picks up the reports, events and
@@ -7,7 +7,13 @@ UNWIND range(0, $count - 1) AS idx
 WITH {{row}} AS row
 MERGE (c:Contact {contact_id: row.contact_id})
 WITH c, row, c._seq IS NULL AS created
-SET c += row
+// An empty cell never lifts an opt-out, a bounce or a consent decision: only a value does.
+SET c += row {
+  .*,
+  opted_out: coalesce(row.opted_out, c.opted_out),
+  email_status: coalesce(row.email_status, c.email_status),
+  consent: coalesce(row.consent, c.consent)
+}
 WITH c, created
 CALL (c, created) {
   WITH c WHERE NOT created
