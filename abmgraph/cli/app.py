@@ -183,6 +183,14 @@ def demo(
     "--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Where rejected rows go."
 )
 @click.option("--strict", is_flag=True, help="Any rejected row is an error; nothing is loaded.")
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="The text file's encoding (utf-8, cp1252, latin-1, utf-16 …); default: detected.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Validate and report (rejects file too); store nothing."
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -195,6 +203,8 @@ def ingest(
     preset: str,
     rejects: Path | None,
     strict: bool,
+    encoding: str | None,
+    dry_run: bool,
     quiet: bool,
     fmt: str,
 ) -> None:
@@ -203,7 +213,8 @@ def ingest(
     \b
     Example:
         abmgraph ingest accounts accounts.csv
-        abmgraph ingest contacts Contact.csv --preset salesforce
+        abmgraph ingest contacts Contact.csv --preset salesforce --encoding cp1252
+        abmgraph ingest contacts contacts.csv --dry-run
     """
     import json
 
@@ -219,6 +230,8 @@ def ingest(
         strict=strict,
         quiet=quiet,
         engagement_types=config.engagement_types,
+        encoding=encoding,
+        dry_run=dry_run,
     )
     if fmt == "json":
         click.echo(json.dumps(report.as_dict()))

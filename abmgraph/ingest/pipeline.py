@@ -5,6 +5,8 @@ then the good rows go to ``store.upsert`` in a single call, which is all or
 nothing. A file that cannot be read, or (with ``strict``) any rejected row,
 leaves the store exactly as it was. Re-ingesting a file replaces rows with
 identical ones and adds no events, so the store and every score stay the same.
+A dry run does everything but that last call: the same counts (new rows
+included), the same rejects file, and the store untouched.
 """
 
 from __future__ import annotations
@@ -22,13 +24,13 @@ import pyarrow as pa
 
 from abmgraph.errors import InputError, RejectedRowsError
 from abmgraph.graph.schema import KINDS, Kind
-from abmgraph.graph.store import GraphStore
+from abmgraph.graph.store import KEYS, GraphStore
 from abmgraph.graph.tables import empty_table
 from abmgraph.ingest.readers import Chunk, open_input
 from abmgraph.ingest.rejects import LEADING, default_rejects_path, raw_text, write_rejects
 from abmgraph.ingest.validate import Validator
 
-__all__ = ["CLI_KINDS", "IngestReport", "ingest_file", "store_kind"]
+__all__ = ["CLI_KINDS", "IngestReport", "count_new", "ingest_file", "store_kind"]
 
 # CLI spelling → store kind.
 CLI_KINDS: dict[str, Kind] = {kind.replace("_", "-"): kind for kind in KINDS}
@@ -44,7 +46,13 @@ def store_kind(kind: str) -> Kind:
 
 @dataclass(frozen=True)
 class IngestReport:
-    """What an ingest did. ``read`` = ``loaded`` + ``rejected`` always holds."""
+    """What an ingest did. ``read`` = ``loaded`` + ``rejected`` always holds.
+
+    ``encoding`` is the codec a CSV or JSON Lines file was read in (None for
+    Parquet), ``nul_bytes_removed`` how many NUL bytes were dropped from it.
+    In a ``dry_run`` nothing was stored: ``loaded`` and ``new`` are what a
+    real ingest would have loaded and added.
+    """
 
     kind: str
     read: int
@@ -53,6 +61,9 @@ class IngestReport:
     rejects_file: str | None
     new: int = 0
     unmatched: int = 0
+    encoding: str | None = None
+    nul_bytes_removed: int = 0
+    dry_run: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +72,10 @@ class IngestReport:
             "loaded": self.loaded,
             "rejected": self.rejected,
             "rejects_file": self.rejects_file,
+            "new": self.new,
+            "encoding": self.encoding,
+            "nul_bytes_removed": self.nul_bytes_removed,
+            "dry_run": self.dry_run,
         }
 
     def summary_line(self) -> str:
@@ -68,10 +83,16 @@ class IngestReport:
         details = [f"{self.new} new"]
         if self.unmatched:
             details.append(f"{self.unmatched} unmatched leads without an account")
-        text = f"{self.kind}: read {self.read}, loaded {self.loaded} ({', '.join(details)})"
+        kind = f"{self.kind} (dry run, nothing stored)" if self.dry_run else self.kind
+        verb = "would load" if self.dry_run else "loaded"
+        text = f"{kind}: read {self.read}, {verb} {self.loaded} ({', '.join(details)})"
         text += f", rejected {self.rejected}"
         if self.rejects_file:
             text += f" (see {self.rejects_file})"
+        if self.encoding:
+            text += f"; encoding {self.encoding}"
+        if self.nul_bytes_removed:
+            text += f", {self.nul_bytes_removed} NUL bytes removed"
         return text + "."
 
 
@@ -87,6 +108,8 @@ def ingest_file(
     engagement_types: set[str] | list[str] | tuple[str, ...] | None = None,
     block_bytes: int | None = None,
     parquet_rows: int | None = None,
+    encoding: str | None = None,
+    dry_run: bool = False,
 ) -> IngestReport:
     """Load a CSV, Parquet or JSON Lines file of ``kind`` into ``store``.
 
@@ -94,6 +117,9 @@ def ingest_file(
     to the input), written only when there are rejects. With ``strict``, any
     rejected row raises ``RejectedRowsError`` and nothing is loaded.
     ``engagement_types`` adds types (from the scoring config) to the contract's.
+    ``encoding`` forces a text file's encoding (see ``ingest.encoding``).
+    With ``dry_run`` the file is read, validated and reported (rejects file
+    included) exactly as it would be, but nothing is written to the store.
     ``block_bytes`` / ``parquet_rows`` set the chunk size (for tests).
     """
     target = store_kind(kind)
@@ -104,7 +130,7 @@ def ingest_file(
         options["block_bytes"] = block_bytes
     if parquet_rows:
         options["parquet_rows"] = parquet_rows
-    reader = open_input(path, **options)
+    reader = open_input(path, encoding=encoding, **options)
     validator = Validator(
         store, target, preset=preset, engagement_types=engagement_types, source=path
     )
@@ -147,7 +173,9 @@ def ingest_file(
 
     rejected = sum(len(r) for r in rejects)
     loaded = len(good)
-    assert read == loaded + rejected, (read, loaded, rejected)
+    nul_bytes = reader.nul_bytes
+    if read != loaded + rejected:
+        raise RuntimeError(f"{path}: read {read} rows but loaded {loaded} and rejected {rejected}")
 
     rejects_file = None
     if rejected:
@@ -161,8 +189,42 @@ def ingest_file(
             )
 
     unmatched = int(good["account_id"].isna().sum()) if target == "contacts" and loaded else 0
-    new = store.upsert(target, good.drop(columns="source_line")) if loaded else 0
-    return IngestReport(cli_kind, read, loaded, rejected, rejects_file, int(new), unmatched)
+    rows = good.drop(columns="source_line")
+    if not loaded:
+        new = 0
+    elif dry_run:
+        new = count_new(store, target, rows)
+    else:
+        new = store.upsert(target, rows)
+    return IngestReport(
+        cli_kind,
+        read,
+        loaded,
+        rejected,
+        rejects_file,
+        int(new),
+        unmatched,
+        encoding=reader.encoding,
+        nul_bytes_removed=nul_bytes,
+        dry_run=dry_run,
+    )
+
+
+def count_new(store: GraphStore, kind: Kind, rows: pd.DataFrame) -> int:
+    """How many keys of ``rows`` the store does not hold: what ``upsert`` would report as new."""
+    keys = list(KEYS[kind])
+    if kind == "engagements":
+        unique = rows["event_key"].drop_duplicates().reset_index(drop=True)
+        return int((~store.existing_event_keys(unique).to_numpy(dtype=bool)).sum())
+    if len(keys) == 1:
+        unique = rows[keys[0]].drop_duplicates().reset_index(drop=True)
+        held = store.table(kind, unique, columns=keys)[keys[0]]
+        return len(unique) - int(unique.isin(held).sum())
+    stored = store.table(kind, columns=keys)
+    incoming = pd.MultiIndex.from_frame(rows[keys].astype("str")).unique()
+    if stored.empty:
+        return len(incoming)
+    return len(incoming.difference(pd.MultiIndex.from_frame(stored[keys].astype("str"))))
 
 
 def _prefetched(chunks: Iterator[Chunk]) -> Iterator[Chunk]:
