@@ -255,13 +255,26 @@ def test_nul_bytes_are_counted_past_the_first_block(tmp_path: Path) -> None:
     assert names.iloc[1999] == "Account 1999"
 
 
+def test_a_run_of_nuls_longer_than_a_block_is_only_removed(tmp_path: Path) -> None:
+    path = tmp_path / "accounts.csv"
+    path.write_bytes(b"account_id,name\nA1,Acme\n" + b"\x00" * 5000 + b"A2,Globex\n")
+    reader = open_input(path, block_bytes=1024)
+    names = pd.concat([c.frame["name"] for c in reader.chunks()], ignore_index=True)
+    assert names.tolist() == ["Acme", "Globex"]
+    assert reader.nul_bytes == 5000
+    # A file of nothing but NULs is an empty file, not a binary one.
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"\x00" * 600)
+    reader = open_input(empty)
+    assert (reader.columns, list(reader.chunks()), reader.nul_bytes) == ([], [], 600)
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "is a PDF document, not CSV"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "is an old Excel or Office file"),
         (b"SQLite format 3\x00\x10\x00", "is a SQLite database"),
-        (b"\x00" * 600, "is not a text file (it is mostly binary data)"),
         (bytes(range(256)) * 4, "is not a text file (it is mostly binary data)"),
     ],
 )

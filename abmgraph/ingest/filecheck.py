@@ -4,8 +4,8 @@ A path must be a regular file: a directory, a named pipe (FIFO), a socket or
 a device is refused before it is opened (reading a FIFO could wait forever, a
 device never end). A CSV or JSON Lines file is refused as binary only when it
 is: a known signature (zip or xlsx, Parquet, PDF, gzip, xz, 7-Zip, old Office,
-SQLite), or a start that is mostly control bytes (over 5% control bytes other
-than NUL, or over 30% with NUL). NUL bytes alone never refuse a file: the
+SQLite), or a start whose bytes other than NUL are not text (over 5% of them control
+bytes). NUL bytes never refuse a file, however many and wherever they are: the
 reader removes and counts them.
 """
 
@@ -45,9 +45,9 @@ _SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
 # Bytes that text never holds (C0 controls but tab, LF, VT, FF, CR; and DEL).
 _CONTROL = np.zeros(256, dtype=bool)
 _CONTROL[[*range(0, 9), *range(14, 32), 127]] = True
-# Shares of the first 64 KiB that make a file binary: control bytes other than NUL
-# (text has next to none), or control bytes with NUL (a file of mostly NULs).
-_MOSTLY_BINARY = (0.05, 0.3)
+# Share of control bytes among the first 64 KiB's bytes other than NUL that makes a
+# file binary: text has next to none, while binary data spreads over all 256 values.
+_MOSTLY_BINARY = 0.05
 
 
 def regular_file_size(path: Path) -> int:
@@ -93,9 +93,9 @@ def check_text(path: Path, head: bytes, fmt: str) -> None:
     if not head:
         return
     buf = np.frombuffer(head, dtype=np.uint8)
-    controls = int(_CONTROL[buf].sum())
     nuls = int((buf == 0).sum())
-    if controls - nuls > _MOSTLY_BINARY[0] * len(head) or controls > _MOSTLY_BINARY[1] * len(head):
+    controls = int(_CONTROL[buf].sum()) - nuls
+    if controls > _MOSTLY_BINARY * (len(buf) - nuls):
         raise InputError(
             f"{path}: is not a text file (it is mostly binary data); "
             f"give a {what} file, or name the file after its real format ({ACCEPTED})."

@@ -277,8 +277,8 @@ class InputFile:
             if skip:
                 cut = min(skip, len(block))
                 block, skip = block[cut:], skip - cut
-                if not block:
-                    continue
+            if not block:
+                continue  # only the end of the file is an empty block
             yield block
             self.nul_bytes = stream.nul_bytes
         self.nul_bytes = stream.nul_bytes
@@ -288,7 +288,8 @@ class InputFile:
     def _read_csv_header(self) -> None:
         """Find the header record, the delimiter, and where the data starts (in UTF-8 bytes)."""
         data = b""
-        for block, _ in self._utf8(1 << 20):
+        stream = self._utf8(1 << 20)
+        for block, _ in stream:
             data += block
             if _first_record_end(data) is not None:
                 break
@@ -299,6 +300,7 @@ class InputFile:
         skipped = data[: len(data) - len(stripped)]
         if not stripped.strip():
             self.columns = []
+            self.nul_bytes = stream.nul_bytes  # read to the end: nothing but blanks and NULs
             self._data_start, self._data_line = self.size, 1
             return
         end = _first_record_end(stripped)
