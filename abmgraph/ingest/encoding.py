@@ -22,6 +22,10 @@ row. The encoding is, in this order:
    the file mixes encodings, so guessing would garble one part. The rows
    holding invalid bytes are rejected, naming the byte; the rest loads.
 
+Whatever the rule, bytes that do not decode in the chosen encoding (Latin-1
+bytes in a file marked as UTF-8, say) reject the row they are on, with a
+reason naming the encoding; they are never replaced or guessed.
+
 The file is transcoded to UTF-8 in blocks (multi-byte characters split
 across blocks are carried over), so the fast CSV parser sees UTF-8 whatever
 the input was; line breaks, quotes and delimiters keep their places, so line
