@@ -174,13 +174,17 @@ class Utf8Stream:
 
     Iterating yields ``(utf8_bytes, raw_bytes_consumed)`` pairs; ``nul_bytes``
     counts the NUL bytes removed so far. The output does not depend on the
-    block size.
+    block sizes: ``first_bytes`` (default ``block_bytes``) is the size of the
+    first read, so a caller that drops the header copies a small block only.
     """
 
-    def __init__(self, path: Path, encoding: TextEncoding, block_bytes: int) -> None:
+    def __init__(
+        self, path: Path, encoding: TextEncoding, block_bytes: int, first_bytes: int | None = None
+    ) -> None:
         self.path = path
         self.encoding = encoding
         self.block_bytes = block_bytes
+        self.first_bytes = first_bytes or block_bytes
         self.nul_bytes = 0
 
     def __iter__(self) -> Iterator[tuple[bytes, int]]:
@@ -197,8 +201,10 @@ class Utf8Stream:
         with handle:
             handle.seek(encoding.bom)
             consumed = encoding.bom
+            size = self.first_bytes
             while True:
-                raw = handle.read(self.block_bytes)
+                raw = handle.read(size)
+                size = self.block_bytes
                 consumed += len(raw)
                 if identity:
                     out = raw

@@ -266,12 +266,14 @@ class InputFile:
             ) from exc
 
     # -- text ----------------------------------------------------------------------
-    def _utf8(self, block_bytes: int) -> Utf8Stream:
-        return Utf8Stream(self.path, self._text, block_bytes)
+    def _utf8(self, block_bytes: int, first_bytes: int | None = None) -> Utf8Stream:
+        return Utf8Stream(self.path, self._text, block_bytes, first_bytes)
 
     def _utf8_blocks(self, progress: _Progress, skip: int = 0) -> Iterator[bytes]:
         """The file as UTF-8 blocks, the first ``skip`` bytes left out; counts NULs removed."""
-        stream = self._utf8(self.block_bytes)
+        # The header is dropped from a small first block, not copied out of a large one.
+        first = min(self.block_bytes, max(skip, 1) + (1 << 16)) if skip else None
+        stream = self._utf8(self.block_bytes, first)
         for block, consumed in stream:
             progress.advance(consumed)
             if skip:
