@@ -125,3 +125,16 @@ def test_cli_refuses_a_fifo_in_one_line(tmp_path: Path) -> None:
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1
     assert "is a named pipe (FIFO), not a regular file" in lines[0]
+
+
+def test_strict_dry_run_fails_as_the_real_ingest_would(tmp_path: Path) -> None:
+    from abmgraph.errors import RejectedRowsError
+    from abmgraph.graph.embedded import EmbeddedStore
+
+    store = EmbeddedStore(tmp_path / "ws")
+    path = write(tmp_path, "a.csv", "account_id,name\nA1,Acme\nA2,\n")
+    rejects = tmp_path / "rejects.csv"
+    with pytest.raises(RejectedRowsError, match=r"^1 of 2 rows of .* were rejected"):
+        ingest_file(store, "accounts", path, rejects_path=rejects, strict=True, dry_run=True)
+    assert rejects.exists()
+    assert store.table("accounts").empty
