@@ -302,3 +302,16 @@ def test_a_device_is_refused(tmp_path: Path) -> None:
     link.symlink_to("/dev/null")
     with pytest.raises(InputError, match=r"null.csv: is a device, not a regular file"):
         open_input(link)
+
+
+def test_a_utf16_row_that_does_not_decode_is_rejected_alone(tmp_path: Path) -> None:
+    # A lone high surrogate (D800) on line 3: that row is rejected, the others load.
+    body = "account_id\tname\r\nA1\tZoë\r\n".encode("utf-16-le")
+    body += "A2\t".encode("utf-16-le") + b"\x00\xd8" + "x\r\nA3\tÅse\r\n".encode("utf-16-le")
+    path = tmp_path / "accounts.txt"
+    path.write_bytes(b"\xff\xfe" + body)
+    good, bad = read_all(path)
+    assert good["name"].tolist() == ["Zoë", "Åse"]
+    assert good["source_line"].tolist() == [2, 4]
+    assert bad["source_line"].tolist() == [3]
+    assert bad["reason"].iloc[0].startswith("not valid utf-16-le")

@@ -127,7 +127,8 @@ def choose_encoding(path: Path, head: bytes, forced: TextEncoding | None = None)
         return TextEncoding(forced.name, bom=bom, forced=True)
     for mark, name in _BOMS:
         if head.startswith(mark):
-            return TextEncoding(name, bom=len(mark), checked=name != "utf-8-sig")
+            # Not checked: a marked file can still hold bytes that do not decode.
+            return TextEncoding(name, bom=len(mark))
     unmarked = _utf16_without_bom(head)
     if unmarked:
         return TextEncoding(unmarked)
