@@ -158,6 +158,18 @@ def test_a_latin1_byte_deep_in_a_file_decides_for_the_whole_file(tmp_path: Path)
     assert good["name"].iloc[-1] == "Müller"
 
 
+def test_latin1_that_starts_like_utf8_is_still_latin1(tmp_path: Path) -> None:
+    # "Ø“" is D8 93 in Windows-1252: a valid UTF-8 sequence by chance. The rest of
+    # the file's accents are lone high bytes, so the file is read as cp1252.
+    path = tmp_path / "accounts.csv"
+    text = "account_id,name\nA1,Ø“Nordic”\nA2,Müller\nA3,Société Générale\n"
+    path.write_bytes(text.encode("cp1252"))
+    good, bad = read_all(path)
+    assert open_input(path).encoding == "cp1252"
+    assert bad.empty
+    assert good["name"].tolist() == ["Ø“Nordic”", "Müller", "Société Générale"]
+
+
 def test_a_file_mixing_utf8_and_latin1_rejects_only_the_rows_it_cannot_read(
     tmp_path: Path,
 ) -> None:

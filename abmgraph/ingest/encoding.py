@@ -12,15 +12,17 @@ row. The encoding is, in this order:
 3. UTF-16 without a mark, when the start of the file has a NUL in nearly
    every other byte (ASCII text written as UTF-16).
 4. ``utf-8`` when the whole file is valid UTF-8 (plain ASCII included).
-5. ``cp1252`` (Windows-1252) when the file is not valid UTF-8 and all of it
-   before the first invalid byte is ASCII. The five bytes Windows-1252 leaves
-   undefined (``81 8D 8F 90 9D``) are read as ISO-8859-1 reads them, so every
-   ISO-8859-1 file reads exactly as ISO-8859-1, and the Windows extras (``€``,
-   curly quotes, ``…``) that Salesforce and Excel write in "ISO-8859-1"
-   exports read right too.
-6. ``utf-8`` when valid multi-byte UTF-8 comes before the first invalid byte:
-   the file mixes encodings, so guessing would garble one part. The rows
-   holding invalid bytes are rejected, naming the byte; the rest loads.
+5. ``cp1252`` (Windows-1252) when the file is not valid UTF-8 and, over the
+   whole file, more of its non-ASCII bytes are invalid as UTF-8 than form
+   valid UTF-8 sequences (a Latin-1 file: an accent is a lone high byte).
+   The five bytes Windows-1252 leaves undefined (``81 8D 8F 90 9D``) are
+   read as ISO-8859-1 reads them, so every ISO-8859-1 file reads exactly as
+   ISO-8859-1, and the Windows extras (``€``, curly quotes, ``…``) that
+   Salesforce and Excel write in "ISO-8859-1" exports read right too.
+6. ``utf-8`` otherwise: a UTF-8 file with some invalid bytes mixes encodings
+   (rows pasted from elsewhere), so guessing would garble the larger part.
+   The rows holding invalid bytes are rejected, naming the byte; the rest
+   loads.
 
 Whatever the rule, bytes that do not decode in the chosen encoding (Latin-1
 bytes in a file marked as UTF-8, say) reject the row they are on, with a
@@ -40,6 +42,8 @@ import codecs
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from abmgraph.errors import InputError
 
@@ -150,24 +154,48 @@ def _utf16_without_bom(head: bytes) -> str | None:
 
 
 def _utf8_or_cp1252(path: Path) -> TextEncoding:
-    """Rules 4–6: read the file once, stopping at the first byte that is not UTF-8."""
+    """Rules 4–6: validate the file as UTF-8; at the first invalid byte, weigh the whole file."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    ascii_so_far = True
     with path.open("rb") as handle:
         while True:
             piece = handle.read(_PIECE)
-            if piece and ascii_so_far and piece.isascii():
+            if piece and piece.isascii():
                 continue
             try:
-                text = decoder.decode(piece, final=not piece)
-            except UnicodeDecodeError as exc:
-                # exc.object is the decoder's carried-over bytes plus this piece.
-                if ascii_so_far and exc.object[: exc.start].isascii():
-                    return TextEncoding("cp1252", checked=True)
-                return TextEncoding("utf-8", mixed=True)
+                decoder.decode(piece, final=not piece)
+            except UnicodeDecodeError:
+                break
             if not piece:
                 return TextEncoding("utf-8", checked=True)
-            ascii_so_far = ascii_so_far and text.isascii()
+        handle.seek(0)
+        valid = invalid = 0
+        while piece := handle.read(_PIECE):
+            good, bad = _utf8_census(piece)
+            valid, invalid = valid + good, invalid + bad
+    if invalid > valid:
+        return TextEncoding("cp1252", checked=True)
+    return TextEncoding("utf-8", mixed=True)
+
+
+def _utf8_census(data: bytes) -> tuple[int, int]:
+    """Non-ASCII bytes of ``data`` in well-formed UTF-8 sequences, and the others.
+
+    A sequence is a lead byte followed by its continuation bytes (``80``–``BF``);
+    a sequence cut by the end of ``data`` counts as invalid, which over a file
+    read in megabyte pieces is noise.
+    """
+    buf = np.frombuffer(data, dtype=np.uint8)
+    n = len(buf)
+    continuation = (buf & 0xC0) == 0x80
+    followed = np.ones(n, dtype=bool)  # followed[i]: the k bytes after i are continuations
+    valid = 0
+    for k, (low, high) in enumerate(((0xC2, 0xDF), (0xE0, 0xEF), (0xF0, 0xF4)), start=1):
+        cut = max(n - k, 0)
+        followed[:cut] &= continuation[k:]
+        followed[cut:] = False
+        leads = int(((buf >= low) & (buf <= high) & followed).sum())
+        valid += leads * (k + 1)
+    return valid, int((buf >= 0x80).sum()) - valid
 
 
 class Utf8Stream:
