@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from abmgraph.errors import InputError
 from abmgraph.graph.store import GraphStore
@@ -327,3 +331,42 @@ def test_a_utf16_row_that_does_not_decode_is_rejected_alone(tmp_path: Path) -> N
     assert good["source_line"].tolist() == [2, 4]
     assert bad["source_line"].tolist() == [3]
     assert bad["reason"].iloc[0].startswith("not valid utf-16-le")
+
+
+# Accents that are lone lead bytes in Windows-1252 (never a UTF-8 sequence by
+# chance), the CSV specials, and a line break inside values.
+_LATIN1_SAFE = "aZ9 éüØçñ,;\"'\n"
+_UNICODE = _LATIN1_SAFE + "€“”…Łä中🚀"
+
+
+@given(
+    data=st.data(),
+    codec=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16-le", "utf-16-be"]),
+    block_bytes=st.sampled_from([1024, 1025, 1500, 4096]),
+)
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_text_in_any_encoding_reads_back_as_written_with_its_lines(
+    tmp_path: Path, data: st.DataObject, codec: str, block_bytes: int
+) -> None:
+    alphabet = _LATIN1_SAFE if codec == "cp1252" else _UNICODE
+    text = st.text(alphabet=alphabet, max_size=40)
+    rows = data.draw(st.lists(st.tuples(text, text), min_size=1, max_size=60))
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(["id", "name", "note"])
+    for i, (name, note) in enumerate(rows):
+        writer.writerow([f"R{i}", name, note])
+    raw = out.getvalue().encode(codec)
+    if codec.startswith("utf-16"):
+        raw = ("\ufeff".encode(codec)) + raw
+    path = tmp_path / f"rows-{codec}-{block_bytes}.csv"
+    path.write_bytes(raw)
+    good, bad = read_all(path, block_bytes=block_bytes)
+    assert bad.empty
+    assert good["name"].tolist() == [name for name, _ in rows]
+    assert good["note"].tolist() == [note for _, note in rows]
+    # Each record starts after the previous one's line breaks (its own and those in values).
+    breaks = [1 + name.count("\n") + note.count("\n") for name, note in rows]
+    assert good["source_line"].tolist() == [2 + sum(breaks[:i]) for i in range(len(rows))]
