@@ -50,6 +50,7 @@ from abmgraph.errors import InputError
 __all__ = ["TextEncoding", "Utf8Stream", "choose_encoding", "forced_encoding"]
 
 _PIECE = 8 * 1024 * 1024  # raw bytes decoded at a time
+_CENSUS = 1024 * 1024  # raw bytes weighed at a time (a few byte-sized masks each)
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes
@@ -169,7 +170,7 @@ def _utf8_or_cp1252(path: Path) -> TextEncoding:
                 return TextEncoding("utf-8", checked=True)
         handle.seek(0)
         valid = invalid = 0
-        while piece := handle.read(_PIECE):
+        while piece := handle.read(_CENSUS):
             good, bad = _utf8_census(piece)
             valid, invalid = valid + good, invalid + bad
     if invalid > valid:
