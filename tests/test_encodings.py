@@ -370,3 +370,14 @@ def test_any_text_in_any_encoding_reads_back_as_written_with_its_lines(
     # Each record starts after the previous one's line breaks (its own and those in values).
     breaks = [1 + name.count("\n") + note.count("\n") for name, note in rows]
     assert good["source_line"].tolist() == [2 + sum(breaks[:i]) for i in range(len(rows))]
+
+
+def test_utf16_json_lines_load(tmp_path: Path) -> None:
+    path = tmp_path / "accounts.jsonl"
+    lines = '{"account_id": "A1", "name": "Zoë 🚀"}\r\n{"account_id": "A2", "name": "中本"}\r\n'
+    path.write_bytes(b"\xff\xfe" + lines.encode("utf-16-le"))
+    good, bad = read_all(path, block_bytes=1024)
+    assert open_input(path).encoding == "utf-16-le"
+    assert bad.empty
+    assert good["name"].tolist() == ["Zoë 🚀", "中本"]
+    assert good["source_line"].tolist() == [1, 2]
