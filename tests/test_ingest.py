@@ -159,11 +159,11 @@ def test_same_tables_from_every_format(tmp_path: Path) -> None:
 
 MALFORMED = (
     b"contact_id,account_id,email,title\n"
-    b"C1,A1,c1@acme.com,CTO\n"  # 2 ok
+    b"C1,A1,c1@acme.com,Directeur G\xc3\xa9n\xc3\xa9ral\n"  # 2 ok (UTF-8 accents)
     b",A1,nobody@acme.com,CFO\n"  # 3 missing id
     b"C3,A1,not-an-email,CEO\n"  # 4 bad email: loads without it, with a warning
     b"C1,A1,again@acme.com,VP Sales\n"  # 5 duplicate of line 2
-    b"C5,A1,j\xf6rg@acme.com,Director\n"  # 6 not UTF-8
+    b"C5,A1,j\xf6rg@acme.com,Director\n"  # 6 Latin-1 in a UTF-8 file: not UTF-8
     b"C6,A404,c6@acme.com,Manager\n"  # 7 unknown account
     b"C7,,c7@acme.com,Engineer\n"  # 8 ok, matched by domain
     b"C8,A1,c8@ac"  # 9 truncated last line
@@ -529,8 +529,12 @@ def test_empty_and_header_only_files_load_nothing(tmp_path: Path) -> None:
             "loaded": 0,
             "rejected": 0,
             "rejects_file": None,
+            "new": 0,
             "warnings": 0,
             "date_order": None,
+            "encoding": "utf-8",
+            "nul_bytes_removed": 0,
+            "dry_run": False,
         }
     assert store.table("accounts").empty
 
@@ -544,8 +548,12 @@ def test_report_and_kind_spellings(tmp_path: Path) -> None:
         "loaded": 3,
         "rejected": 0,
         "rejects_file": None,
+        "new": 3,
         "warnings": 0,
         "date_order": None,
+        "encoding": "utf-8",
+        "nul_bytes_removed": 0,
+        "dry_run": False,
     }
     assert (report.new, report.unmatched) == (3, 0)
     with pytest.raises(InputError, match="unknown kind 'deals'"):

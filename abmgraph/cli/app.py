@@ -233,6 +233,14 @@ def demo(
     is_flag=True,
     help="Read dates such as 05/06/2026 day-first when no value settles it (default month-first).",
 )
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="The text file's encoding (utf-8, cp1252, latin-1, utf-16 …); default: detected.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Validate and report (rejects file too); store nothing."
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -246,6 +254,8 @@ def ingest(
     rejects: Path | None,
     strict: bool,
     dayfirst: bool,
+    encoding: str | None,
+    dry_run: bool,
     quiet: bool,
     fmt: str,
 ) -> None:
@@ -254,7 +264,8 @@ def ingest(
     \b
     Example:
         abmgraph ingest accounts accounts.csv
-        abmgraph ingest contacts Contact.csv --preset salesforce
+        abmgraph ingest contacts Contact.csv --preset salesforce --encoding cp1252
+        abmgraph ingest contacts contacts.csv --dry-run
     """
     import json
 
@@ -267,7 +278,8 @@ def ingest(
         )
     config = app.workspace.config()
     store = app.store(write=True)
-    app.workspace.forget_demo()  # the store now holds the user's data: demo --reset keeps off
+    if not dry_run:
+        app.workspace.forget_demo()  # the store now holds the user's data: demo --reset keeps off
     report = ingest_file(
         store,
         kind,
@@ -278,6 +290,8 @@ def ingest(
         quiet=quiet,
         engagement_types=config.engagement_types,
         dayfirst=dayfirst,
+        encoding=encoding,
+        dry_run=dry_run,
     )
     if fmt == "json":
         click.echo(json.dumps(report.as_dict()))

@@ -5,6 +5,8 @@ then the good rows go to ``store.upsert`` in a single call, which is all or
 nothing. A file that cannot be read, or (with ``strict``) any rejected row,
 leaves the store exactly as it was. Re-ingesting a file replaces rows with
 identical ones and adds no events, so the store and every score stay the same.
+A dry run does everything but that last call: the same counts (new rows
+included), the same rejects file, and the store untouched.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import pyarrow as pa
 from abmgraph.errors import InputError, InternalError, RejectedRowsError
 from abmgraph.graph.merge import named_only
 from abmgraph.graph.schema import KINDS, Kind
-from abmgraph.graph.store import GraphStore
+from abmgraph.graph.store import KEYS, GraphStore
 from abmgraph.graph.tables import empty_table
 from abmgraph.ingest.readers import Chunk, open_input
 from abmgraph.ingest.rejects import (
@@ -36,7 +38,7 @@ from abmgraph.ingest.rejects import (
 from abmgraph.ingest.validate import Validator
 from abmgraph.safe_io import check_output
 
-__all__ = ["CLI_KINDS", "IngestReport", "ingest_file", "store_kind"]
+__all__ = ["CLI_KINDS", "IngestReport", "count_new", "ingest_file", "store_kind"]
 
 # CLI spelling → store kind.
 CLI_KINDS: dict[str, Kind] = {kind.replace("_", "-"): kind for kind in KINDS}
@@ -55,7 +57,11 @@ class IngestReport:
     """What an ingest did. ``read`` = ``loaded`` + ``rejected`` always holds.
 
     ``warnings`` counts the warning lines of the rejects file: problems noted
-    on rows that were loaded (one per row and field), not counted in ``read``.
+    on rows that were loaded (one line per row), not counted in ``read``.
+    ``encoding`` is the codec a CSV or JSON Lines file was read in (None for
+    Parquet), ``nul_bytes_removed`` how many NUL bytes were dropped from it.
+    In a ``dry_run`` nothing was stored: ``loaded`` and ``new`` are what a
+    real ingest would have loaded and added.
     """
 
     kind: str
@@ -67,6 +73,9 @@ class IngestReport:
     unmatched: int = 0
     warnings: int = 0
     date_order: str | None = None
+    encoding: str | None = None
+    nul_bytes_removed: int = 0
+    dry_run: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -75,8 +84,12 @@ class IngestReport:
             "loaded": self.loaded,
             "rejected": self.rejected,
             "rejects_file": self.rejects_file,
+            "new": self.new,
             "warnings": self.warnings,
             "date_order": self.date_order,
+            "encoding": self.encoding,
+            "nul_bytes_removed": self.nul_bytes_removed,
+            "dry_run": self.dry_run,
         }
 
     def summary_line(self) -> str:
@@ -84,7 +97,9 @@ class IngestReport:
         details = [f"{self.new} new"]
         if self.unmatched:
             details.append(f"{self.unmatched} unmatched leads without an account")
-        text = f"{self.kind}: read {self.read}, loaded {self.loaded} ({', '.join(details)})"
+        kind = f"{self.kind} (dry run, nothing stored)" if self.dry_run else self.kind
+        verb = "would load" if self.dry_run else "loaded"
+        text = f"{kind}: read {self.read}, {verb} {self.loaded} ({', '.join(details)})"
         text += f", rejected {self.rejected}"
         if self.warnings:
             text += f", {self.warnings} warning{'s' if self.warnings != 1 else ''}"
@@ -92,6 +107,10 @@ class IngestReport:
             text += f" (see {self.rejects_file})"
         if self.date_order:
             text += f"; dates read {self.date_order}"
+        if self.encoding:
+            text += f"; encoding {self.encoding}"
+        if self.nul_bytes_removed:
+            text += f", {self.nul_bytes_removed} NUL bytes removed"
         return text + "."
 
 
@@ -108,6 +127,8 @@ def ingest_file(
     block_bytes: int | None = None,
     parquet_rows: int | None = None,
     dayfirst: bool = False,
+    encoding: str | None = None,
+    dry_run: bool = False,
 ) -> IngestReport:
     """Load a CSV, Parquet or JSON Lines file of ``kind`` into ``store``.
 
@@ -117,6 +138,9 @@ def ingest_file(
     input or anything but a regular file. With ``strict``, any rejected row or
     warning raises ``RejectedRowsError`` and nothing is loaded.
     ``engagement_types`` adds types (from the scoring config) to the contract's.
+    ``encoding`` forces a text file's encoding (see ``ingest.encoding``).
+    With ``dry_run`` the file is read, validated and reported (rejects file
+    included) exactly as it would be, but nothing is written to the store.
     ``block_bytes`` / ``parquet_rows`` set the chunk size (for tests).
     ``dayfirst`` reads local dates such as ``05/06/2026`` day-first when no
     value of the file settles the order (``23/02/2026`` does).
@@ -129,7 +153,7 @@ def ingest_file(
         options["block_bytes"] = block_bytes
     if parquet_rows:
         options["parquet_rows"] = parquet_rows
-    reader = open_input(path, **options)
+    reader = open_input(path, encoding=encoding, **options)
     validator = Validator(
         store,
         target,
@@ -190,6 +214,7 @@ def ingest_file(
     rejected = sum(len(r) for r in rejects)
     warned = sum(len(w) for w in warnings)
     loaded = len(good)
+    nul_bytes = reader.nul_bytes
     if read != loaded + rejected:  # every row read is loaded or rejected: never lost
         raise InternalError(
             f"{path}: {read} rows read but {loaded} loaded and {rejected} rejected; "
@@ -212,7 +237,13 @@ def ingest_file(
 
     matched = target == "contacts" and loaded and "account_id" in good.columns
     unmatched = int(good["account_id"].isna().sum()) if matched else 0
-    new = store.upsert(target, good.drop(columns="source_line")) if loaded else 0
+    rows = good.drop(columns="source_line")
+    if not loaded:
+        new = 0
+    elif dry_run:
+        new = count_new(store, target, rows)
+    else:
+        new = store.upsert(target, rows)
     return IngestReport(
         cli_kind,
         read,
@@ -223,7 +254,27 @@ def ingest_file(
         unmatched,
         warnings=warned,
         date_order=validator.date_order.describe(),
+        encoding=reader.encoding,
+        nul_bytes_removed=nul_bytes,
+        dry_run=dry_run,
     )
+
+
+def count_new(store: GraphStore, kind: Kind, rows: pd.DataFrame) -> int:
+    """How many keys of ``rows`` the store does not hold: what ``upsert`` would report as new."""
+    keys = list(KEYS[kind])
+    if kind == "engagements":
+        unique = rows["event_key"].drop_duplicates().reset_index(drop=True)
+        return int((~store.existing_event_keys(unique).to_numpy(dtype=bool)).sum())
+    if len(keys) == 1:
+        unique = rows[keys[0]].drop_duplicates().reset_index(drop=True)
+        held = store.table(kind, unique, columns=keys)[keys[0]]
+        return len(unique) - int(unique.isin(held).sum())
+    stored = store.table(kind, columns=keys)
+    incoming = pd.MultiIndex.from_frame(rows[keys].astype("str")).unique()
+    if stored.empty:
+        return len(incoming)
+    return len(incoming.difference(pd.MultiIndex.from_frame(stored[keys].astype("str"))))
 
 
 def _prefetched(chunks: Iterator[Chunk]) -> Iterator[Chunk]:
