@@ -53,6 +53,7 @@ from abmgraph.graph.neo4j_columns import (
     typed_frame,
     values,
 )
+from abmgraph.graph.neo4j_uri import check_uri, redact_uri
 from abmgraph.graph.schema import Kind
 from abmgraph.graph.store import KEYS, SUMMARY_COLUMNS, EventWindow, GraphStore, ScoreLevel
 from abmgraph.graph.tables import column_dtypes, empty_table, only_columns
@@ -228,7 +229,7 @@ class Neo4jStore(GraphStore):
 
     def __init__(self, driver: Any, uri: str, database: str, user: str | None = None) -> None:
         self._driver = driver
-        self.uri = uri
+        self.uri = redact_uri(uri)  # shown in messages: never with credentials
         self.database = database
         self.user = user
         self._schema_ready = False
@@ -250,10 +251,11 @@ class Neo4jStore(GraphStore):
         Raises
         ------
         StoreUnavailableError
-            The server cannot be reached, refuses the credentials, or has no
-            such database.
+            The URI is not a Bolt one or holds credentials (they belong in
+            ``NEO4J_USER`` / ``NEO4J_PASSWORD``), the server cannot be
+            reached, refuses the credentials, or has no such database.
         """
-        uri = uri or os.environ.get("NEO4J_URI") or DEFAULT_URI
+        uri = check_uri(uri or os.environ.get("NEO4J_URI") or DEFAULT_URI)
         user = user or os.environ.get("NEO4J_USER") or None
         if password is None:
             password = os.environ.get("NEO4J_PASSWORD") or None
@@ -267,10 +269,11 @@ class Neo4jStore(GraphStore):
             driver = neo4j.GraphDatabase.driver(
                 uri, auth=auth, user_agent="abmgraph", connection_timeout=10.0
             )
-        except (ValueError, neo4j_errors.ConfigurationError) as exc:
+        except (ValueError, ImportError, neo4j_errors.ConfigurationError) as exc:
             raise StoreUnavailableError(
-                f"Cannot use Neo4j URI {uri!r}: {exc}. Set NEO4J_URI to e.g. {DEFAULT_URI}."
-            ) from exc
+                f"Cannot use Neo4j URI {redact_uri(uri)!r}: {_reason(exc)}. "
+                f"Set NEO4J_URI to e.g. {DEFAULT_URI}."
+            ) from None
         store = cls(driver, uri, database, user)
         try:
             with store._errors():
@@ -762,7 +765,7 @@ def _joined(parts: Sequence[list[list[Any]]], width: int) -> list[list[Any]]:
 
 def _reason(exc: Exception) -> str:
     """The useful part of a driver error, on one line."""
-    text = str(exc).strip()
+    text = redact_uri(str(exc).strip())
     found = re.search(r"\(reason (.+?)\)$", text)
     if found:
         return found.group(1)
