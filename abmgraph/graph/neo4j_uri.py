@@ -47,15 +47,8 @@ def check_uri(uri: str) -> str:
     """
     shown = redact_uri(uri)
     accepted = ", ".join(f"{s}://" for s in SCHEMES)
-    try:
-        parts = urlsplit(uri.strip())
-        port = parts.port
-    except ValueError as exc:
-        raise StoreUnavailableError(
-            f"Cannot use Neo4j URI {shown!r}: {redact_uri(str(exc))}. "
-            f"Set NEO4J_URI to e.g. {EXAMPLE}."
-        ) from None
-    scheme = parts.scheme.lower()
+    scheme, sep, rest = uri.strip().partition("://")
+    scheme = scheme.lower() if sep else ""
     if scheme not in SCHEMES:
         hint = (
             " (Neo4j's http port, 7474 by default, serves the Browser; "
@@ -68,14 +61,24 @@ def check_uri(uri: str) -> str:
             f"Cannot use Neo4j URI {shown!r}: it has {what}{hint}. "
             f"Use one of {accepted}, e.g. {EXAMPLE}."
         )
-    if "@" in parts.netloc:
+    if "@" in rest.split("/", 1)[0].split("?", 1)[0]:
         raise StoreUnavailableError(
             f"Cannot use Neo4j URI {shown!r}: it holds credentials. Put the user in "
             "NEO4J_USER and the password in NEO4J_PASSWORD, and leave them out of the URI."
         )
-    if not parts.hostname:
+    problem = _address_problem(uri.strip())
+    if problem:
         raise StoreUnavailableError(
-            f"Cannot use Neo4j URI {shown!r}: it names no host. Set NEO4J_URI to e.g. {EXAMPLE}."
+            f"Cannot use Neo4j URI {shown!r}: {problem}. Set NEO4J_URI to e.g. {EXAMPLE}."
         )
-    del port  # parsed only to refuse a port that is not a number
     return uri.strip()
+
+
+def _address_problem(uri: str) -> str:
+    """What is wrong with the host and port of a URI without credentials, or ''."""
+    try:
+        parts = urlsplit(uri)
+        parts.port  # noqa: B018 - reading it checks the port is a number in range
+    except ValueError as exc:
+        return str(exc)
+    return "" if parts.hostname else "it names no host"
