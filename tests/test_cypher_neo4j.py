@@ -34,7 +34,7 @@ def local_http() -> Iterator[tuple[str, list[str]]]:
     requested: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the http.server protocol
+        def do_GET(self) -> None:
             requested.append(self.path)
             body = b"secret,row\n"
             self.send_response(200)
@@ -74,9 +74,7 @@ def test_load_csv_over_http_is_refused_before_the_server_fetches(neo: Neo4jStore
     with pytest.raises(InputError, match="LOAD CSV"):
         run_cypher(neo, f"LOAD CSV FROM '{url}' AS line RETURN line")
     with pytest.raises(InputError, match="LOAD CSV"):
-        run_cypher(
-            neo, f"CALL {{ LOAD CSV FROM $url AS line RETURN line }} RETURN line", {"url": url}
-        )
+        run_cypher(neo, "CALL { LOAD CSV FROM $url AS line RETURN line } RETURN line", {"url": url})
     assert requested == []
 
 
