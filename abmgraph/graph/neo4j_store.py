@@ -381,6 +381,13 @@ class Neo4jStore(GraphStore):
 
     # -- writing -----------------------------------------------------------------------
     def upsert(self, kind: Kind, rows: pd.DataFrame) -> int:
+        """Write ``rows`` in transactions of ``batch_size`` (events: ``event_batch_size``).
+
+        Not all or nothing: a write interrupted part-way keeps the batches
+        already committed, whole. Every batch is idempotent (``MERGE`` on the
+        key; events insert-if-absent), so the same rows written again
+        complete the load with nothing doubled.
+        """
         check_columns(kind, rows.columns)
         self._ensure_schema()
         if kind == "engagements":

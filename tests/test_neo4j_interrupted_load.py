@@ -1,0 +1,183 @@
+"""What the Neo4j store promises when a load dies: whole batches, and a re-run completes it.
+
+The Neo4j store commits ``batch_size`` rows per transaction (events:
+``event_batch_size``, by several writers), so a load killed part-way leaves
+only whole batches — never half a row or a dangling relationship — and
+ingesting the same file again ends in exactly the graph one clean load
+builds, with nothing doubled. Here a real ``abmgraph ingest`` process is
+killed with SIGKILL while its batches commit.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from abmgraph.graph.neo4j_store import Neo4jStore
+from abmgraph.graph.store import EventWindow
+from abmgraph.ingest.pipeline import ingest_file
+
+pytestmark = pytest.mark.neo4j
+
+ACCOUNTS = 40
+CONTACTS = 400
+# Enough batches (20,000 events each) that the kill lands while they commit.
+EVENTS = 120_000
+TYPES = ["email_open", "email_click", "pricing_page_view", "content_download", "webinar_attended"]
+
+
+def write_files(folder: Path) -> dict[str, Path]:
+    """Accounts, contacts and their events as a CRM export writes them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(11)
+    accounts = pd.DataFrame(
+        {
+            "account_id": [f"A{i:03d}" for i in range(ACCOUNTS)],
+            "name": [f"Company {i}" for i in range(ACCOUNTS)],
+            "domain": [f"company{i}.com" for i in range(ACCOUNTS)],
+        }
+    )
+    contacts = pd.DataFrame(
+        {
+            "contact_id": [f"C{i:04d}" for i in range(CONTACTS)],
+            "account_id": [f"A{i % ACCOUNTS:03d}" for i in range(CONTACTS)],
+            "email": [f"person{i}@company{i % ACCOUNTS}.com" for i in range(CONTACTS)],
+            "title": ["VP Engineering", "IT Manager", "CFO", "Analyst"] * (CONTACTS // 4),
+        }
+    )
+    start = pd.Timestamp("2026-05-01T00:00:00Z")
+    events = pd.DataFrame(
+        {
+            "event_id": [f"E{i:07d}" for i in range(EVENTS)],
+            "contact_id": [f"C{c:04d}" for c in rng.integers(0, CONTACTS, EVENTS)],
+            "type": np.array(TYPES)[rng.integers(0, len(TYPES), EVENTS)],
+            "occurred_at": (
+                start + pd.to_timedelta(rng.integers(0, 180 * 86_400, EVENTS), unit="s")
+            ).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+    )
+    paths = {}
+    for kind, frame in (("accounts", accounts), ("contacts", contacts), ("engagements", events)):
+        paths[kind] = folder / f"{kind}.csv"
+        frame.to_csv(paths[kind], index=False)
+    return paths
+
+
+def ingest(store: Neo4jStore, paths: dict[str, Path], kinds: list[str]) -> None:
+    for kind in kinds:
+        report = ingest_file(store, kind, paths[kind], quiet=True)
+        assert report.rejected == 0
+
+
+def graph(store: Neo4jStore) -> dict[str, Any]:
+    """Everything a doubled or half-written row would change."""
+    relationships, _, _ = store._driver.execute_query(
+        "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n ORDER BY type",
+        database_=store.database,
+    )
+    keys, _, _ = store._driver.execute_query(
+        "MATCH (e:Engagement) RETURN count(DISTINCT e.event_key) AS keys, count(e) AS events,"
+        " count { (e)<-[:PERFORMED]-(:Contact) } AS linked_first",
+        database_=store.database,
+    )
+    window = EventWindow(pd.Timestamp("2026-11-01T00:00:00Z"), 365, 30, 14, 28)
+    summary = store.engagement_summary(window).sort_values(["contact_id", "type"])
+    return {
+        "counts": store.counts(),
+        "relationships": {r["type"]: r["n"] for r in relationships},
+        "distinct_keys": keys[0]["keys"],
+        "events": keys[0]["events"],
+        "summary": summary.reset_index(drop=True),
+        "contacts": store.table("contacts").sort_values("contact_id").reset_index(drop=True),
+    }
+
+
+def assert_same(a: dict[str, Any], b: dict[str, Any]) -> None:
+    for key in ("counts", "relationships", "distinct_keys", "events"):
+        assert a[key] == b[key], key
+    pd.testing.assert_frame_equal(a["summary"], b["summary"])
+    pd.testing.assert_frame_equal(
+        a["contacts"].drop(columns=["ingested_at"], errors="ignore"),
+        b["contacts"].drop(columns=["ingested_at"], errors="ignore"),
+    )
+
+
+def kill_mid_load(store: Neo4jStore, command: list[str], label: str, total: int) -> int:
+    """Start ``command``; SIGKILL it once some but not all ``label`` nodes are stored."""
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ}
+    )
+    try:
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            seen = store._count(label)
+            if 0 < seen < total:
+                os.kill(process.pid, signal.SIGKILL)
+                process.wait(30)
+                return seen
+            if process.poll() is not None:
+                pytest.fail(
+                    f"the load ended ({process.returncode}) before it could be killed: "
+                    f"{process.stderr.read().decode() if process.stderr else ''}"
+                )
+            time.sleep(0.02)
+        pytest.fail("the load stored nothing within 10 minutes")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(30)
+        if process.stderr:
+            process.stderr.close()
+
+
+def test_a_load_killed_mid_batch_leaves_whole_batches_and_a_rerun_completes_it(
+    neo4j_server: Neo4jStore, tmp_path: Path
+):
+    store = neo4j_server
+    paths = write_files(tmp_path / "crm")
+    store.clear()
+    ingest(store, paths, ["accounts", "contacts", "engagements"])
+    clean = graph(store)
+    assert clean["events"] == clean["distinct_keys"] == EVENTS
+    assert clean["relationships"]["PERFORMED"] == EVENTS
+
+    store.clear()
+    ingest(store, paths, ["accounts", "contacts"])
+    command = [
+        sys.executable,
+        "-m",
+        "abmgraph",
+        "--workspace",
+        str(tmp_path / "ws"),
+        "--backend",
+        "neo4j",
+        "--neo4j-uri",
+        store.uri,
+        "--neo4j-database",
+        store.database,
+        "ingest",
+        "engagements",
+        str(paths["engagements"]),
+        "--quiet",
+    ]
+    seen = kill_mid_load(store, command, "Engagement", EVENTS)
+    killed = graph(store)
+    # Only whole batches: each committed event is linked to its contact, none twice.
+    assert 0 < seen <= killed["events"] < EVENTS
+    assert killed["events"] == killed["distinct_keys"] == killed["relationships"]["PERFORMED"]
+    assert killed["counts"]["contacts"] == CONTACTS
+
+    ingest(store, paths, ["engagements"])
+    assert_same(graph(store), clean)
+    # Once more: a complete load run again changes nothing.
+    ingest(store, paths, ["engagements"])
+    assert_same(graph(store), clean)
