@@ -29,13 +29,12 @@ from abmgraph.ingest.pipeline import ingest_file
 pytestmark = pytest.mark.neo4j
 
 ACCOUNTS = 40
-CONTACTS = 400
-# Enough batches (20,000 events each) that the kill lands while they commit.
-EVENTS = 120_000
+# Enough batches (10,000 contacts or 20,000 events each) that the kill lands while they commit.
+SIZES = {"contacts": (40_000, 0), "engagements": (400, 100_000)}
 TYPES = ["email_open", "email_click", "pricing_page_view", "content_download", "webinar_attended"]
 
 
-def write_files(folder: Path) -> dict[str, Path]:
+def write_files(folder: Path, contacts_n: int, events_n: int) -> dict[str, Path]:
     """Accounts, contacts and their events as a CRM export writes them."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(11)
@@ -48,20 +47,21 @@ def write_files(folder: Path) -> dict[str, Path]:
     )
     contacts = pd.DataFrame(
         {
-            "contact_id": [f"C{i:04d}" for i in range(CONTACTS)],
-            "account_id": [f"A{i % ACCOUNTS:03d}" for i in range(CONTACTS)],
-            "email": [f"person{i}@company{i % ACCOUNTS}.com" for i in range(CONTACTS)],
-            "title": ["VP Engineering", "IT Manager", "CFO", "Analyst"] * (CONTACTS // 4),
+            "contact_id": [f"C{i:04d}" for i in range(contacts_n)],
+            "account_id": [f"A{i % ACCOUNTS:03d}" for i in range(contacts_n)],
+            "email": [f"person{i}@company{i % ACCOUNTS}.com" for i in range(contacts_n)],
+            "title": np.resize(["VP Engineering", "IT Manager", "CFO", "Analyst"], contacts_n),
+            "buying_role": np.resize(["decision_maker", "champion", "", "user"], contacts_n),
         }
     )
     start = pd.Timestamp("2026-05-01T00:00:00Z")
     events = pd.DataFrame(
         {
-            "event_id": [f"E{i:07d}" for i in range(EVENTS)],
-            "contact_id": [f"C{c:04d}" for c in rng.integers(0, CONTACTS, EVENTS)],
-            "type": np.array(TYPES)[rng.integers(0, len(TYPES), EVENTS)],
+            "event_id": [f"E{i:07d}" for i in range(events_n)],
+            "contact_id": [f"C{c:04d}" for c in rng.integers(0, contacts_n, events_n)],
+            "type": np.array(TYPES)[rng.integers(0, len(TYPES), events_n)],
             "occurred_at": (
-                start + pd.to_timedelta(rng.integers(0, 180 * 86_400, EVENTS), unit="s")
+                start + pd.to_timedelta(rng.integers(0, 180 * 86_400, events_n), unit="s")
             ).strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
     )
@@ -85,8 +85,7 @@ def graph(store: Neo4jStore) -> dict[str, Any]:
         database_=store.database,
     )
     keys, _, _ = store._driver.execute_query(
-        "MATCH (e:Engagement) RETURN count(DISTINCT e.event_key) AS keys, count(e) AS events,"
-        " count { (e)<-[:PERFORMED]-(:Contact) } AS linked_first",
+        "MATCH (e:Engagement) RETURN count(DISTINCT e.event_key) AS keys, count(e) AS events",
         database_=store.database,
     )
     window = EventWindow(pd.Timestamp("2026-11-01T00:00:00Z"), 365, 30, 14, 28)
@@ -139,19 +138,27 @@ def kill_mid_load(store: Neo4jStore, command: list[str], label: str, total: int)
             process.stderr.close()
 
 
+@pytest.mark.parametrize(
+    ("kind", "label"), [("contacts", "Contact"), ("engagements", "Engagement")]
+)
 def test_a_load_killed_mid_batch_leaves_whole_batches_and_a_rerun_completes_it(
-    neo4j_server: Neo4jStore, tmp_path: Path
+    neo4j_server: Neo4jStore, tmp_path: Path, kind: str, label: str
 ):
     store = neo4j_server
-    paths = write_files(tmp_path / "crm")
+    contacts_n, events_n = SIZES[kind]
+    total = contacts_n if kind == "contacts" else events_n
+    paths = write_files(tmp_path / "crm", contacts_n, events_n)
+    everything = ["accounts", "contacts"] + (["engagements"] if events_n else [])
     store.clear()
-    ingest(store, paths, ["accounts", "contacts", "engagements"])
+    ingest(store, paths, everything)
     clean = graph(store)
-    assert clean["events"] == clean["distinct_keys"] == EVENTS
-    assert clean["relationships"]["PERFORMED"] == EVENTS
+    assert clean["counts"]["contacts"] == contacts_n
+    assert clean["events"] == clean["distinct_keys"] == events_n
+    assert clean["relationships"].get("PERFORMED", 0) == events_n
+    assert clean["relationships"]["WORKS_AT"] == contacts_n
 
     store.clear()
-    ingest(store, paths, ["accounts", "contacts"])
+    ingest(store, paths, everything[: everything.index(kind)])
     command = [
         sys.executable,
         "-m",
@@ -165,19 +172,20 @@ def test_a_load_killed_mid_batch_leaves_whole_batches_and_a_rerun_completes_it(
         "--neo4j-database",
         store.database,
         "ingest",
-        "engagements",
-        str(paths["engagements"]),
+        kind,
+        str(paths[kind]),
         "--quiet",
     ]
-    seen = kill_mid_load(store, command, "Engagement", EVENTS)
+    seen = kill_mid_load(store, command, label, total)
     killed = graph(store)
-    # Only whole batches: each committed event is linked to its contact, none twice.
-    assert 0 < seen <= killed["events"] < EVENTS
-    assert killed["events"] == killed["distinct_keys"] == killed["relationships"]["PERFORMED"]
-    assert killed["counts"]["contacts"] == CONTACTS
+    # Only whole batches: no row twice, every stored contact at its account.
+    assert 0 < seen <= store._count(label) < total
+    assert killed["events"] == killed["distinct_keys"]
+    assert killed["relationships"].get("PERFORMED", 0) == killed["events"]
+    assert killed["relationships"].get("WORKS_AT", 0) == killed["counts"]["contacts"]
 
-    ingest(store, paths, ["engagements"])
+    ingest(store, paths, everything[everything.index(kind) :])
     assert_same(graph(store), clean)
     # Once more: a complete load run again changes nothing.
-    ingest(store, paths, ["engagements"])
+    ingest(store, paths, [kind])
     assert_same(graph(store), clean)

@@ -80,10 +80,9 @@ class GraphStore(ABC):
         * the embedded store writes all or nothing;
         * the Neo4j store commits in batches (``batch_size`` rows, events
           ``event_batch_size``, each a transaction), so an interrupted write
-          leaves only whole batches, each row with its relationships; calling
-          ``upsert`` again with the same rows (re-ingesting the file)
-          completes it with nothing doubled, ending in the graph one
-          uninterrupted call builds.
+          leaves only whole batches; calling ``upsert`` again with the same
+          rows (re-ingesting the file) completes it with nothing doubled,
+          ending in the graph one uninterrupted call builds.
         """
 
     @abstractmethod
