@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from abmgraph.cli import cli
 from abmgraph.errors import InputError
@@ -127,3 +129,48 @@ def test_the_command_refuses_in_one_line(tmp_path):
     assert result.exit_code == 1
     assert "Refused: procedure db.clearQueryCaches is not on the read-only list" in result.output
     assert "Traceback" not in result.output
+
+
+# -- however it is spelled -------------------------------------------------------------
+_GAPS = st.lists(
+    st.sampled_from([" ", "\n", "\t", "\r\n", "\u00a0", "\u2003", "/* LOAD */", "// x\n", "/**/"]),
+    min_size=1,
+    max_size=3,
+).map("".join)
+_CASINGS = st.sampled_from(
+    [str.upper, str.lower, str.title, lambda w: w[0].lower() + w[1:].upper()]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    gap=_GAPS,
+    gap2=_GAPS,
+    case=_CASINGS,
+    keyword=st.sampled_from(["load csv", "show transactions", "terminate transactions"]),
+)
+def test_case_comments_and_whitespace_never_hide_a_refused_command(gap, gap2, case, keyword):
+    first, second = (case(word) for word in keyword.split())
+    query = f"MATCH (n){gap}WITH n{gap2}{first}{gap}{second} 'x' AS l RETURN l"
+    with pytest.raises(InputError, match="Refused"):
+        check_read_only(query)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    payload=st.sampled_from(
+        [
+            "LOAD CSV FROM 'file:///etc/passwd' AS l",
+            "CALL db.clearQueryCaches()",
+            "TERMINATE TRANSACTIONS 'neo4j-transaction-1'",
+            "SHOW USERS; DROP DATABASE neo4j",
+            "*/ LOAD CSV /*",
+            "` LOAD CSV `",
+        ]
+    ),
+    quote=st.sampled_from(["'", '"']),
+)
+def test_a_refused_command_as_text_in_a_string_is_only_text(payload, quote):
+    escaped = payload.replace("\\", "\\\\").replace(quote, "\\" + quote)
+    check_read_only(f"MATCH (n) WHERE n.note = {quote}{escaped}{quote} RETURN n")
+    check_read_only(f"MATCH (n) /* {payload.replace('*/', '')} */ RETURN n")
