@@ -21,7 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import score
 
+from abmgraph.errors import StoreError
 from abmgraph.graph.neo4j_store import Neo4jStore
 from abmgraph.graph.store import EventWindow
 from abmgraph.ingest.pipeline import ingest_file
@@ -189,3 +191,44 @@ def test_a_load_killed_mid_batch_leaves_whole_batches_and_a_rerun_completes_it(
     # Once more: a complete load run again changes nothing.
     ingest(store, paths, [kind])
     assert_same(graph(store), clean)
+
+
+def test_a_scoring_run_stopped_part_way_is_reported_and_a_rerun_completes_it(
+    neo4j_server: Neo4jStore, builder, monkeypatch: pytest.MonkeyPatch
+):
+    """Scores go onto the nodes batch by batch: a half-written run is never read as a ranking."""
+    store = neo4j_server
+    store.clear()
+    for i in range(3):
+        builder.account(f"A{i}")
+    for i in range(6):
+        builder.contact(f"C{i}", f"A{i % 3}", title=["CIO", "VP IT", "Analyst"][i % 3])
+        builder.event(f"C{i}", "demo_request", days_ago=2 + i)
+    builder.load(store)
+    score(store)
+    complete = {level: store.scores(level) for level in ("contacts", "accounts")}
+    assert len(complete["contacts"]) == 6 and len(complete["accounts"]) == 3
+
+    monkeypatch.setattr(store, "batch_size", 1)
+    write_batch = Neo4jStore._write_batch
+    calls = {"n": 0}
+
+    def stops_after_one_batch(self: Neo4jStore, *args: Any) -> int:
+        calls["n"] += 1
+        if calls["n"] > 1:
+            raise RuntimeError("killed")
+        return write_batch(self, *args)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Neo4jStore, "_write_batch", stops_after_one_batch)
+        with pytest.raises(RuntimeError, match="killed"):
+            score(store, as_of="2026-11-20T00:00:00+00:00")
+    # The run stopped in the contacts: they are refused; the accounts are still the last
+    # complete run's, which is the run the record names.
+    with pytest.raises(StoreError, match="The stored contacts scores are incomplete"):
+        store.scores("contacts")
+    pd.testing.assert_frame_equal(store.scores("accounts"), complete["accounts"])
+
+    score(store)
+    for level, frame in complete.items():
+        pd.testing.assert_frame_equal(store.scores(level), frame)

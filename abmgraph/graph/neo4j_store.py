@@ -665,10 +665,21 @@ class Neo4jStore(GraphStore):
         )
 
     def scores(self, level: ScoreLevel) -> pd.DataFrame:
+        """The last complete run's scores; refused while another run's are half written.
+
+        Scores are written batch by batch onto the nodes and the run is
+        recorded last, so a run that stops part-way leaves nodes of two
+        runs: that is reported rather than read as a shorter ranking.
+        """
         meta = self._meta(SCORES)
         if meta is None:
             return pd.DataFrame()
         kind = _SCORED[level]
+        if self._read(_single, _query("other_score_run", label=LABELS[kind]), run=meta["run"]):
+            raise StoreError(
+                f"The stored {level} scores are incomplete: a scoring run is being written "
+                "or stopped part-way. Run 'abmgraph score' again once no other score runs."
+            )
         columns = dict(zip(meta[f"{level}_columns"], meta[f"{level}_dtypes"], strict=True))
         query = _query("match_scored", "node_rows", label=LABELS[kind])
         names = [*meta[f"{level}_properties"], SCORE_RANK]
