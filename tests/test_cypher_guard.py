@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from abmgraph.cli import cli
-from abmgraph.errors import InputError
+from abmgraph.errors import StoreError
 from abmgraph.graph.embedded import EmbeddedStore
 from abmgraph.queries import run_cypher
 from abmgraph.queries.cypher_guard import READ_PROCEDURES, check_read_only
@@ -97,7 +97,7 @@ def test_read_queries_pass(query: str):
 
 @pytest.mark.parametrize(("query", "named"), REFUSED)
 def test_what_is_not_a_read_is_refused_and_named(query: str, named: str):
-    with pytest.raises(InputError) as caught:
+    with pytest.raises(StoreError) as caught:
         check_read_only(query)
     message = str(caught.value)
     assert message.startswith("Refused: ") and named in message and "\n" not in message
@@ -112,13 +112,13 @@ def test_the_read_only_list_holds_no_procedure_that_writes_or_reaches_out():
 
 
 def test_an_empty_query_is_a_mistake():
-    with pytest.raises(InputError, match="empty"):
+    with pytest.raises(StoreError, match="empty"):
         check_read_only(" // nothing \n /* at all */ ;")
 
 
 def test_the_guard_runs_before_any_store(tmp_path):
     """Refused on every store, the embedded one included: nothing is asked of the store."""
-    with EmbeddedStore(tmp_path / "ws") as store, pytest.raises(InputError, match="LOAD CSV"):
+    with EmbeddedStore(tmp_path / "ws") as store, pytest.raises(StoreError, match="LOAD CSV"):
         run_cypher(store, "LOAD CSV FROM 'file:///etc/passwd' AS l RETURN l")
 
 
@@ -152,7 +152,7 @@ _CASINGS = st.sampled_from(
 def test_case_comments_and_whitespace_never_hide_a_refused_command(gap, gap2, case, keyword):
     first, second = (case(word) for word in keyword.split())
     query = f"MATCH (n){gap}WITH n{gap2}{first}{gap}{second} 'x' AS l RETURN l"
-    with pytest.raises(InputError, match="Refused"):
+    with pytest.raises(StoreError, match="Refused"):
         check_read_only(query)
 
 

@@ -526,6 +526,7 @@ class Neo4jStore(GraphStore):
     def write_scores(
         self, contacts: pd.DataFrame, accounts: pd.DataFrame, meta: dict[str, Any]
     ) -> None:
+        """Scores onto the nodes in batches, then the run's record; see :meth:`scores`."""
         self._ensure_schema()
         previous = self._meta(SCORES) or {}
         run = uuid.uuid4().hex

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from abmgraph.errors import InputError
+from abmgraph.errors import StoreError
 
 __all__ = ["READ_PROCEDURES", "check_read_only"]
 
@@ -97,7 +97,7 @@ def _tokens(query: str) -> list[_Token]:
         if kind in ("space", "comment"):
             continue
         if kind == "open":
-            raise InputError(
+            raise StoreError(
                 f"Refused: the query has an unclosed {match.group()!r} "
                 "(a string, a quoted name or a comment)."
             )
@@ -105,8 +105,8 @@ def _tokens(query: str) -> list[_Token]:
     return found
 
 
-def _refuse(why: str) -> InputError:
-    return InputError(f"Refused: {why} 'abmgraph cypher' runs read-only queries on the graph.")
+def _refuse(why: str) -> StoreError:
+    return StoreError(f"Refused: {why} 'abmgraph cypher' runs read-only queries on the graph.")
 
 
 def check_read_only(query: str) -> None:
@@ -114,7 +114,7 @@ def check_read_only(query: str) -> None:
 
     Raises
     ------
-    InputError
+    StoreError
         Saying what was refused: LOAD CSV, an administration command, a
         procedure off the read-only list, several statements, or an
         unclosed string or comment.
@@ -126,7 +126,7 @@ def check_read_only(query: str) -> None:
     if any(t.kind == "symbol" and t.text == ";" for t in tokens):
         raise _refuse("one statement at a time; the query holds several (';').")
     if not tokens:
-        raise InputError("The query is empty.")
+        raise StoreError("The query is empty.")
     for i, token in enumerate(tokens):
         following = tokens[i + 1].word if i + 1 < len(tokens) else ""
         if token.word == "load" and following == "csv":

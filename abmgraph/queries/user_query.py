@@ -52,12 +52,11 @@ def run_cypher(
 
     Raises
     ------
-    InputError
-        The query is refused before it runs: LOAD CSV, an administration
-        command, a procedure off the read-only list, several statements.
     StoreError
-        The store does not speak Cypher, the query writes (refused), fails
-        or runs past ``timeout`` seconds.
+        The query is refused before it runs (LOAD CSV, an administration
+        command, a procedure off the read-only list, several statements),
+        the store does not speak Cypher, the query writes (refused by the
+        server), fails or runs past ``timeout`` seconds.
     """
     check_read_only(query)
     return store.read_query(query, params or {}, timeout=timeout, limit=limit)
