@@ -78,6 +78,7 @@ __all__ = [
     "LABELS",
     "SCHEMA_PENDING",
     "SCORES",
+    "SCORES_WRITING",
     "SCORE_RANK",
     "SCORE_RUN",
     "SEQ",
@@ -129,6 +130,8 @@ SEQ = "_seq"
 SCHEMA_PENDING = "schema"
 # The AbmgraphMeta record of the stored scores: their run and what each level holds.
 SCORES = "scores"
+# The AbmgraphMeta record of a scoring run being written: gone once it is recorded as SCORES.
+SCORES_WRITING = "scores_writing"
 # Which run scored a node, and its row in that run's frame.
 SCORE_RUN = "_score_run"
 SCORE_RANK = "_score_rank"
@@ -530,10 +533,12 @@ class Neo4jStore(GraphStore):
         self._ensure_schema()
         previous = self._meta(SCORES) or {}
         run = uuid.uuid4().hex
+        self._set_meta(SCORES_WRITING, {"run": run})
         record = score_record(run, meta)
         for level, frame in (("contacts", contacts), ("accounts", accounts)):
             record.update(self._write_level_scores(level, frame, run, previous))
         self._set_meta(SCORES, record)
+        self._write(_consume, _query("delete_meta"), key=SCORES_WRITING)
 
     def _write_level_scores(
         self, level: str, frame: pd.DataFrame, run: str, previous: dict[str, Any]
@@ -666,20 +671,24 @@ class Neo4jStore(GraphStore):
         )
 
     def scores(self, level: ScoreLevel) -> pd.DataFrame:
-        """The last complete run's scores; refused while another run's are half written.
+        """The last complete run's scores; refused while another run is half written.
 
-        Scores are written batch by batch onto the nodes and the run is
-        recorded last, so a run that stops part-way leaves nodes of two
-        runs: that is reported rather than read as a shorter ranking.
+        Scores are written batch by batch onto the nodes, so a run that
+        stops part-way leaves nodes of two runs. A run marks itself
+        (``SCORES_WRITING``) before its first batch and records itself as
+        the scores once its last batch is in; while the mark names another
+        run than the record, reading is refused rather than returning a
+        shorter or mixed ranking.
         """
         meta = self._meta(SCORES)
         if meta is None:
             return pd.DataFrame()
         kind = _SCORED[level]
-        if self._read(_single, _query("other_score_run", label=LABELS[kind]), run=meta["run"]):
+        writing = self._meta(SCORES_WRITING)
+        if writing is not None and writing["run"] != meta["run"]:
             raise StoreError(
-                f"The stored {level} scores are incomplete: a scoring run is being written "
-                "or stopped part-way. Run 'abmgraph score' again once no other score runs."
+                "The stored scores are incomplete: a scoring run is being written or "
+                "stopped part-way. Run 'abmgraph score' again once no other score runs."
             )
         columns = dict(zip(meta[f"{level}_columns"], meta[f"{level}_dtypes"], strict=True))
         query = _query("match_scored", "node_rows", label=LABELS[kind])
