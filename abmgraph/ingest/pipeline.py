@@ -5,8 +5,9 @@ then the good rows go to ``store.upsert`` in a single call. A file that
 cannot be read, or (with ``strict``) any rejected row, leaves the store
 exactly as it was. An interrupted write is all or nothing on the embedded
 store; on Neo4j it leaves whole batches, and ingesting the file again
-completes it with nothing doubled (see ``GraphStore.upsert``). Re-ingesting a file replaces rows with
-identical ones and adds no events, so the store and every score stay the same.
+completes it with nothing doubled (see ``GraphStore.upsert``). Re-ingesting
+a file replaces rows with identical ones and adds no events, so the store and
+every score stay the same.
 """
 
 from __future__ import annotations
