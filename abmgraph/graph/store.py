@@ -78,8 +78,18 @@ class GraphStore(ABC):
         missing values in the columns the frame lacks.
 
         Engagements are insert-if-absent on ``event_key``, so a re-ingest adds
-        nothing, and a key repeated within one call is stored once. The write
-        is all or nothing. Returns how many keys were new.
+        nothing, and a key repeated within one call is stored once. Returns
+        how many keys were new.
+
+        What an interrupted write (a crash, a kill, a lost connection) leaves
+        depends on the store, and is never half a row or a row twice:
+
+        * the embedded store writes all or nothing;
+        * the Neo4j store commits in batches (``batch_size`` rows, events
+          ``event_batch_size``, each a transaction), so an interrupted write
+          leaves only whole batches; calling ``upsert`` again with the same
+          rows (re-ingesting the file) completes it with nothing doubled,
+          ending in the graph one uninterrupted call builds.
         """
 
     @abstractmethod

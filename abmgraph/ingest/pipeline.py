@@ -1,10 +1,13 @@
 """Ingest one file: read it in chunks, validate, write rejects, load the good rows at once.
 
 Nothing reaches the store until the whole file has been read and validated;
-then the good rows go to ``store.upsert`` in a single call, which is all or
-nothing. A file that cannot be read, or (with ``strict``) any rejected row,
-leaves the store exactly as it was. Re-ingesting a file replaces rows with
-identical ones and adds no events, so the store and every score stay the same.
+then the good rows go to ``store.upsert`` in a single call. A file that
+cannot be read, or (with ``strict``) any rejected row, leaves the store
+exactly as it was. An interrupted write is all or nothing on the embedded
+store; on Neo4j it leaves whole batches, and ingesting the file again
+completes it with nothing doubled (see ``GraphStore.upsert``). Re-ingesting
+a file replaces rows with identical ones and adds no events, so the store and
+every score stay the same.
 A dry run does everything but that last call: the same counts (new rows
 included), the same rejects file, and the store untouched.
 """
