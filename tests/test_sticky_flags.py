@@ -176,3 +176,17 @@ def test_merge_rows_keeps_the_stored_column_order_for_composite_keys():
     again = merge_rows("intent", merged, rows.assign(score=[90.0]))
     assert list(again.columns) == list(empty_table("intent").columns)
     assert again["score"].tolist() == [90.0]
+
+
+def test_a_corrected_email_is_no_longer_marked_invalid(loaded, tmp_path):
+    # The first export had a typo; the CRM fixed it and a later export names only the email.
+    _ingest(loaded, tmp_path, "typo.csv", "contact_id,email\nC3,cat(at)acme.com\n")
+    assert _row(loaded, "C3")["email_status"] == "invalid"
+    _ingest(loaded, tmp_path, "title.csv", "contact_id,title\nC3,Director\n")
+    assert _row(loaded, "C3")["email_status"] == "invalid"  # the address was not re-judged
+    _ingest(loaded, tmp_path, "fixed.csv", "contact_id,email\nC3,cat@acme.com\n")
+    cat = _row(loaded, "C3")
+    assert (cat["email"], cat["email_status"]) == ("cat@acme.com", None)
+    # A bounce is a fact about a sent email: an address-only file never lifts it.
+    _ingest(loaded, tmp_path, "same.csv", "contact_id,email\nC1,ann@acme.com\n")
+    assert _row(loaded, "C1")["email_status"] == "bounced"

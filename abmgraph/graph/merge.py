@@ -12,6 +12,10 @@ A row handed to ``GraphStore.upsert`` carries only the columns its file named
   only with an explicit value: an empty cell keeps what is stored, so an
   opt-out, a bounce or a consent decision is lifted only by a file that says
   so (``opted_out=false``, ``email_status=valid``, ``consent=true``).
+  One value of these is not a decision but a verdict on the address:
+  ``email_status=invalid`` (set by ingest when the email is not an address)
+  follows the email, so a file that names ``email`` re-judges it and a
+  corrected address is no longer marked invalid.
 
 Engagements are insert-if-absent and never merged. Both stores follow these
 rules; the Neo4j store's contact upsert applies the compliance rule in Cypher
@@ -40,6 +44,7 @@ DERIVED_FROM: Mapping[Kind, Mapping[str, tuple[str, ...]]] = {
     "contacts": {
         "email_domain": ("email",),
         "is_free_mail": ("email",),
+        "email_status": ("email_status", "email"),
         "account_id": ("account_id", "email"),
         "account_match": ("account_id", "email"),
         "seniority": ("seniority", "title"),
@@ -106,7 +111,10 @@ def merge_rows(kind: Kind, stored: pd.DataFrame, rows: pd.DataFrame) -> pd.DataF
         value = rows[column]
         if column in sticky and column in previous.columns:
             value = value.astype(previous[column].dtype)
-            value = value.where(value.notna(), previous[column])
+            held = previous[column]
+            if column == "email_status":  # a verdict on the old address, not a decision
+                held = held.where(held != "invalid")
+            value = value.where(value.notna(), held)
         written[column] = value
     written = written[[*stored.columns, *(c for c in written.columns if c not in stored.columns)]]
     replaced = np.zeros(count, dtype=bool)

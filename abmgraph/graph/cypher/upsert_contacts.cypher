@@ -11,7 +11,12 @@ WITH c, row, c._seq IS NULL AS created
 SET c += row {
   .*,
   opted_out: coalesce(row.opted_out, c.opted_out),
-  email_status: coalesce(row.email_status, c.email_status),
+  // `invalid` judged the old address: a row that carries email_status re-judges it.
+  email_status: coalesce(
+    row.email_status,
+    CASE WHEN c.email_status = 'invalid' AND 'email_status' IN keys(row) THEN null
+         ELSE c.email_status END
+  ),
   consent: coalesce(row.consent, c.consent)
 }
 WITH c, created
