@@ -255,7 +255,9 @@ def test_developer_org_saved_through_a_spreadsheet_loads_whole(tmp_path: Path) -
     assert (deals.read, deals.loaded, deals.rejected, deals.warnings) == (20, 20, 0, 2)
     assert warned(deals) == [["5", "closed_at"], ["14", "amount"]]
     assert deals.date_order == "month-first (from '02/23/26')"
-    assert deals.summary_line().endswith("; dates read month-first (from '02/23/26').")
+    assert deals.summary_line().endswith(
+        "; dates read month-first (from '02/23/26'); encoding utf-8."
+    )
     stored = store.table("opportunities").set_index("opportunity_id")
     first = stored.loc["006D000000DO001"]
     assert first["closed_at"] == utc("2026-02-23")

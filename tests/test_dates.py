@@ -144,7 +144,9 @@ def test_ingest_reads_day_first_files_and_says_so(tmp_path: Path) -> None:
     report = ingest_file(store, "opportunities", write(tmp_path, "o", deals), quiet=True)
     assert (report.loaded, report.rejected, report.warnings) == (3, 0, 1)
     assert report.date_order == "day-first (from '23.02.2026')"
-    assert report.summary_line().endswith("; dates read day-first (from '23.02.2026').")
+    assert report.summary_line().endswith(
+        "; dates read day-first (from '23.02.2026'); encoding utf-8."
+    )
     stored = store.table("opportunities").set_index("opportunity_id")
     assert stored["created_at"].tolist() == [
         utc("2026-02-01"),

@@ -65,7 +65,8 @@ def test_scientific_notation_ids_load_with_a_warning_naming_excel(tmp_path: Path
     )
     assert table.loc[0, ["opportunity_id", "amount"]].tolist() == ["1.11015E+11", "2000"]
     assert report.summary_line() == (
-        f"opportunities: read 4, loaded 3 (3 new), rejected 1, 1 warning (see {rejects})."
+        f"opportunities: read 4, loaded 3 (3 new), rejected 1, 1 warning (see {rejects}); "
+        "encoding utf-8."
     )
     assert report.as_dict()["warnings"] == 1
 
@@ -154,8 +155,12 @@ def test_summary_without_warnings_is_unchanged() -> None:
         "loaded": 3,
         "rejected": 0,
         "rejects_file": None,
+        "new": 3,
         "warnings": 0,
         "date_order": None,
+        "encoding": None,
+        "nul_bytes_removed": 0,
+        "dry_run": False,
     }
 
 

@@ -44,6 +44,7 @@ DERIVED_FROM: Mapping[Kind, Mapping[str, tuple[str, ...]]] = {
     "contacts": {
         "email_domain": ("email",),
         "is_free_mail": ("email",),
+        "is_disposable": ("email",),
         "email_status": ("email_status", "email"),
         "account_id": ("account_id", "email"),
         "account_match": ("account_id", "email"),
