@@ -80,11 +80,20 @@ def _label(path: Path | None, app: App) -> str:
 
 
 def _render_backtest(results: list[tuple[str, dict[str, Any]]]) -> None:
-    from abmgraph.evaluation.report import summary_rows, table_rows
+    from abmgraph.evaluation.report import baseline_rows, beaten_lines, summary_rows, table_rows
 
     first = results[0][1]
     title = f"Backtest as of {first['as_of'][:10]}, {first['window_days']:g}-day window, {first['level']} level"
     render_rows(summary_rows(results), "table", title=title)
+    baselines = baseline_rows(results)
+    if baselines:
+        render_rows(
+            baselines,
+            "table",
+            title="The score against naive baselines (events / engaged people in the last N days)",
+        )
+        for line in beaten_lines(results):
+            info(line)
     render_rows(
         table_rows(results, "lift_by_decile", "decile", _LIFT),
         "table",
