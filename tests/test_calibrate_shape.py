@@ -159,6 +159,8 @@ def test_widened_moves_every_saturation_and_no_points():
 def test_where_volume_drives_outcomes_counting_beats_the_default(volume):
     # The premise: the saturating default loses to simply counting.
     assert volume.report["auc_default"] < _best_baseline(volume)
+    assert volume.report["auc_best_baseline"] == _best_baseline(volume)
+    assert volume.report["best_baseline"].startswith("events_")
 
 
 def test_calibration_widens_the_shape_and_matches_counting(volume):

@@ -247,7 +247,7 @@ def calibrate(
         write_calibrated,
     )
     from abmgraph.evaluation.calibrate import calibrate as run_calibrate
-    from abmgraph.evaluation.report import summary_rows
+    from abmgraph.evaluation.report import baseline_rows, summary_rows
     from abmgraph.scoring.engine import parse_as_of
 
     old_path = config or (app.workspace.config_path if app.workspace.config_path.exists() else None)
@@ -278,10 +278,19 @@ def calibrate(
         render_rows(
             summary_rows(held_out), "table", title=f"Held-out backtest ({report['split']} split)"
         )
+        baselines = baseline_rows(held_out)
+        if baselines:
+            render_rows(baselines, "table", title="Held out, against naive baselines")
         info(
             f"Held-out ROC-AUC: default {report['auc_default']}, calibrated {report['auc_calibrated']}, "
-            f"unconstrained logistic baseline {report['auc_baseline']}."
+            f"unconstrained logistic baseline {report['auc_baseline']}, best naive count "
+            f"{report['auc_best_baseline']} ({report['best_baseline']})."
         )
+        if report["saturation_cv_auc"]:
+            factor = report["saturation_factor"]
+            shape = "the configured" if factor == 1 else f"a {factor:g}× wider"
+            folds = ", ".join(f"×{k} {v}" for k, v in report["saturation_cv_auc"].items())
+            info(f"Kept {shape} saturation shape (training folds' ROC-AUC: {folds}).")
         render_rows(result.weights[:15], "table", title="Largest calibrated points")
     if refused is not None:
         raise refused

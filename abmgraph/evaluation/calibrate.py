@@ -316,7 +316,9 @@ def calibrate(
     regression on the same features and split), with PR-AUCs, the split,
     ``saturation_factor`` (the shape kept: 1 is the configured one) and
     ``saturation_cv_auc`` (each shape's cross-validated training ROC-AUC;
-    None below the account level or with too few outcomes to fold).
+    None below the account level or with too few outcomes to fold), and
+    ``best_baseline`` / ``auc_best_baseline``: the naive count that ranks the
+    held-out records best.
     """
     factors = SHAPE_FACTORS if level == "account" and method == "logistic" else (1.0,)
     compare = len(factors) > 1
@@ -384,6 +386,8 @@ def calibrate(
         "pr_auc_default": default_bt.metrics["pr_auc"],
         "pr_auc_calibrated": new_bt.metrics["pr_auc"],
         "pr_auc_baseline": _round(pr_auc(test.y, baseline_scores)),
+        # The best naive count on the same held-out records (see backtest's baselines).
+        **_best_baseline(new_bt.metrics),
         "features": len(used),
         "regularisation_c": c,
         "saturation_factor": shape.factor,
@@ -405,6 +409,14 @@ def calibrate(
         new_bt,
         [{"feature": "base", "points": round(base, 2)}, *weights],
     )
+
+
+def _best_baseline(metrics: dict[str, Any]) -> dict[str, Any]:
+    rows = [row for row in metrics.get("baselines", [])[1:] if row["auc"] is not None]
+    if not rows:
+        return {"best_baseline": None, "auc_best_baseline": None}
+    best = max(rows, key=lambda row: row["auc"])
+    return {"best_baseline": best["baseline"], "auc_best_baseline": best["auc"]}
 
 
 def _round(value: float | None) -> float | None:
