@@ -19,13 +19,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
+from abmgraph.cli import cli
 from abmgraph.demo import generate, write
 from abmgraph.demo_run import INGEST_ORDER
 from abmgraph.evaluation.calibrate import calibrate, widened
 from abmgraph.graph.embedded import EmbeddedStore
 from abmgraph.ingest.pipeline import ingest_file
-from abmgraph.scoring.config import ScoringConfig
+from abmgraph.scoring.config import ScoringConfig, load_config
 from abmgraph.scoring.engine import parse_as_of
 
 AS_OF = parse_as_of("2026-09-01")
@@ -118,10 +120,14 @@ def volume_world(folder: Path, accounts: int = 400, seed: int = 3) -> dict[str, 
 
 
 @pytest.fixture(scope="module")
-def volume(tmp_path_factory):
+def volume_store(tmp_path_factory):
     folder = tmp_path_factory.mktemp("volume")
-    store = _ingest(EmbeddedStore(folder / "ws"), volume_world(folder / "data"), folder)
-    return calibrate(store, ScoringConfig(), AS_OF, window_days=WINDOW)
+    return _ingest(EmbeddedStore(folder / "ws"), volume_world(folder / "data"), folder), folder
+
+
+@pytest.fixture(scope="module")
+def volume(volume_store):
+    return calibrate(volume_store[0], ScoringConfig(), AS_OF, window_days=WINDOW)
 
 
 @pytest.fixture(scope="module")
@@ -190,3 +196,22 @@ def test_where_breadth_drives_outcomes_the_priority_still_beats_counting(breadth
     # On this draw the training folds keep the configured shape.
     assert report["saturation_factor"] == 1
     assert report["saturation_cv_auc"]["1"] > report["saturation_cv_auc"]["16"]
+
+
+def test_cli_calibrate_names_the_shape_and_the_best_count(volume_store, volume, tmp_path):
+    _, folder = volume_store
+    out = tmp_path / "wide.toml"
+    args = ["--workspace", str(folder / "ws"), "calibrate", "--as-of", "2026-09-01"]
+    result = CliRunner().invoke(cli, [*args, "--window", str(WINDOW), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    report = volume.report
+    factor = f"{report['saturation_factor']:g}"
+    assert f"Kept a {factor}× wider saturation shape" in result.output
+    assert f"best naive count {report['auc_best_baseline']} ({report['best_baseline']})" in (
+        result.output
+    )
+    assert "Held out, against naive baselines" in result.output
+    assert "score (calibrated)" in result.output
+    # The written config carries the wider shape it was measured with.
+    written = load_config(out)
+    assert written.account.committee.volume_scale == volume.config.account.committee.volume_scale
