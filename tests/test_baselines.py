@@ -156,3 +156,11 @@ def test_cli_backtest_shows_the_baselines(builder, tmp_path, fmt):
         assert "Counting ranks better than fit-only: events_90d reaches ROC-AUC 0.75" in (
             result.output
         )
+
+
+def test_a_store_without_events_counts_zero_everywhere(store, builder):
+    builder.account("A").contact("A1", "A").account("B")
+    builder.load(store)
+    counts = baseline_signals(store, parse_as_of(AS_OF), "account", pd.Series(["A", "B"]))
+    assert counts.shape == (2, 6)
+    assert (counts.to_numpy() == 0).all()
