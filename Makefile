@@ -18,9 +18,11 @@ demo: $(STAMP)
 	$(BIN)/abmgraph demo --reset
 
 test: $(STAMP)
+	scripts/ensure-chromium
 	scripts/run-tests
 
 test-fast: $(STAMP)
+	scripts/ensure-chromium
 	$(BIN)/python -m pytest -m "not neo4j"
 
 lint: $(STAMP)

@@ -49,15 +49,27 @@ def run_demo(
     """Write the demo files to ``out``, load them into ``store`` and score them.
 
     The demo's dates are relative to its anchor, so mixing it into a store
-    that already holds data would blur both: that needs ``reset``.
+    that already holds data would blur both: that needs ``reset``, which
+    empties only a store that holds the demo's data alone (recorded in the
+    workspace after each demo run), never one with data of the user's.
     """
+    counts = store.counts()
+    if any(counts.values()):
+        if not reset:
+            raise StoreError(
+                "The store already holds data; run the demo with --reset to replace it, "
+                "or use another --workspace."
+            )
+        if not workspace.holds_only_demo(store.backend, counts):
+            raise StoreError(
+                f"The store of {workspace.path} holds data that the demo did not load, so "
+                "demo --reset will not empty it; run the demo in another workspace "
+                "(abmgraph --workspace demo-workspace demo), or delete the store yourself "
+                "if its data can go."
+            )
     if reset:
         store.clear()
-    elif any(store.counts().values()):
-        raise StoreError(
-            "The store already holds data; run the demo with --reset to replace it, "
-            "or use another --workspace."
-        )
+    workspace.forget_demo()  # from here until the demo is done, the store is not the demo's
     workspace.init()
     data = generate(accounts=accounts, seed=seed, anchor=anchor)
     paths = write(data, out, fmt="csv")
@@ -74,6 +86,7 @@ def run_demo(
         for kind in INGEST_ORDER
     ]
     result = score_store(store, config, parse_as_of(data.anchor))
+    workspace.record_demo(store.backend, store.counts())
     return DemoRun(
         reports=reports,
         as_of=result.as_of,

@@ -8,10 +8,12 @@ __all__ = [
     "AbmgraphError",
     "ConfigError",
     "InputError",
+    "InternalError",
     "NotFoundError",
     "RejectedRowsError",
     "StoreError",
     "StoreUnavailableError",
+    "WorkspaceBusyError",
 ]
 
 
@@ -41,3 +43,11 @@ class StoreError(AbmgraphError):
 
 class StoreUnavailableError(StoreError):
     """The graph store cannot be reached (server down, wrong credentials)."""
+
+
+class WorkspaceBusyError(StoreError):
+    """Another command is writing to the workspace and did not finish in time."""
+
+
+class InternalError(AbmgraphError):
+    """abmgraph found one of its own guarantees broken and stopped before writing."""

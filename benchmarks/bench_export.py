@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 from abmgraph.demo import generate, write
+from abmgraph.export.writer import manifest_path
 from abmgraph.graph.embedded import EmbeddedStore
 from abmgraph.ingest.pipeline import ingest_file
 from abmgraph.scoring.config import ScoringConfig
@@ -89,7 +90,7 @@ def export(workspace: Path, platform: str, options: list[str], out: Path) -> dic
             raise RuntimeError(f"{' '.join(command)} failed:\n{errors.read().decode()}")
     # CPU time is the steadier figure on a shared machine; wall time is what users see.
     cpu = usage.ru_utime + usage.ru_stime
-    manifest = json.loads(target.with_name(f"{target.stem}.manifest.json").read_text("utf-8"))
+    manifest = json.loads(manifest_path(target).read_text("utf-8"))
     return {
         "platform": platform,
         "options": " ".join(options),
@@ -114,7 +115,7 @@ def main() -> None:
 
     workspace = args.out / "export-ws"
     results: dict = {"accounts": args.accounts, "contacts": args.contacts, "events": args.events}
-    if args.rebuild or not (workspace / "store" / "scores" / "meta.json").exists():
+    if args.rebuild or EmbeddedStore(workspace).score_meta() is None:
         results["build_seconds"] = build(workspace, args.accounts, args.contacts, args.events)
         print(f"built the workspace: {results['build_seconds']}", file=sys.stderr)
     files = args.out / "export-files"

@@ -136,7 +136,7 @@ def main() -> None:
     args = parser.parse_args()
 
     workspace = args.out / f"ws-queries-{args.contacts}"
-    if not (args.reuse and (workspace / "store" / "scores" / "meta.json").exists()):
+    if not (args.reuse and EmbeddedStore(workspace).score_meta() is not None):
         build(workspace, args.out / "queries-data", args.accounts, args.contacts, args.events)
     picks = pick_accounts(workspace)
     store = EmbeddedStore(workspace)

@@ -95,3 +95,13 @@ def test_there_is_an_example_per_practitioner_model():
         ).contact.mql_threshold
         == 80
     )
+
+
+def test_the_config_vocabularies_are_the_contract_s():
+    from abmgraph.graph.vocab import BUYING_ROLES, DEPARTMENTS, ENGAGEMENT_TYPES, SENIORITIES
+    from abmgraph.scoring.config import DEFAULT_EVENT_POINTS, BuyingRole, Department, Seniority
+
+    assert set(Seniority.__args__) == set(SENIORITIES)
+    assert set(Department.__args__) == set(DEPARTMENTS)
+    assert set(BuyingRole.__args__) == set(BUYING_ROLES)
+    assert set(DEFAULT_EVENT_POINTS) == set(ENGAGEMENT_TYPES)

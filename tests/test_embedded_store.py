@@ -62,8 +62,7 @@ def test_a_crash_mid_write_leaves_the_previous_state_readable(loaded, tmp_path, 
     accounts_before = loaded.table("accounts").copy()
 
     def crash(table, where, **kwargs):
-        with open(where, "wb") as handle:
-            handle.write(b"PAR1 half a file")
+        where.write(b"PAR1 half a file")  # the temporary file's stream
         raise OSError("disk full")
 
     monkeypatch.setattr(pq, "write_table", crash)

@@ -149,7 +149,7 @@ def data_lines(path: Path) -> list[str]:
 
 
 def test_contact_export_counts_every_contact_once(store: GraphStore, tmp_path: Path):
-    report = export_audience(store, "linkedin-contacts", tmp_path / "li.csv")
+    report = export_audience(store, "linkedin-contacts", tmp_path / "li.csv", force=True)
     assert report.candidates == 11
     assert report.included == 4
     assert report.excluded == {**CONTACT_EXCLUSIONS, "duplicate": 1}
@@ -219,7 +219,7 @@ def test_account_ids_from_a_list_or_a_csv_column(store, tmp_path):
 
 def test_files_are_utf8_without_bom_with_crlf_line_ends(store, tmp_path):
     out = tmp_path / "li.csv"
-    export_audience(store, "linkedin-companies", out)
+    export_audience(store, "linkedin-companies", out, force=True)
     raw = out.read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf")
     assert raw.count(b"\r\n") == 4 and raw.count(b"\n") == 4
@@ -242,7 +242,7 @@ def test_a_list_over_the_row_limit_is_split_into_even_numbered_files(store, tmp_
         rows += data_lines(part.path)
     assert rows == data_lines(whole)
     assert not out.exists()
-    manifest = json.loads((tmp_path / "part.manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((tmp_path / "part.csv.manifest.json").read_text(encoding="utf-8"))
     assert [f["file"] for f in manifest["files"]] == names
     assert manifest["limits"]["max_rows"] == 2
 
@@ -261,7 +261,7 @@ def test_an_override_only_lowers_the_platform_limit(store, tmp_path):
 
 
 def test_warning_below_the_platform_minimum(store, tmp_path):
-    report = export_audience(store, "linkedin-contacts", tmp_path / "li.csv")
+    report = export_audience(store, "linkedin-contacts", tmp_path / "li.csv", force=True)
     assert report.warnings == [
         "4 rows is below linkedin-contacts's minimum useful size of 300: LinkedIn serves a "
         "list only once 300 members match and refuses uploads under 300 rows."
@@ -272,7 +272,9 @@ def test_warning_below_the_platform_minimum(store, tmp_path):
 
 
 def test_hash_option_hashes_plain_emails_and_says_so_elsewhere(store, tmp_path):
-    report = export_audience(store, "linkedin-contacts", tmp_path / "li.csv", hash_emails=True)
+    report = export_audience(
+        store, "linkedin-contacts", tmp_path / "li.csv", hash_emails=True, force=True
+    )
     assert report.hashed == ("email",) and report.warnings[1:] == []
     report = export_audience(store, "6sense-accounts", tmp_path / "s.csv", hash_emails=True)
     assert report.warnings == [
@@ -297,7 +299,7 @@ def test_six_sense_refuses_file_names_with_spaces(store, tmp_path):
 def test_an_existing_folder_gets_the_platform_name(store, tmp_path):
     report = export_audience(store, "meta-customer-list", tmp_path)
     assert report.parts[0].path == tmp_path / "meta-customer-list.csv"
-    assert (tmp_path / "meta-customer-list.manifest.json").exists()
+    assert (tmp_path / "meta-customer-list.csv.manifest.json").exists()
 
 
 # -- manifest and dry run -------------------------------------------------------------------
@@ -306,7 +308,7 @@ def test_an_existing_folder_gets_the_platform_name(store, tmp_path):
 def test_manifest_records_platform_filters_scores_counts_and_files(store, tmp_path):
     out = tmp_path / "gcm.csv"
     export_audience(store, "google-customer-match", out, {"tier": [1, 2]})
-    manifest = json.loads((tmp_path / "gcm.manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((tmp_path / "gcm.csv.manifest.json").read_text(encoding="utf-8"))
     meta = store.score_meta()
     assert manifest["platform"] == "google-customer-match"
     assert manifest["level"] == "contacts"
@@ -336,9 +338,9 @@ def test_dry_run_counts_like_a_real_run_and_writes_nothing(store, tmp_path):
     folder.mkdir()
     dry = export_audience(store, "linkedin-contacts", folder / "li.csv", dry_run=True)
     assert list(folder.iterdir()) == []
-    real = export_audience(store, "linkedin-contacts", folder / "li.csv")
+    real = export_audience(store, "linkedin-contacts", folder / "li.csv", force=True)
     assert dry.counts() == real.counts()
-    assert dry.manifest is None and real.manifest == folder / "li.manifest.json"
+    assert dry.manifest is None and real.manifest == folder / "li.csv.manifest.json"
 
 
 def test_never_scored(tmp_path):
@@ -392,12 +394,12 @@ def test_audiences_validate_render_and_leave_the_hash_alone():
 
 def test_cli_writes_files_and_a_summary(known, tmp_path):
     out = tmp_path / "li.csv"
-    result = run(known, "linkedin-contacts", "--out", str(out), "--tier", "1,2")
+    result = run(known, "linkedin-contacts", "--out", str(out), "--tier", "1,2", "--force")
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     assert "Wrote 3 contacts for linkedin-contacts to li.csv" in result.stderr
     assert "Warning: 3 rows is below linkedin-contacts's minimum useful size" in result.stderr
-    assert out.exists() and (tmp_path / "li.manifest.json").exists()
+    assert out.exists() and (tmp_path / "li.csv.manifest.json").exists()
 
 
 def test_cli_dry_run_prints_counts_as_json(known, tmp_path):

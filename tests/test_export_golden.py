@@ -62,7 +62,7 @@ def scored(tmp_path_factory: pytest.TempPathFactory):
 )
 def test_file_matches_golden_byte_for_byte(scored, tmp_path, platform, level, hashed, golden):
     out = tmp_path / golden
-    report = export_audience(scored, platform, out, level=level, hash_emails=hashed)
+    report = export_audience(scored, platform, out, level=level, hash_emails=hashed, force=True)
     assert [part.path for part in report.parts] == [out]
     assert out.read_bytes() == (GOLDEN / golden).read_bytes()
 

@@ -159,11 +159,11 @@ def test_same_tables_from_every_format(tmp_path: Path) -> None:
 
 MALFORMED = (
     b"contact_id,account_id,email,title\n"
-    b"C1,A1,c1@acme.com,CTO\n"  # 2 ok
+    b"C1,A1,c1@acme.com,Directeur G\xc3\xa9n\xc3\xa9ral\n"  # 2 ok (UTF-8 accents)
     b",A1,nobody@acme.com,CFO\n"  # 3 missing id
-    b"C3,A1,not-an-email,CEO\n"  # 4 bad email
+    b"C3,A1,not-an-email,CEO\n"  # 4 bad email: loads without it, with a warning
     b"C1,A1,again@acme.com,VP Sales\n"  # 5 duplicate of line 2
-    b"C5,A1,j\xf6rg@acme.com,Director\n"  # 6 not UTF-8
+    b"C5,A1,j\xf6rg@acme.com,Director\n"  # 6 Latin-1 in a UTF-8 file: not UTF-8
     b"C6,A404,c6@acme.com,Manager\n"  # 7 unknown account
     b"C7,,c7@acme.com,Engineer\n"  # 8 ok, matched by domain
     b"C8,A1,c8@ac"  # 9 truncated last line
@@ -177,15 +177,21 @@ def test_malformed_contacts_load_the_good_rows_and_explain_the_rest(tmp_path: Pa
     path.write_bytes(MALFORMED)
     rejects = tmp_path / "out" / "rejects.csv"
     report = ingest_file(store, "contacts", path, rejects_path=rejects, quiet=True)
-    assert (report.read, report.loaded, report.rejected) == (8, 2, 6)
+    assert (report.read, report.loaded, report.rejected, report.warnings) == (8, 3, 5, 1)
     assert report.read == report.loaded + report.rejected
     assert report.rejects_file == str(rejects)
-    assert sorted(store.table("contacts")["contact_id"]) == ["C1", "C7"]
+    contacts = store.table("contacts").set_index("contact_id")
+    assert sorted(contacts.index) == ["C1", "C3", "C7"]
+    assert pd.isna(contacts.loc["C3", "email"])
+    assert contacts.loc["C3", "email_invalid"] == "not-an-email"
+    assert contacts.loc["C3", "email_status"] == "invalid"
     table = pd.read_csv(rejects, dtype=str, keep_default_na=False)
     assert list(table.columns) == [
         "source_line",
         "field",
         "reason",
+        "severity",
+        "raw_line",
         "contact_id",
         "account_id",
         "email",
@@ -193,6 +199,14 @@ def test_malformed_contacts_load_the_good_rows_and_explain_the_rest(tmp_path: Pa
     ]
     assert table["source_line"].tolist() == ["3", "4", "5", "6", "7", "9"]
     assert table["field"].tolist() == ["contact_id", "email", "contact_id", "", "account_id", ""]
+    assert table["severity"].tolist() == [
+        "rejected",
+        "warning",
+        "rejected",
+        "rejected",
+        "rejected",
+        "rejected",
+    ]
     reasons = table["reason"].tolist()
     assert reasons[0] == "missing contact_id (required)"
     assert reasons[1] == "not an email address: 'not-an-email'"
@@ -200,6 +214,14 @@ def test_malformed_contacts_load_the_good_rows_and_explain_the_rest(tmp_path: Pa
     assert reasons[3].startswith("not valid UTF-8")
     assert reasons[4] == "account_id 'A404' not found: ingest accounts first"
     assert reasons[5] == "expected 4 fields, found 3"
+    assert table["raw_line"].tolist() == [
+        "",
+        "",
+        "",
+        "C5,A1,j\ufffdrg@acme.com,Director",
+        "",
+        "C8,A1,c8@ac",
+    ]
     # The original text of each row follows.
     assert table.loc[1, ["contact_id", "account_id", "email", "title"]].tolist() == [
         "C3",
@@ -246,7 +268,7 @@ def test_malformed_engagements(tmp_path: Path) -> None:
     ]
     reasons = table["reason"].tolist()
     assert reasons[0].startswith("unknown engagement type 'teleport'; known: page_view, ")
-    assert reasons[1] == "not an ISO-8601 date or datetime: 'last tuesday'"
+    assert reasons[1].startswith("not a date: 'last tuesday' (accepted: ISO-8601 such as ")
     assert reasons[2] == "duplicate event_id, first seen on line 2"
     assert reasons[3] == "unknown contact_id 'C99': ingest contacts first"
     assert (
@@ -389,13 +411,15 @@ def test_vocabulary_and_range_checks(tmp_path: Path) -> None:
         "C5,,,,,perhaps\n"
         "C6,C-Level,Information Technology,BUDGET_HOLDER,Bounced,Y\n"
     )
-    ingest_file(
+    report = ingest_file(
         store,
         "contacts",
         write(tmp_path, "c", contacts),
         rejects_path=tmp_path / "r.csv",
         quiet=True,
     )
+    # Optional fields: every record loads, the unknown values are blanked and noted.
+    assert (report.loaded, report.rejected, report.warnings) == (6, 0, 5)
     table = pd.read_csv(tmp_path / "r.csv", dtype=str)
     assert table["field"].tolist() == [
         "seniority",
@@ -404,11 +428,18 @@ def test_vocabulary_and_range_checks(tmp_path: Path) -> None:
         "email_status",
         "opted_out",
     ]
+    assert set(table["severity"]) == {"warning"}
     assert table["reason"].iloc[0] == (
         "unknown seniority 'boss'; accepted: c_level, vp, director, manager, individual_contributor, entry"
     )
     assert table["reason"].iloc[4] == "not true/false/yes/no/1/0: 'perhaps'"
-    row = store.table("contacts").iloc[0]
+    stored = store.table("contacts").set_index("contact_id")
+    assert stored.loc["C1", "seniority_invalid"] == "boss"
+    assert pd.isna(stored.loc["C1", "seniority"])
+    assert stored.loc["C5", "opted_out_invalid"] == "perhaps"
+    assert pd.isna(stored.loc["C5", "opted_out"])
+    assert pd.isna(stored.loc["C2", "seniority_invalid"])
+    row = stored.loc["C6"]
     assert (row["seniority"], row["department"], row["buying_role"], row["email_status"]) == (
         "c_level",
         "it",
@@ -461,9 +492,10 @@ def test_references_must_exist(tmp_path: Path) -> None:
         rejects_path=tmp_path / "rr.csv",
         quiet=True,
     )
-    assert (report.loaded, report.rejected) == (1, 3)
+    assert (report.loaded, report.rejected, report.warnings) == (2, 2, 1)
     table = pd.read_csv(tmp_path / "rr.csv", dtype=str)
     assert table["field"].tolist() == ["opportunity_id", "contact_id", "role"]
+    assert table["severity"].tolist() == ["rejected", "rejected", "warning"]
     assert table["reason"].iloc[0] == "opportunity_id 'O404' not found: ingest opportunities first"
     intent = "domain,topic,score,observed_at\nnowhere.com,CRM,50,2026-01-01\n"
     report = ingest_file(
@@ -497,6 +529,12 @@ def test_empty_and_header_only_files_load_nothing(tmp_path: Path) -> None:
             "loaded": 0,
             "rejected": 0,
             "rejects_file": None,
+            "new": 0,
+            "warnings": 0,
+            "date_order": None,
+            "encoding": "utf-8",
+            "nul_bytes_removed": 0,
+            "dry_run": False,
         }
     assert store.table("accounts").empty
 
@@ -510,6 +548,12 @@ def test_report_and_kind_spellings(tmp_path: Path) -> None:
         "loaded": 3,
         "rejected": 0,
         "rejects_file": None,
+        "new": 3,
+        "warnings": 0,
+        "date_order": None,
+        "encoding": "utf-8",
+        "nul_bytes_removed": 0,
+        "dry_run": False,
     }
     assert (report.new, report.unmatched) == (3, 0)
     with pytest.raises(InputError, match="unknown kind 'deals'"):
@@ -521,7 +565,9 @@ def test_default_rejects_path_is_next_to_the_input(tmp_path: Path) -> None:
     report = ingest_file(
         store, "accounts", write(tmp_path, "accts", "account_id,name\nA1,\n"), quiet=True
     )
-    assert report.rejects_file == str(tmp_path / "accts.rejects.csv")
+    written = Path(report.rejects_file)
+    assert written.parent == tmp_path
+    assert written.name.startswith("accts.rejects-") and written.suffix == ".csv"
 
 
 def test_parquet_timestamps_and_numbers_are_used_as_they_are(tmp_path: Path) -> None:

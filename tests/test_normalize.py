@@ -181,7 +181,9 @@ def test_parse_datetime(raw: str, expected: str) -> None:
     assert not invalid
 
 
-@pytest.mark.parametrize("raw", ["garbage", "2026-13-01", "2026-02-30", "01/10/2026", "tomorrow"])
+@pytest.mark.parametrize(
+    "raw", ["garbage", "2026-13-01", "2026-02-30", "13/13/2026", "tomorrow", "now", "today"]
+)
 def test_parse_datetime_invalid(raw: str) -> None:
     assert one(parse_datetime, raw) == (NA, True)
 

@@ -116,7 +116,8 @@ def test_empty_and_header_only_files_have_no_rows(tmp_path: Path) -> None:
         ("data.csv", b"PK\x03\x04rest", "Excel"),
         ("data.csv", b"a,b\n\x00\x01\x02\x03", "not a text file"),
         ("data.csv", b"PAR1xxxx", "Parquet"),
-        ("data.csv", b"\xff\xfea\x00,\x00", "UTF-16"),
+        ("data.csv", b"%PDF-1.4\n", "PDF"),
+        ("data.jsonl", b"\x1f\x8b\x08\x00", "gzip"),
         ("data.parquet", b"account_id,name\nA1,Acme\n", "not a readable Parquet file"),
         ("data.json", b'[{"a": 1}]\n', "JSON array"),
         ("data.jsonl", b"account_id,name\nA1,Acme\n", "not JSON Lines"),
@@ -170,19 +171,21 @@ def test_jsonl_values_become_text_and_bad_lines_are_rows(tmp_path: Path) -> None
         b'{"event_id": "E2", "n": 2.0}\n'
         b'{"event_id": "E3", broken\n'
         b"[1, 2]\n"
-        b'{"event_id": "E\xe94"}\n'
-        b'{"event_id": "E5"}'
+        b'{"event_id": "E\xc3\xa94"}\n'
+        b'{"event_id": "E\xe95"}'
     )
     good, bad = read_all(path, block_bytes=1024)
-    assert good["source_line"].tolist() == [1, 3, 7]
+    assert good["source_line"].tolist() == [1, 3, 6]
     first = good.iloc[0]
     assert (first["n"], first["ok"], first["x"], first["tags"]) == ("3", "true", "1.5", "a;b")
     assert pd.isna(first["none"])
     assert good.iloc[1]["n"] == "2"
-    assert bad["source_line"].tolist() == [4, 5, 6]
+    assert good.iloc[2]["event_id"] == "Eé4"
+    # Latin-1 after UTF-8 in one file: that line is rejected, not guessed.
+    assert bad["source_line"].tolist() == [4, 5, 7]
     assert bad["reason"].iloc[0].startswith("malformed JSON")
     assert bad["reason"].iloc[1].startswith("not a JSON object")
-    assert bad["reason"].iloc[2].startswith("not valid UTF-8")
+    assert bad["reason"].iloc[2].startswith("not valid UTF-8 (byte 0xe9")
 
 
 def test_jsonl_with_a_broken_first_line_still_loads(tmp_path: Path) -> None:

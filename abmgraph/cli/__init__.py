@@ -29,6 +29,7 @@ _COMMANDS = {
     "champions": "abmgraph.cli.queries:champions",
     "cypher": "abmgraph.cli.queries:cypher",
     "neo4j-import": "abmgraph.cli.neo4j:neo4j_import",
+    "report": "abmgraph.cli.report:report",
 }
 for _name, _target in _COMMANDS.items():
     cli.add_lazy_command(_name, _target)

@@ -7,6 +7,7 @@ calls one library function and renders what comes back.
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,7 +16,7 @@ import click
 
 from abmgraph import __version__
 from abmgraph.cli.group import CommandGroup
-from abmgraph.cli.output import emit, format_option, info, limit_option, render_rows
+from abmgraph.cli.output import emit, format_option, info, render_rows
 from abmgraph.workspace import Workspace
 
 # Library modules (pandas and the rest) are imported inside the commands that use
@@ -40,9 +41,23 @@ class App:
     workspace: Workspace
     backend: str
     neo4j: dict[str, str | None]
+    wait: float = 300.0
     _store: GraphStore | None = field(default=None, repr=False)
+    _lock: ExitStack | None = field(default=None, repr=False)
 
-    def store(self) -> GraphStore:
+    def lock(self) -> None:
+        """Hold the workspace's write lock until the command ends (waiting up to ``wait``)."""
+        if self._lock is None:
+            from abmgraph.lock import write_lock
+
+            stack = ExitStack()
+            stack.enter_context(write_lock(self.workspace.path, wait=self.wait, on_wait=info))
+            self._lock = stack
+
+    def store(self, *, write: bool = False) -> GraphStore:
+        """The graph store; ``write`` first takes the write lock, before anything is read."""
+        if write:
+            self.lock()
         if self._store is None:
             from abmgraph.graph.store import open_store
 
@@ -50,8 +65,12 @@ class App:
         return self._store
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
+        try:
+            if self._store is not None:
+                self._store.close()
+        finally:
+            if self._lock is not None:
+                self._lock.close()
 
 
 pass_app = click.make_pass_decorator(App)
@@ -80,6 +99,15 @@ pass_app = click.make_pass_decorator(App)
 @click.option(
     "--neo4j-database", envvar="NEO4J_DATABASE", help="Neo4j database (env NEO4J_DATABASE)."
 )
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    envvar="ABMGRAPH_WAIT",
+    default=300.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long a writing command waits for another writer (0: fail at once; env ABMGRAPH_WAIT).",
+)
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -88,6 +116,7 @@ def cli(
     neo4j_uri: str | None,
     neo4j_user: str | None,
     neo4j_database: str | None,
+    wait: float,
 ) -> None:
     """Rank target accounts by how their buying committees engage.
 
@@ -104,7 +133,7 @@ def cli(
         "password": os.environ.get("NEO4J_PASSWORD"),
         "database": neo4j_database,
     }
-    app = App(Workspace(workspace), backend, neo4j)
+    app = App(Workspace(workspace), backend, neo4j, wait)
     ctx.obj = app
     ctx.call_on_close(app.close)
 
@@ -130,6 +159,7 @@ def init(app: App, force: bool, templates: Path | None) -> None:
 
         paths = write_templates(templates, force=force)
         info(f"Wrote {len(paths)} templates to {templates}: {', '.join(p.name for p in paths)}.")
+    app.lock()
     if app.workspace.init(force=force):
         info(f"Wrote {app.workspace.config_path}: every setting is commented; edit and re-score.")
     else:
@@ -166,7 +196,9 @@ def demo(
     from abmgraph.demo_run import run_demo
 
     out = out or app.workspace.path / "demo-data"
-    result = run_demo(app.store(), app.workspace, n_accounts, seed, anchor, out, reset=reset)
+    result = run_demo(
+        app.store(write=True), app.workspace, n_accounts, seed, anchor, out, reset=reset
+    )
     for report in result.reports:
         info(report.summary_line())
     info(
@@ -193,7 +225,22 @@ def demo(
 @click.option(
     "--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Where rejected rows go."
 )
-@click.option("--strict", is_flag=True, help="Any rejected row is an error; nothing is loaded.")
+@click.option(
+    "--strict", is_flag=True, help="Any rejected row or warning is an error; nothing is loaded."
+)
+@click.option(
+    "--dayfirst",
+    is_flag=True,
+    help="Read dates such as 05/06/2026 day-first when no value settles it (default month-first).",
+)
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="The text file's encoding (utf-8, cp1252, latin-1, utf-16 …); default: detected.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Validate and report (rejects file too); store nothing."
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -206,6 +253,9 @@ def ingest(
     preset: str,
     rejects: Path | None,
     strict: bool,
+    dayfirst: bool,
+    encoding: str | None,
+    dry_run: bool,
     quiet: bool,
     fmt: str,
 ) -> None:
@@ -214,15 +264,24 @@ def ingest(
     \b
     Example:
         abmgraph ingest accounts accounts.csv
-        abmgraph ingest contacts Contact.csv --preset salesforce
+        abmgraph ingest contacts Contact.csv --preset salesforce --encoding cp1252
+        abmgraph ingest contacts contacts.csv --dry-run
     """
     import json
 
     from abmgraph.ingest.pipeline import ingest_file
+    from abmgraph.safe_io import check_output
 
+    if rejects is not None:
+        check_output(
+            rejects, option="--rejects", protected=[app.workspace.store_path], inputs=[file]
+        )
     config = app.workspace.config()
+    store = app.store(write=True)
+    if not dry_run:
+        app.workspace.forget_demo()  # the store now holds the user's data: demo --reset keeps off
     report = ingest_file(
-        app.store(),
+        store,
         kind,
         file,
         preset=preset,
@@ -230,6 +289,9 @@ def ingest(
         strict=strict,
         quiet=quiet,
         engagement_types=config.engagement_types,
+        dayfirst=dayfirst,
+        encoding=encoding,
+        dry_run=dry_run,
     )
     if fmt == "json":
         click.echo(json.dumps(report.as_dict()))
@@ -259,7 +321,8 @@ def score(app: App, as_of: str | None, config: Path | None, fmt: str) -> None:
 
     from abmgraph.scoring.engine import parse_as_of, score_store
 
-    result = score_store(app.store(), app.workspace.config(config), parse_as_of(as_of))
+    when = parse_as_of(as_of)  # refused before anything is locked or written
+    result = score_store(app.store(write=True), app.workspace.config(config), when)
     seconds = sum(result.timings.values())
     summary = {
         "as_of": result.as_of.isoformat(),
@@ -300,9 +363,25 @@ def _account_table() -> list[str]:
     return [k for k in ACCOUNT_KEYS if k != "roles_covered"]
 
 
+# Listings people read stop here unless --limit says otherwise; JSON and CSV give every row.
+TABLE_ROWS = 25
+
+
+def _shown(rows: list[dict], fmt: str, limit: int | None) -> tuple[list[dict], int]:
+    """The rows to print and how many a table's default limit held back."""
+    if limit is not None or fmt != "table" or len(rows) <= TABLE_ROWS:
+        return rows, 0
+    return rows[:TABLE_ROWS], len(rows) - TABLE_ROWS
+
+
 @cli.command()
 @click.option("--tier", type=click.IntRange(1, 3), help="Only accounts of this tier.")
-@limit_option
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help=f"Show at most N rows (a table shows {TABLE_ROWS} unless told).",
+)
 @format_option
 @pass_app
 def accounts(app: App, tier: int | None, limit: int | None, fmt: str) -> None:
@@ -314,25 +393,83 @@ def accounts(app: App, tier: int | None, limit: int | None, fmt: str) -> None:
     """
     from abmgraph.scoring.views import ranked_accounts
 
-    rows = ranked_accounts(app.store(), tier=tier, limit=limit)
-    render_rows(rows, fmt, _account_table() if fmt == "table" else None)
+    rows, more = _shown(ranked_accounts(app.store(), tier=tier, limit=limit), fmt, limit)
+    render_rows(rows, fmt, _account_table() if fmt == "table" else None, more=more)
+
+
+_CONTACT_TABLE = [
+    "contact_id",
+    "name",
+    "title",
+    "account_name",
+    "score",
+    "grade",
+    "stage",
+    "quadrant",
+]
 
 
 @cli.command()
 @click.option("--account", "account_id", help="Only contacts of this account.")
-@limit_option
+@click.option("--tier", type=click.IntRange(1, 3), help="Only contacts of accounts of this tier.")
+@click.option("--stage", type=click.Choice(["mql", "sql"]), help="Only contacts at this stage.")
+@click.option(
+    "--quadrant",
+    type=click.Choice(["sales_ready", "nurture", "route_elsewhere", "ignore"]),
+    help="Only contacts in this fit × engagement quadrant.",
+)
+@click.option("--role", help="Only contacts holding this buying role (e.g. champion).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help=f"Show at most N rows (a table shows {TABLE_ROWS} unless told).",
+)
 @format_option
 @pass_app
-def contacts(app: App, account_id: str | None, limit: int | None, fmt: str) -> None:
-    """Ranked contacts, highest score first.
+def contacts(
+    app: App,
+    account_id: str | None,
+    tier: int | None,
+    stage: str | None,
+    quadrant: str | None,
+    role: str | None,
+    limit: int | None,
+    fmt: str,
+) -> None:
+    """Ranked contacts, highest score first, with name, title and account.
 
     \b
     Example:
         abmgraph contacts --account A00042
+        abmgraph contacts --tier 1 --quadrant sales_ready --role champion
     """
     from abmgraph.scoring.views import ranked_contacts
 
-    render_rows(ranked_contacts(app.store(), account_id=account_id, limit=limit), fmt)
+    found = ranked_contacts(
+        app.store(),
+        account_id=account_id,
+        limit=limit if fmt != "table" else (limit or TABLE_ROWS + 1),
+        tier=tier,
+        stage=stage,
+        quadrant=quadrant,
+        role=role,
+        details=fmt == "table",
+    )
+    if fmt == "table" and limit is None and len(found) > TABLE_ROWS:
+        total = len(
+            ranked_contacts(
+                app.store(),
+                account_id=account_id,
+                tier=tier,
+                stage=stage,
+                quadrant=quadrant,
+                role=role,
+            )
+        )
+        render_rows(found[:TABLE_ROWS], fmt, _CONTACT_TABLE, more=total - TABLE_ROWS)
+        return
+    render_rows(found, fmt, _CONTACT_TABLE if fmt == "table" else None)
 
 
 @cli.command()
@@ -363,10 +500,16 @@ def committee(app: App, account_id: str, fmt: str) -> None:
 @cli.command()
 @click.argument("account_id", required=False)
 @click.option("--contact", "contact_id", help="Explain a contact's score instead.")
+@click.option("--all", "show_all", is_flag=True, help="Show contributions of zero points too.")
 @format_option
 @pass_app
-def explain(app: App, account_id: str | None, contact_id: str | None, fmt: str) -> None:
+def explain(
+    app: App, account_id: str | None, contact_id: str | None, show_all: bool, fmt: str
+) -> None:
     """Every contribution to an account's priority (or a contact's score).
+
+    The table leaves out contributions of zero points unless --all; JSON
+    and CSV list every one.
 
     \b
     Example:
@@ -385,7 +528,12 @@ def explain(app: App, account_id: str | None, contact_id: str | None, fmt: str) 
     if fmt == "json":
         emit(result, "json")
         return
-    render_rows(result["contributions"], fmt, title=f"{result['id']}: score {result['score']:.2f}")
+    parts = result["contributions"]
+    hidden = 0 if show_all or fmt != "table" else sum(p["points"] == 0 for p in parts)
+    shown = [p for p in parts if show_all or fmt != "table" or p["points"] != 0]
+    render_rows(shown, fmt, title=f"{result['id']}: score {result['score']:.2f}")
+    if hidden:
+        info(f"{hidden} contribution(s) of zero points not shown (--all shows them).")
 
 
 @cli.command()

@@ -187,6 +187,10 @@ def backtest(
         )
         lift_chart([(label, m["lift_by_decile"]) for label, m in results], chart, subtitle)
         info(f"Wrote {chart}.")
+    from abmgraph.report.backtest import save_backtest
+
+    # Kept for 'abmgraph report', which shows the last backtest's lift.
+    save_backtest(app.workspace.path, dict(results[0][1], config=results[0][0]))
 
 
 @click.command()
@@ -248,13 +252,24 @@ def calibrate(
     )
     from abmgraph.evaluation.calibrate import calibrate as run_calibrate
     from abmgraph.evaluation.report import baseline_rows, summary_rows
+    from abmgraph.safe_io import check_output
     from abmgraph.scoring.engine import parse_as_of
 
+    when = parse_as_of(as_of)
+    app.lock()  # the calibrated config is written into the workspace
     old_path = config or (app.workspace.config_path if app.workspace.config_path.exists() else None)
+    path = out or calibrated_path(old_path, app.workspace.path)
+    # Refused before the fit, not after it: never over the config read or into the store.
+    check_output(
+        path,
+        option="--out",
+        protected=[app.workspace.store_path],
+        inputs=[p for p in [old_path] if p],
+    )
     result = run_calibrate(
         app.store(),
         app.workspace.config(config),
-        parse_as_of(as_of),
+        when,
         level=level,
         method=method,
         window_days=window_days,
@@ -263,7 +278,6 @@ def calibrate(
         holdout=holdout,
         seed=seed,
     )
-    path = out or calibrated_path(old_path, app.workspace.path)
     refused = None
     try:
         write_calibrated(result, path, force=force)
@@ -328,5 +342,7 @@ def convert(app: App, name: str, path: Path, outdir: Path, ingest: bool) -> None
     sizes = ", ".join(f"{n} {kind}" for kind, n in data.sizes().items())
     info(f"Wrote {sizes} to {outdir} (score as of {data.as_of}).")
     if ingest:
-        for report in ingest_dataset(app.store(), paths, app.workspace.path / "rejects"):
+        store = app.store(write=True)
+        app.workspace.forget_demo()
+        for report in ingest_dataset(store, paths, app.workspace.path / "rejects"):
             info(report.summary_line())

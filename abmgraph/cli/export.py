@@ -101,6 +101,11 @@ def _tiers(ctx: click.Context, param: click.Parameter, value: str | None) -> lis
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="Scoring config holding the audiences (default: the workspace's).",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write a LinkedIn list even under the 300 rows LinkedIn refuses.",
+)
 @click.option("--dry-run", is_flag=True, help="Print the counts as JSON; write nothing.")
 @pass_app
 def export(
@@ -121,6 +126,7 @@ def export(
     level: str | None,
     max_rows: int | None,
     config: Path | None,
+    force: bool,
     dry_run: bool,
 ) -> None:
     """Write an audience file for PLATFORM from the stored scores.
@@ -161,6 +167,8 @@ def export(
         level=level,  # type: ignore[arg-type]
         hash_emails=hash_emails,
         max_rows=max_rows,
+        protected=[app.workspace.store_path],
+        force=force,
     )
     for warning in report.warnings:
         info(f"Warning: {warning}")

@@ -47,7 +47,8 @@ def neo4j_import(app: App, folder: Path, force: bool, fmt: str) -> None:
             "(or with ABMGRAPH_BACKEND=embedded)."
         )
     store = app.store()
-    assert isinstance(store, EmbeddedStore)
+    if not isinstance(store, EmbeddedStore):  # checked above; kept under python -O too
+        raise StoreError("neo4j-import reads the embedded workspace only.")
     files = write_import_files(
         store, folder, overwrite=force, progress=lambda name: info(f"writing {folder / name}")
     )

@@ -342,8 +342,10 @@ def cypher(
 ) -> None:
     """Run a read-only Cypher query on Neo4j.
 
-    QUERY runs in a read transaction, so a write is refused; values go in
-    as parameters with --param.
+    QUERY runs in a read transaction, so a write is refused; LOAD CSV,
+    administration commands (SHOW, TERMINATE, users, databases, settings)
+    and procedures other than read-only ones such as db.labels are refused
+    before it runs. Values go in as parameters with --param.
 
     \b
     Example:

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from abmgraph.errors import InputError
+from abmgraph.safe_io import atomic_open, atomic_write_text, check_output
 
 __all__ = [
     "CONVERTERS",
@@ -50,10 +51,12 @@ def write_dataset(data: ConvertedDataset, out_dir: Path) -> dict[str, Path]:
     """Write one CSV per kind and a ``dataset.json`` manifest; returns the paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = {}
+    paths = {kind: out / f"{kind}.csv" for kind in FILES}
+    for path in [*paths.values(), out / "dataset.json"]:  # all checked before any is written
+        check_output(path, option="OUTDIR")
     for kind in FILES:
-        paths[kind] = out / f"{kind}.csv"
-        data.frames[kind].to_csv(paths[kind], index=False, lineterminator="\n")
+        with atomic_open(paths[kind], "w", encoding="utf-8", newline="") as stream:
+            data.frames[kind].to_csv(stream, index=False, lineterminator="\n")
     manifest = {
         "dataset": data.name,
         "as_of": data.as_of,
@@ -62,7 +65,7 @@ def write_dataset(data: ConvertedDataset, out_dir: Path) -> dict[str, Path]:
         "notes": data.notes,
     }
     paths["manifest"] = out / "dataset.json"
-    paths["manifest"].write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    atomic_write_text(paths["manifest"], json.dumps(manifest, indent=2) + "\n")
     return paths
 
 

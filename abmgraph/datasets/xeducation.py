@@ -18,7 +18,7 @@ import pandas as pd
 
 from abmgraph.datasets.convert import ConvertedDataset, find_file
 from abmgraph.datasets.leads import lead_accounts, outcomes_frame, repeat_events, yes_no
-from abmgraph.errors import InputError
+from abmgraph.errors import InputError, InternalError
 
 __all__ = ["ATTRIBUTES", "EVENT_DATE", "LEAKAGE", "LEAKAGE_PREFIXES", "convert_x_education"]
 
@@ -80,7 +80,15 @@ def is_leakage(column: str) -> bool:
     return column in LEAKAGE or column.startswith(LEAKAGE_PREFIXES)
 
 
-assert not any(is_leakage(c) for c in COLUMNS), "a leakage column is mapped"
+def check_no_leakage(columns: list[str] | pd.Index) -> None:
+    """Refuse to go on when a column filled in after sales contact would be used."""
+    leaked = [c for c in columns if is_leakage(c)]
+    if leaked:
+        raise InternalError(
+            f"the X Education converter would read the leakage column(s) {', '.join(leaked)}, "
+            "known only after sales contact; nothing was written. This is a bug in "
+            "abmgraph: please report it."
+        )
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -99,6 +107,7 @@ def _read(path: Path) -> pd.DataFrame:
         raise InputError(
             f"{path}: missing columns {', '.join(missing)}; give the X Education Leads.csv."
         )
+    check_no_leakage(frame.columns)  # a runtime check: it holds under python -O too
     return frame.replace("Select", pd.NA)
 
 

@@ -51,6 +51,7 @@ from abmgraph.evaluation.metrics import pr_auc, roc_auc
 from abmgraph.evaluation.outcomes import Level, observed_outcomes
 from abmgraph.evaluation.points import logistic_points, rate_points, write_points
 from abmgraph.graph.store import GraphStore
+from abmgraph.safe_io import atomic_write_text, check_output
 from abmgraph.scoring.config import ScoringConfig, config_from_dict, render_default
 from abmgraph.scoring.engine import ScoreResult, score_graph
 
@@ -452,8 +453,7 @@ def write_calibrated(calibration: Calibration, path: Path, *, force: bool = Fals
             f"{report['auc_calibrated']} against {report['auc_default']}), so it was not "
             "written; use --force to write it anyway."
         )
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = check_output(path, option="--out")
     report = calibration.report
     as_of = as_of_argument(pd.Timestamp(report["score_as_of"]))
     command = f"abmgraph score --config {shlex.quote(str(path))} --as-of {as_of}"
@@ -463,7 +463,7 @@ def write_calibrated(calibration: Calibration, path: Path, *, force: bool = Fals
         f"against {report['auc_default']} before.\n"
         f"# Calibrated as of {as_of}; score with it at that date: {command}\n"
     )
-    path.write_text(header + render_default(calibration.config), encoding="utf-8")
+    atomic_write_text(path, header + render_default(calibration.config))
     calibration.report["config_written"] = str(path)
     calibration.report["next_command"] = command
     return path

@@ -13,6 +13,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
+from abmgraph.safe_io import atomic_open, check_output
+
 __all__ = ["lift_chart"]
 
 COLOURS = ("#1f5fa8", "#e07b39")
@@ -46,8 +48,10 @@ def lift_chart(
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(frameon=False)
     figure.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path)
-    plt.close(figure)
+    path = check_output(path, option="--chart")
+    try:
+        with atomic_open(path, "wb") as stream:
+            figure.savefig(stream, format="png")
+    finally:
+        plt.close(figure)
     return path

@@ -51,6 +51,7 @@ _NOT_CANDIDATES = {
         "previous_account_ids",
         "email_domain",
         "is_free_mail",
+        "is_disposable",
         "seniority_source",
         "department_source",
         "account_match",
@@ -144,8 +145,14 @@ def _contact_fit_signals(
     )
     has_email = table["email"].notna().to_numpy(dtype=bool)
     free = table["is_free_mail"].fillna(False).to_numpy(dtype=bool)
-    add("fit.email.corporate", ("contact_fit", "corporate_email"), has_email & ~free)
-    add("fit.email.free_mail", ("contact_fit", "free_mail"), has_email & free)
+    disposable = (
+        table["is_disposable"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        if "is_disposable" in table.columns
+        else np.zeros(len(table), dtype=bool)
+    )
+    add("fit.email.corporate", ("contact_fit", "corporate_email"), has_email & ~free & ~disposable)
+    add("fit.disposable", ("contact_fit", "disposable"), disposable)
+    add("fit.email.free_mail", ("contact_fit", "free_mail"), has_email & free & ~disposable)
     add(
         "fit.bounced", ("contact_fit", "bounced"), table["email_status"].eq("bounced").fillna(False)
     )
@@ -228,6 +235,8 @@ def candidate_rules(table: pd.DataFrame, level: Level, min_support: int) -> list
     features = []
     for column in table.columns:
         if column in _NOT_CANDIDATES[level] or column.startswith("account."):
+            continue
+        if column.endswith("_invalid"):  # the text of a value ingest could not read
             continue
         values = table[column]
         numbers = _numeric(values)

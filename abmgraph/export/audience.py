@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
@@ -23,13 +23,14 @@ import pyarrow.compute as pc
 from pydantic import ValidationError
 
 from abmgraph.errors import ConfigError, InputError, StoreError
-from abmgraph.graph.store import GraphStore
+from abmgraph.graph.store import EventWindow, GraphStore
 from abmgraph.scoring.config import AccountStage, AudienceFilters, Quadrant, ScoringConfig
 
 __all__ = [
     "ACCOUNT_STAGES",
     "QUADRANTS",
     "Selection",
+    "consent_states",
     "read_account_ids",
     "resolve_filters",
     "select_accounts",
@@ -39,7 +40,7 @@ __all__ = [
 ACCOUNT_STAGES: tuple[str, ...] = get_args(AccountStage)
 QUADRANTS: tuple[str, ...] = get_args(Quadrant)
 CONTACT_FILTERS = ("quadrant", "roles", "min_contact_score")
-COMPLIANCE = ("opted_out", "bounced", "no_consent")
+COMPLIANCE = ("opted_out", "bounced", "invalid_email", "disposable", "no_consent")
 
 
 @dataclass
@@ -250,13 +251,53 @@ def _ranked(frame: pd.DataFrame, rows: np.ndarray, by: str, ties: str) -> np.nda
     return rows[order.to_numpy()]
 
 
+# Events that opt a contact out, or mark the address bounced, from their time on.
+OPT_OUT_EVENTS = ("unsubscribe", "spam_complaint")
+BOUNCE_EVENTS = ("email_bounce",)
+# Far enough back to see every stored event (and within pandas' date range).
+_ALL_TIME_DAYS = 200 * 365.0
+
+
+def _event_flags(
+    store: GraphStore, contact_ids: pd.Series, now: pd.Timestamp
+) -> tuple[np.ndarray, np.ndarray]:
+    """(opted out by an event, bounced by an event) per contact, from events up to ``now``."""
+    window = EventWindow(
+        as_of=now, lookback_days=_ALL_TIME_DAYS, half_life_days=1.0, recent_days=1.0, prior_days=0.0
+    )
+    summary = store.engagement_summary(window, contact_ids.reset_index(drop=True))
+    summary = summary[summary["events"] > 0]
+
+    def who(types: tuple[str, ...]) -> np.ndarray:
+        ids = summary.loc[summary["type"].isin(types), "contact_id"]
+        return contact_ids.isin(ids).to_numpy(dtype=bool)
+
+    return who(OPT_OUT_EVENTS), who(BOUNCE_EVENTS)
+
+
+def consent_states(consent: pd.Series) -> pd.Series:
+    """``given`` (true), ``refused`` (false) or ``unknown`` (empty) for each stored value."""
+    flags = consent.astype("boolean")
+    states = np.where(flags.fillna(False), "given", np.where(flags.isna(), "unknown", "refused"))
+    return pd.Series(states, index=consent.index)
+
+
 def select_contacts(
-    store: GraphStore, filters: AudienceFilters, columns: Sequence[str] | None = None
+    store: GraphStore,
+    filters: AudienceFilters,
+    columns: Sequence[str] | None = None,
+    *,
+    consent: Collection[str] = ("given",),
+    now: pd.Timestamp | None = None,
 ) -> Selection:
     """Contacts at selected accounts that pass the contact filters and compliance, best first.
 
-    Opted-out and bounced contacts never pass; with ``require_consent`` (the
-    default) neither does anyone without recorded consent. The rows carry the
+    Opted-out and bounced contacts never pass: flagged so in the contacts
+    table, or by an ``unsubscribe`` / ``spam_complaint`` (opted out) or
+    ``email_bounce`` (bounced) event at or before ``now`` (default: the
+    current time). Nor do those whose address was invalid or at a
+    disposable-mail service. With ``require_consent`` (the default) only
+    contacts whose consent state is in ``consent`` pass. The rows carry the
     contact's ``columns`` (default: all), every score, and the employer's
     name, domain, priority, tier and stage as ``account_*``.
     """
@@ -277,8 +318,10 @@ def select_contacts(
     )
     score = np.where(at_score >= 0, scores["score"].to_numpy(dtype="float64")[at_score], np.nan)
     at_chosen = chosen.index.get_indexer(people["account_id"]) >= 0
-    consent = _flag(people, "consent")
+    stored_consent = people.get("consent", pd.Series(pd.NA, index=people.index, dtype="boolean"))
+    consented = consent_states(stored_consent).isin(list(consent)).to_numpy(dtype=bool)
     status = people.get("email_status", pd.Series(pd.NA, index=people.index, dtype="str"))
+    now = pd.Timestamp.now(tz="UTC") if now is None else now
     quadrant, roles, least = filters.quadrant, filters.roles, filters.min_contact_score
     checks: list[Check] = [
         ("no_account", people["account_id"].isna(), False),
@@ -287,9 +330,22 @@ def select_contacts(
         ("quadrant", _when(bool(quadrant), ~lookup["quadrant"].isin(quadrant)), bool(quadrant)),
         ("roles", _when(bool(roles), ~_has_role(lookup["roles"], roles)), bool(roles)),
         ("min_contact_score", _when(least > 0, score < least), least > 0),
-        ("opted_out", _flag(people, "opted_out"), True),
-        ("bounced", (status == "bounced").fillna(False), True),
-        ("no_consent", _when(filters.require_consent, ~consent), filters.require_consent),
+    ]
+    # Events are read only for the contacts the audience would take: anyone else is
+    # left out for an earlier reason whatever their events say.
+    reached, _ = _first_reason(checks)
+    unsubscribed = np.zeros(len(people), dtype=bool)
+    bounced = np.zeros(len(people), dtype=bool)
+    if reached.any():
+        ids = people["contact_id"][reached]
+        unsubscribed[reached], bounced[reached] = _event_flags(store, ids, now)
+    checks += [
+        ("opted_out", _flag(people, "opted_out") | unsubscribed, True),
+        ("bounced", (status == "bounced").fillna(False).to_numpy(dtype=bool) | bounced, True),
+        # Counted only when someone is left out for them (ingest flags these addresses).
+        ("invalid_email", (status == "invalid").fillna(False), False),
+        ("disposable", _flag(people, "is_disposable"), False),
+        ("no_consent", _when(filters.require_consent, ~consented), filters.require_consent),
     ]
     selected, excluded = _first_reason(checks)
     ranked = _ranked(

@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import hashlib
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -31,6 +32,7 @@ __all__ = [
     "google_zip",
     "meta_letters",
     "meta_phone",
+    "meta_state",
     "meta_zip",
     "person_name",
     "phone_e164",
@@ -137,11 +139,53 @@ def google_zip(values: pd.Series, countries: pd.Series) -> pd.Series:
     return _series(pc.if_else(_us(countries), us, text), values)
 
 
+# A UK postcode: outward code (area and district), then the sector digit and the unit.
+_UK_POSTCODE = r"^([a-z]{1,2}[0-9][a-z0-9]?)([0-9])[a-z]{2}$"
+
+
 def meta_zip(values: pd.Series, countries: pd.Series) -> pd.Series:
-    """Lower case without spaces; US codes as their first five digits (Meta)."""
-    text = pc.replace_substring_regex(pc.utf8_lower(_arrow(values)), r"\s+", "")
-    us = pc.utf8_slice_codeunits(pc.replace_substring_regex(text, r"-.*$", ""), 0, 5)
-    return _series(pc.if_else(_us(countries), us, text), values)
+    """Lower case without spaces or dashes; US codes as their first five digits, UK
+    postcodes as area, district and sector (Meta's normalisation rules).
+
+    >>> meta_zip(pd.Series(["SW1A 1AA", "94105-1234", "75008", "EC1A-1BB"]),
+    ...          pd.Series(["GB", "US", "FR", "GB"])).tolist()
+    ['sw1a1', '94105', '75008', 'ec1a1']
+    """
+    lower = pc.replace_substring_regex(pc.utf8_lower(_arrow(values)), r"\s+", "")
+    us = pc.utf8_slice_codeunits(pc.replace_substring_regex(lower, r"-.*$", ""), 0, 5)
+    text = pc.replace_substring(lower, "-", "")
+    uk = pc.replace_substring_regex(text, _UK_POSTCODE, r"\1\2")
+    is_uk = pc.fill_null(pc.equal(_arrow(countries), "GB"), False)
+    return _series(pc.if_else(_us(countries), us, pc.if_else(is_uk, uk, text)), values)
+
+
+@cache
+def _us_states() -> dict[str, str]:
+    """US state, district and territory names (lower case) → their two-letter codes."""
+    import pycountry
+
+    return {
+        sub.name.lower(): sub.code.split("-")[1].lower()
+        for sub in pycountry.subdivisions.get(country_code="US")
+    }
+
+
+def meta_state(values: pd.Series, countries: pd.Series) -> pd.Series:
+    """States as Meta wants them: US ones as the two-letter code in lower case
+    (``California`` → ``ca``), others in lower-case letters only.
+
+    >>> meta_state(pd.Series(["California", "NY", "District of Columbia", "Île-de-France"]),
+    ...            pd.Series(["US", "US", "US", "FR"])).tolist()
+    ['ca', 'ny', 'dc', 'îledefrance']
+    """
+    lower = pc.utf8_lower(pc.utf8_trim_whitespace(_arrow(values)))
+    names = _us_states()
+    known = pa.array(list(names), _TEXT)
+    at = pc.index_in(lower, value_set=known)
+    coded = pc.take(pa.array(list(names.values()), _TEXT), at)
+    letters = pc.replace_substring_regex(lower, r"[^\p{L}]+", "")
+    us = pc.coalesce(coded, letters)
+    return _series(pc.if_else(_us(countries), us, letters), values)
 
 
 def phone_e164(phones: pd.Series, countries: pd.Series) -> pd.Series:

@@ -78,6 +78,8 @@ class Platform:
     max_bytes: int | None = None
     min_rows: int = 0
     min_note: str = ""
+    # Fewer rows than this the platform refuses outright: not written without --force.
+    refuse_below: int = 0
     hashed: tuple[str, ...] = ()
     dedupe_on: tuple[str, ...] = ()
 
@@ -234,7 +236,8 @@ def _meta_customer_list(src: pd.DataFrame, hash_emails: bool) -> Built:
     phone = norm.meta_phone(norm.phone_e164(src["phone"], country))
     first = norm.meta_letters(norm.person_name(src["first_name"]))
     last = norm.meta_letters(norm.person_name(src["last_name"]))
-    city, state = norm.meta_letters(attribute(src, CITY)), norm.meta_letters(attribute(src, STATE))
+    city = norm.meta_letters(attribute(src, CITY))
+    state = norm.meta_state(attribute(src, STATE), country)
     zip_code = norm.meta_zip(attribute(src, ZIP), country)
     country_code = norm.meta_letters(country)
     rows = pd.DataFrame(
@@ -279,6 +282,7 @@ _SPECS = [
         max_rows=300_000,
         max_bytes=20_000_000,
         min_rows=300,
+        refuse_below=300,
         min_note=_LINKEDIN_MIN + "; it recommends 1,000 companies or more",
     ),
     Platform(
@@ -297,6 +301,7 @@ _SPECS = [
         max_rows=300_000,
         max_bytes=20_000_000,
         min_rows=300,
+        refuse_below=300,
         min_note=_LINKEDIN_MIN + " and refuses uploads under 300 rows",
         dedupe_on=("email",),
     ),

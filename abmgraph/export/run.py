@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +21,9 @@ from abmgraph.export.audience import (
     select_contacts,
 )
 from abmgraph.export.platforms import CONTACT_SOURCES, Level, Platform, platform_spec
+from abmgraph.export.reasons import explain_left_out, fixes
 from abmgraph.graph.store import GraphStore
+from abmgraph.safe_io import check_output
 from abmgraph.scoring.config import AudienceFilters, ScoringConfig, config_hash
 
 __all__ = ["ExportReport", "export_audience"]
@@ -93,6 +95,9 @@ class ExportReport:
         line += f" ({reasons})." if reasons else "."
         if self.manifest is not None:
             line += f" Manifest: {self.manifest.name}."
+        actions = fixes(self.excluded, self.platform)
+        if actions:
+            line += f" To include more — {actions}."
         return line
 
 
@@ -196,6 +201,8 @@ def export_audience(
     hash_emails: bool = False,
     max_rows: int | None = None,
     max_bytes: int | None = None,
+    protected: Sequence[Path] = (),
+    force: bool = False,
 ) -> ExportReport:
     """Write an audience file (or files) for ``platform`` from the stored scores.
 
@@ -226,6 +233,10 @@ def export_audience(
         SHA-256 the emails of a LinkedIn contact list (or a csv/json contact list).
     max_rows, max_bytes
         Split at fewer rows or bytes per file than the platform allows.
+    protected
+        Folders no output may be written into (the workspace's store).
+    force
+        Write a LinkedIn list even under the 300 rows LinkedIn refuses.
 
     Returns
     -------
@@ -239,8 +250,10 @@ def export_audience(
     ConfigError
         An unknown audience or an invalid filter value.
     InputError
-        An unknown platform, an unreadable ``--account-ids`` file, or an
-        output name the platform refuses.
+        An unknown platform, an unreadable ``--account-ids`` file, an
+        output name the platform refuses, a list with no rows (the message
+        says why each candidate was left out and the fix), or a LinkedIn
+        list under 300 rows without ``force``. Nothing is written then.
     """
     config = config or ScoringConfig()
     meta = store.score_meta()
@@ -251,7 +264,8 @@ def export_audience(
     path = _target(out, spec)
 
     if spec.level == "contacts":
-        selection = select_contacts(store, chosen, CONTACT_SOURCES)
+        accepted = config.export.consent.accepted(spec.name)
+        selection = select_contacts(store, chosen, CONTACT_SOURCES, consent=accepted)
     else:
         selection = select_accounts(store, chosen, email_domains=spec.name == "linkedin-companies")
     built = spec.build(selection.rows, hash_emails)
@@ -302,12 +316,40 @@ def export_audience(
     )
     stale = meta.get("config_hash") not in (None, config_hash(config))
     report.warnings = _warnings(spec, len(rows), parts, selection, chosen, stale, hash_emails)
+    refused = _refusal(spec, report)
+    empty = (
+        f"No {spec.level} to write for {spec.name}, so no file was written; "
+        f"{explain_left_out(excluded, spec.name) or 'the store holds none'}."
+    )
     if dry_run:
+        if not len(rows):
+            report.warnings.append(empty.replace("no file was written", "a real run writes none"))
+        elif refused and not force:
+            report.warnings.append(refused + " A real run writes nothing without --force.")
         return report
+    if not len(rows):
+        raise InputError(empty)
+    if refused and not force:
+        raise InputError(refused + " Nothing was written; pass --force to write it anyway.")
+    # Every file is checked before the first is written: a refused one leaves none behind.
+    for target in [*(part.path for part in parts), writer.manifest_path(path)]:
+        check_output(target, option="--out", protected=protected)
+    previous = writer.previous_files(path)
     if spec.format == "json":
         writer.write_text(path, text)
     else:
         writer.write_csv(spec.header, columns, parts)
     report.manifest = writer.manifest_path(path)
     writer.write_manifest(report.manifest, report.as_dict())
+    writer.remove_stale(previous, [part.path for part in parts])
     return report
+
+
+def _refusal(spec: Platform, report: ExportReport) -> str:
+    """Why the platform would refuse this list outright ('' when it would not)."""
+    if spec.refuse_below and 0 < report.included < spec.refuse_below:
+        return (
+            f"LinkedIn refuses lists under {spec.refuse_below:,} rows, and this {spec.name} "
+            f"list has {report.included:,} (of {report.candidates:,} candidates)."
+        )
+    return ""

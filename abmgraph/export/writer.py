@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from abmgraph.errors import InputError
+from abmgraph.export.formulas import neutralise
+from abmgraph.safe_io import atomic_open
 
 __all__ = [
     "CRLF",
@@ -36,6 +36,8 @@ __all__ = [
     "manifest_path",
     "part_paths",
     "plan_parts",
+    "previous_files",
+    "remove_stale",
     "row_bytes",
     "write_csv",
     "write_manifest",
@@ -100,8 +102,8 @@ def _format(values: pd.Series) -> pa.Array:
 
 
 def cells(rows: pd.DataFrame) -> list[pa.Array]:
-    """Every column as Arrow text, missing as the empty string."""
-    return [pc.fill_null(_format(rows[column]), "") for column in rows.columns]
+    """Every column as Arrow text, missing as the empty string, formula-like text disarmed."""
+    return [pc.fill_null(neutralise(_format(rows[column])), "") for column in rows.columns]
 
 
 def _field_bytes(text: pa.Array) -> np.ndarray:
@@ -174,21 +176,53 @@ def part_paths(out: Path, count: int) -> list[Path]:
 
 
 def manifest_path(out: Path) -> Path:
+    """``out``'s manifest: one per written name, so ``x.csv`` and ``x.json`` keep their own."""
+    return out.with_name(f"{out.name}.manifest.json")
+
+
+def _legacy_manifest_path(out: Path) -> Path:
+    # Where manifests were written before each format had its own.
     return out.with_name(f"{out.stem}.manifest.json")
 
 
-@contextmanager
-def _atomic(path: Path) -> Iterator[Any]:
+def _ours(out: Path, name: str) -> bool:
+    """Whether ``name`` is one a write to ``out`` produces: ``out`` or one of its parts."""
+    pattern = rf"{re.escape(out.stem)}(?:-\d{{3,}})?{re.escape(out.suffix)}"
+    return re.fullmatch(pattern, name) is not None
+
+
+def previous_files(out: Path) -> list[Path]:
+    """The files an earlier export to ``out`` wrote, as its manifest names them.
+
+    Only names an export to ``out`` could have written count (``out`` and
+    ``out-NNN``), in ``out``'s folder: an edited manifest cannot point at
+    anything else.
+    """
+    found: list[Path] = []
+    for manifest in (manifest_path(out), _legacy_manifest_path(out)):
+        try:
+            listed = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
+        except (OSError, ValueError, AttributeError):
+            continue
+        names = [entry.get("file") for entry in listed if isinstance(entry, dict)]
+        ours = [out.with_name(n) for n in names if isinstance(n, str) and _ours(out, n)]
+        found += ours
+        if ours and manifest != manifest_path(out):
+            found.append(manifest)  # a legacy manifest of this export: replaced by the new one
+    return list(dict.fromkeys(found))
+
+
+def remove_stale(previous: list[Path], written: list[Path]) -> None:
+    """Delete the earlier export's files the new one did not replace."""
+    keep = {p.resolve() for p in written}
+    for path in previous:
+        if path.resolve() not in keep and path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
+
+
+def _atomic(path: Path) -> Any:
     """A text stream to a temporary file that becomes ``path`` only when complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8", newline="") as stream:
-            yield stream
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    return atomic_open(path, "w", encoding="utf-8", newline="")
 
 
 def write_csv(header: tuple[str, ...], columns: list[pa.Array], parts: list[FilePart]) -> None:

@@ -7,13 +7,15 @@ and are only ever aggregated with vectorised operations. The structural graph
 from the tables on demand, for as much of the graph as a question needs.
 
 Every file is written to a temporary name and renamed into place, so a crash
-mid-write leaves the previous state readable.
+mid-write leaves the previous state readable. A scoring run is written into a
+folder of its own under ``scores/runs/`` and switched in by replacing one
+pointer file, ``scores/CURRENT``: readers see the previous run or the new one,
+never contacts from one and accounts from another.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import uuid
 from collections.abc import Collection, Sequence
@@ -28,6 +30,7 @@ import pyarrow.parquet as pq
 
 from abmgraph.errors import StoreError
 from abmgraph.graph.store import KEYS, SUMMARY_COLUMNS, EventWindow, GraphStore, ScoreLevel
+from abmgraph.safe_io import atomic_open, atomic_write_text, clean_stale_temps
 
 # networkx and the contract's models load only for what needs them (``graph()``, empty
 # tables): most reads are Parquet and pandas alone.
@@ -40,25 +43,16 @@ __all__ = ["EmbeddedStore"]
 
 _EVENT_COLUMNS = ["event_key", "event_id", "contact_id", "type", "occurred_at"]
 _SECONDS_PER_DAY = 86_400.0
-
-
-def _atomic_write(path: Path, write: Any) -> None:
-    """Write through ``write(tmp_path)`` then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+# What an event's key is derived from: two events with one key must agree on these.
+_IDENTITY = ("event_id", "contact_id", "type", "occurred_at", "asset", "campaign", "channel")
+_SCORE_FILES = ("contacts.parquet", "accounts.parquet", "meta.json")
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    # zstd at a low level: nearly the ratio of the default level at a fraction of the time.
-    _atomic_write(
-        path, lambda tmp: pq.write_table(table, tmp, compression="zstd", compression_level=1)
-    )
+    with atomic_open(path, "wb") as stream:
+        # zstd at a low level: nearly the ratio of the default level at a fraction of the time.
+        pq.write_table(table, stream, compression="zstd", compression_level=1)
 
 
 class EmbeddedStore(GraphStore):
@@ -71,6 +65,10 @@ class EmbeddedStore(GraphStore):
         self._tables: dict[str, pd.DataFrame] = {}
         # Per stored file read by select(): its schema and the columns decoded so far.
         self._decoded: dict[str, tuple[pa.Schema, dict[str, pa.ChunkedArray]]] = {}
+        # The scoring run this store reads, fixed at its first score read so that
+        # contacts and accounts come from one run even if another is switched in.
+        self._run: Path | None = None
+        self._cleaned = False
 
     # -- tables ------------------------------------------------------------------
     def _path(self, kind: str) -> Path:
@@ -94,11 +92,13 @@ class EmbeddedStore(GraphStore):
     def upsert(self, kind: Kind, rows: pd.DataFrame) -> int:
         if kind == "engagements":
             return self._add_events(rows)
+        from abmgraph.graph.merge import merge_rows
+
+        self._clean_once()
         keys = list(KEYS[kind])
         old = self.table(kind)
         new_keys = _key_index(rows, keys).difference(_key_index(old, keys))
-        merged = pd.concat([old, rows], ignore_index=True) if len(old) else rows.copy()
-        merged = merged.drop_duplicates(keys, keep="last").reset_index(drop=True)
+        merged = merge_rows(kind, old, rows)
         _write_parquet(merged, self._path(kind))
         self._tables[kind] = merged
         self._decoded.pop(kind, None)
@@ -123,6 +123,7 @@ class EmbeddedStore(GraphStore):
         shutil.rmtree(self.root, ignore_errors=True)
         self._tables.clear()
         self._decoded.clear()
+        self._run = None
 
     # -- events ------------------------------------------------------------------
     def _event_parts(self) -> list[Path]:
@@ -139,12 +140,14 @@ class EmbeddedStore(GraphStore):
     def _add_events(self, rows: pd.DataFrame) -> int:
         # A mask rather than drop_duplicates copies nothing when no key repeats. Repeats
         # within a batch are rare (ingest rejects them): a sort finds out cheaply first.
+        self._clean_once()
         keys = rows["event_key"]
         seen = self.existing_event_keys(keys)
         ordered = np.sort(keys.to_numpy())
         if (ordered[1:] == ordered[:-1]).any():
             seen |= keys.duplicated()
         if seen.any():
+            self._refuse_collisions(rows[seen.to_numpy()])
             rows = rows[~seen]
         if rows.empty:
             return 0
@@ -155,6 +158,44 @@ class EmbeddedStore(GraphStore):
         )
         _write_parquet(rows.reset_index(drop=True), part)
         return len(rows)
+
+    def _refuse_collisions(self, matched: pd.DataFrame) -> None:
+        """Raise when an event's key is a stored key of a different event.
+
+        A key is a 64-bit hash, which can be forced to collide on purpose: an
+        event sharing a stored event's key is a re-ingest only when it is that
+        event (the same event_id, or for events without one the same fields
+        the key was derived from); anything else would be dropped unseen.
+        """
+        if "event_id" not in matched.columns:
+            matched = matched.assign(event_id=pd.Series(pd.NA, index=matched.index, dtype="str"))
+        present = [c for c in _IDENTITY if c in matched.columns]
+        if matched["event_id"].notna().all():
+            present = ["event_id"]  # keys of ids: the ids alone tell events apart
+        wanted = pc.is_in(
+            self.events(["event_key"]).column("event_key"),
+            value_set=pa.array(matched["event_key"].to_numpy(dtype=np.uint64)),
+        )
+        stored = self.events(["event_key", *present]).filter(wanted).to_pandas()
+        stored = stored.drop_duplicates("event_key")
+        pairs = matched[["event_key", *present]].merge(
+            stored, on="event_key", suffixes=("", "_stored")
+        )
+        by_id = (pairs["event_id"].notna() | pairs["event_id_stored"].notna()).to_numpy()
+        differs = by_id & ~_same(pairs["event_id"], pairs["event_id_stored"])
+        if not by_id.all():  # keys derived from the fields: those must agree
+            derived = pairs[~by_id]
+            for column in present:
+                if column != "event_id":
+                    differs[~by_id] |= ~_same(derived[column], derived[f"{column}_stored"])
+        if differs.any():
+            first = pairs[differs].iloc[0]
+            raise StoreError(
+                f"{int(differs.sum())} event(s) have the key of a different stored event "
+                f"(event_id {first['event_id']!r} against the stored "
+                f"{first['event_id_stored']!r}): event keys were made to collide. Nothing was "
+                "loaded; check where the file came from."
+            )
 
     def event_count(self) -> int:
         return sum(pq.ParquetFile(p).metadata.num_rows for p in self._event_parts())
@@ -213,23 +254,73 @@ class EmbeddedStore(GraphStore):
         return out.astype({"contact_id": "str", "type": "str"})
 
     # -- scores ------------------------------------------------------------------
+    @property
+    def _scores_root(self) -> Path:
+        return self.root / "scores"
+
+    def _current_run(self) -> Path:
+        """The folder of the current scoring run (the old single folder when no pointer)."""
+        if self._run is None or not self._run.exists():
+            pointer = self._scores_root / "CURRENT"
+            try:
+                name = pointer.read_text(encoding="utf-8").strip()
+            except FileNotFoundError:
+                self._run = self._scores_root
+            else:
+                self._run = self._scores_root / "runs" / name
+        return self._run
+
     def write_scores(
         self, contacts: pd.DataFrame, accounts: pd.DataFrame, meta: dict[str, Any]
     ) -> None:
-        folder = self.root / "scores"
-        _write_parquet(contacts, folder / "contacts.parquet")
-        _write_parquet(accounts, folder / "accounts.parquet")
+        self._clean_once()
+        runs = self._scores_root / "runs"
+        previous = self._current_run()
+        name = f"{pd.Timestamp.now(tz='UTC'):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
+        # Written under a temporary name: a killed run leaves a folder the next write removes.
+        staging = runs / f".{name}.tmp"
+        staging.mkdir(parents=True)
+        _write_parquet(contacts, staging / "contacts.parquet")
+        _write_parquet(accounts, staging / "accounts.parquet")
+        text = json.dumps(meta, indent=2, default=str)
+        atomic_write_text(staging / "meta.json", text)
+        staging.rename(runs / name)
+        # The switch: one rename of the pointer file.
+        atomic_write_text(self._scores_root / "CURRENT", name + "\n")
+        self._run = runs / name
         self._decoded.pop("scores/contacts", None)
         self._decoded.pop("scores/accounts", None)
-        text = json.dumps(meta, indent=2, default=str)
-        _atomic_write(folder / "meta.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        self._drop_old_runs(keep={name, previous.name})
+
+    def _drop_old_runs(self, keep: set[str]) -> None:
+        """Remove runs but the current and the one before (a reader may still be on it)."""
+        for legacy in _SCORE_FILES:  # the single-folder layout of older workspaces
+            (self._scores_root / legacy).unlink(missing_ok=True)
+        for run in (self._scores_root / "runs").iterdir():
+            if run.name not in keep:
+                shutil.rmtree(run, ignore_errors=True)
+
+    def _clean_once(self) -> None:
+        """Before this store's first write: remove what killed writers left behind."""
+        if self._cleaned:
+            return
+        self._cleaned = True
+        for folder in (self.root, self.root / "events", self._scores_root):
+            clean_stale_temps(folder)
+        runs = self._scores_root / "runs"
+        if runs.is_dir():
+            for staging in runs.glob(".*.tmp"):
+                shutil.rmtree(staging, ignore_errors=True)
+
+    def _score_path(self, level: str) -> Path:
+        return self._current_run() / f"{level}.parquet"
 
     def scores(self, level: ScoreLevel) -> pd.DataFrame:
-        path = self.root / "scores" / f"{level}.parquet"
+        path = self._score_path(level)
         return pd.read_parquet(path) if path.exists() else pd.DataFrame()
 
     def score_meta(self) -> dict[str, Any] | None:
-        path = self.root / "scores" / "meta.json"
+        path = self._current_run() / "meta.json"
         return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
     # -- structure ---------------------------------------------------------------
@@ -318,7 +409,11 @@ class EmbeddedStore(GraphStore):
         """
         columns = list(dict.fromkeys(columns))
         values = None if where is None else _value_set(where[1])
-        path = self.root / f"{name}.parquet"
+        path = (
+            self._score_path(name.removeprefix("scores/"))
+            if name.startswith("scores/")
+            else self.root / f"{name}.parquet"
+        )
         if values is not None and not len(values):
             frame = pd.DataFrame()
         elif name in self._tables:
@@ -358,6 +453,19 @@ def _factorize(column: pa.ChunkedArray) -> tuple[np.ndarray, pd.api.extensions.E
     array = column.combine_chunks()
     codes, uniques = pd.factorize(pd.Series(array, dtype=pd.ArrowDtype(array.type)))
     return codes, uniques
+
+
+def _same(left: pd.Series, right: pd.Series) -> np.ndarray:
+    """Element-wise equality where two missing values are equal, compared in Arrow."""
+    a, b = pa.array(left, from_pandas=True), pa.array(right, from_pandas=True)
+    try:
+        if a.type != b.type:
+            b = b.cast(a.type)
+        equal = pc.fill_null(pc.equal(a, b), False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        equal = pa.array((left.astype("str") == right.astype("str")).fillna(False).to_numpy())
+    both_missing = pc.and_(pc.is_null(a), pc.is_null(b))
+    return pc.or_(equal, both_missing).to_numpy(zero_copy_only=False)
 
 
 def _value_set(values: Collection[Any]) -> pa.Array:

@@ -54,6 +54,7 @@ from abmgraph.graph.neo4j_store import (
     scores_as_properties,
     temporal_columns,
 )
+from abmgraph.graph.role_lists import split_roles
 from abmgraph.graph.schema import Kind
 from abmgraph.graph.store import KEYS
 
@@ -267,15 +268,14 @@ def _structure(
         ("Account", pairs["account"].to_numpy()),
     )
 
-    # Explicit buying roles: one Role node per distinct name.
-    role = contacts["buying_role"]
-    has_role = role.notna().to_numpy()
-    roles = writer.names("Role", "roles", role[has_role])
+    # Explicit buying roles: one Role node per distinct name, one HAS_ROLE per role held.
+    held = split_roles(contacts["buying_role"])
+    roles = writer.names("Role", "roles", held["role"])
     writer.links(
         "HAS_ROLE",
-        ("Contact", every_contact[1][has_role]),
-        ("Role", _rows_of(role[has_role], roles)),
-        pa.table({"source": pa.array(["explicit"] * int(has_role.sum()))}),
+        ("Contact", held["row"].to_numpy()),
+        ("Role", _rows_of(held["role"], roles)),
+        pa.table({"source": pa.array(["explicit"] * len(held))}),
     )
 
     opportunities = tables["opportunities"]

@@ -53,6 +53,7 @@ from abmgraph.graph.neo4j_columns import (
     typed_frame,
     values,
 )
+from abmgraph.graph.neo4j_uri import check_uri, redact_uri
 from abmgraph.graph.schema import Kind
 from abmgraph.graph.store import KEYS, SUMMARY_COLUMNS, EventWindow, GraphStore, ScoreLevel
 from abmgraph.graph.tables import column_dtypes, empty_table, only_columns
@@ -77,6 +78,7 @@ __all__ = [
     "LABELS",
     "SCHEMA_PENDING",
     "SCORES",
+    "SCORES_WRITING",
     "SCORE_RANK",
     "SCORE_RUN",
     "SEQ",
@@ -128,6 +130,8 @@ SEQ = "_seq"
 SCHEMA_PENDING = "schema"
 # The AbmgraphMeta record of the stored scores: their run and what each level holds.
 SCORES = "scores"
+# The AbmgraphMeta record of a scoring run being written: gone once it is recorded as SCORES.
+SCORES_WRITING = "scores_writing"
 # Which run scored a node, and its row in that run's frame.
 SCORE_RUN = "_score_run"
 SCORE_RANK = "_score_rank"
@@ -228,7 +232,7 @@ class Neo4jStore(GraphStore):
 
     def __init__(self, driver: Any, uri: str, database: str, user: str | None = None) -> None:
         self._driver = driver
-        self.uri = uri
+        self.uri = redact_uri(uri)  # shown in messages: never with credentials
         self.database = database
         self.user = user
         self._schema_ready = False
@@ -250,10 +254,11 @@ class Neo4jStore(GraphStore):
         Raises
         ------
         StoreUnavailableError
-            The server cannot be reached, refuses the credentials, or has no
-            such database.
+            The URI is not a Bolt one or holds credentials (they belong in
+            ``NEO4J_USER`` / ``NEO4J_PASSWORD``), the server cannot be
+            reached, refuses the credentials, or has no such database.
         """
-        uri = uri or os.environ.get("NEO4J_URI") or DEFAULT_URI
+        uri = check_uri(uri or os.environ.get("NEO4J_URI") or DEFAULT_URI)
         user = user or os.environ.get("NEO4J_USER") or None
         if password is None:
             password = os.environ.get("NEO4J_PASSWORD") or None
@@ -267,10 +272,11 @@ class Neo4jStore(GraphStore):
             driver = neo4j.GraphDatabase.driver(
                 uri, auth=auth, user_agent="abmgraph", connection_timeout=10.0
             )
-        except (ValueError, neo4j_errors.ConfigurationError) as exc:
+        except (ValueError, ImportError, neo4j_errors.ConfigurationError) as exc:
             raise StoreUnavailableError(
-                f"Cannot use Neo4j URI {uri!r}: {exc}. Set NEO4J_URI to e.g. {DEFAULT_URI}."
-            ) from exc
+                f"Cannot use Neo4j URI {redact_uri(uri)!r}: {_reason(exc)}. "
+                f"Set NEO4J_URI to e.g. {DEFAULT_URI}."
+            ) from None
         store = cls(driver, uri, database, user)
         try:
             with store._errors():
@@ -378,6 +384,13 @@ class Neo4jStore(GraphStore):
 
     # -- writing -----------------------------------------------------------------------
     def upsert(self, kind: Kind, rows: pd.DataFrame) -> int:
+        """Write ``rows`` in transactions of ``batch_size`` (events: ``event_batch_size``).
+
+        Not all or nothing: a write interrupted part-way keeps the batches
+        already committed, whole. Every batch is idempotent (``MERGE`` on the
+        key; events insert-if-absent), so the same rows written again
+        complete the load with nothing doubled.
+        """
         check_columns(kind, rows.columns)
         self._ensure_schema()
         if kind == "engagements":
@@ -386,7 +399,9 @@ class Neo4jStore(GraphStore):
         if len(keys) == 1 and rows[keys[0]].isna().any():
             raise StoreError(f"Cannot store {kind} rows without {keys[0]}.")
         rows = rows.drop_duplicates(keys, keep="last").reset_index(drop=True)
-        columns = [*self._register_columns(kind, rows), SEQ]
+        # Only the columns the rows carry are set: the others keep their stored values.
+        registered = self._register_columns(kind, rows)
+        columns = [*(c for c in registered if c in rows.columns), SEQ]
         if rows.empty:
             return 0
         first = int(self._write(_single, _query("next_sequence"), count=len(rows)))
@@ -414,9 +429,11 @@ class Neo4jStore(GraphStore):
         incoming = {str(c): str(rows[c].dtype) for c in rows.columns}
         if meta and self._count(LABELS[kind]):
             columns = dict(zip(meta["columns"], meta["dtypes"], strict=True))
-            columns.update({c: d for c, d in incoming.items() if c not in columns})
         else:
-            columns = incoming
+            # The stored layout first, so a first write of a few columns reads back whole.
+            columns = {str(c): str(d) for c, d in empty_table(kind).dtypes.items()}
+            columns.update({c: d for c, d in incoming.items() if c in columns})
+        columns.update({c: d for c, d in incoming.items() if c not in columns})
         if not meta or [list(columns), list(columns.values())] != [meta["columns"], meta["dtypes"]]:
             self._set_meta(
                 f"table:{kind}",
@@ -516,13 +533,16 @@ class Neo4jStore(GraphStore):
     def write_scores(
         self, contacts: pd.DataFrame, accounts: pd.DataFrame, meta: dict[str, Any]
     ) -> None:
+        """Scores onto the nodes in batches, then the run's record; see :meth:`scores`."""
         self._ensure_schema()
         previous = self._meta(SCORES) or {}
         run = uuid.uuid4().hex
+        self._set_meta(SCORES_WRITING, {"run": run})
         record = score_record(run, meta)
         for level, frame in (("contacts", contacts), ("accounts", accounts)):
             record.update(self._write_level_scores(level, frame, run, previous))
         self._set_meta(SCORES, record)
+        self._write(_consume, _query("delete_meta"), key=SCORES_WRITING)
 
     def _write_level_scores(
         self, level: str, frame: pd.DataFrame, run: str, previous: dict[str, Any]
@@ -655,10 +675,25 @@ class Neo4jStore(GraphStore):
         )
 
     def scores(self, level: ScoreLevel) -> pd.DataFrame:
+        """The last complete run's scores; refused while another run is half written.
+
+        Scores are written batch by batch onto the nodes, so a run that
+        stops part-way leaves nodes of two runs. A run marks itself
+        (``SCORES_WRITING``) before its first batch and records itself as
+        the scores once its last batch is in; while the mark names another
+        run than the record, reading is refused rather than returning a
+        shorter or mixed ranking.
+        """
         meta = self._meta(SCORES)
         if meta is None:
             return pd.DataFrame()
         kind = _SCORED[level]
+        writing = self._meta(SCORES_WRITING)
+        if writing is not None and writing["run"] != meta["run"]:
+            raise StoreError(
+                "The stored scores are incomplete: a scoring run is being written or "
+                "stopped part-way. Run 'abmgraph score' again once no other score runs."
+            )
         columns = dict(zip(meta[f"{level}_columns"], meta[f"{level}_dtypes"], strict=True))
         query = _query("match_scored", "node_rows", label=LABELS[kind])
         names = [*meta[f"{level}_properties"], SCORE_RANK]
@@ -762,7 +797,7 @@ def _joined(parts: Sequence[list[list[Any]]], width: int) -> list[list[Any]]:
 
 def _reason(exc: Exception) -> str:
     """The useful part of a driver error, on one line."""
-    text = str(exc).strip()
+    text = redact_uri(str(exc).strip())
     found = re.search(r"\(reason (.+?)\)$", text)
     if found:
         return found.group(1)

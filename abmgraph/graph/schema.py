@@ -54,6 +54,7 @@ Parser = Literal[
     "seniority",
     "department",
     "buying_role",
+    "buying_roles",
     "engagement_type",
     "email_status",
     "phone",
@@ -101,9 +102,13 @@ class Contact(_Record):
     title: str | None = _f("text", "Job title.")
     department: str | None = _f("department", "Department; inferred from the title when empty.")
     seniority: str | None = _f("seniority", "Seniority; inferred from the title when empty.")
-    buying_role: str | None = _f("buying_role", "Explicit buying role.")
+    buying_role: str | None = _f(
+        "buying_roles", "Explicit buying roles, `;`-separated (a multi-select keeps every one)."
+    )
     manager_id: str | None = _f("id", "The contact_id this person reports to.")
-    email_status: str | None = _f("email_status", "valid, bounced or unknown.")
+    email_status: str | None = _f(
+        "email_status", "valid, bounced, unknown or invalid (set when the email is not an address)."
+    )
     opted_out: bool | None = _f("bool", "Opted out of marketing email.")
     consent: bool | None = _f("bool", "Gave marketing consent.")
     phone: str | None = _f("phone", "Phone number (stored as E.164 when it parses).")

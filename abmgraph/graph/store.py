@@ -68,10 +68,28 @@ class GraphStore(ABC):
     # -- writing -----------------------------------------------------------------
     @abstractmethod
     def upsert(self, kind: Kind, rows: pd.DataFrame) -> int:
-        """Insert ``rows`` of a normalised table, replacing rows with the same key.
+        """Insert ``rows`` of a normalised table, merging them into rows with the same key.
+
+        ``rows`` carries only the columns its source named (plus those derived
+        from them): a stored column the frame lacks keeps its value, a column
+        it carries replaces the stored one (an empty cell clears it), except
+        that ``opted_out``, ``email_status`` and ``consent`` change only with an
+        explicit value — see :mod:`abmgraph.graph.merge`. A new key gets
+        missing values in the columns the frame lacks.
 
         Engagements are insert-if-absent on ``event_key``, so a re-ingest adds
-        nothing, and a key repeated within one call is stored once. The write is all or nothing. Returns how many keys were new.
+        nothing, and a key repeated within one call is stored once. Returns
+        how many keys were new.
+
+        What an interrupted write (a crash, a kill, a lost connection) leaves
+        depends on the store, and is never half a row or a row twice:
+
+        * the embedded store writes all or nothing;
+        * the Neo4j store commits in batches (``batch_size`` rows, events
+          ``event_batch_size``, each a transaction), so an interrupted write
+          leaves only whole batches; calling ``upsert`` again with the same
+          rows (re-ingesting the file) completes it with nothing doubled,
+          ending in the graph one uninterrupted call builds.
         """
 
     @abstractmethod

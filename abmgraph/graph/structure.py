@@ -9,6 +9,8 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
+from abmgraph.graph.role_lists import split_roles
+
 __all__ = ["build_graph", "node"]
 
 
@@ -66,12 +68,13 @@ def build_graph(
         (node("Contact", c), node("Account", a), {"type": "WORKED_AT"})
         for c, a in zip(past["contact_id"], past["previous"], strict=True)
     )
-    roles = contacts.dropna(subset=["buying_role"])
+    held = split_roles(contacts["buying_role"])
+    holders = contacts["contact_id"].to_numpy(dtype=object)[held["row"].to_numpy()]
     g.add_edges_from(
         (node("Contact", c), node("Role", r), {"type": "HAS_ROLE", "source": "explicit"})
-        for c, r in zip(roles["contact_id"], roles["buying_role"], strict=True)
+        for c, r in zip(holders, held["role"], strict=True)
     )
-    for role in set(roles["buying_role"]):
+    for role in set(held["role"]):
         g.nodes[node("Role", role)].update(label="Role", name=role)
 
     opps = opportunities[opportunities["account_id"].isin(account_ids)]

@@ -23,6 +23,7 @@ DERIVED_COLUMNS: dict[Kind, dict[str, str]] = {
     "contacts": {
         "email_domain": "str",
         "is_free_mail": "boolean",
+        "is_disposable": "boolean",  # a disposable-address service (mailinator.com, …)
         "seniority_source": "str",  # explicit | inferred
         "department_source": "str",
         "account_match": "str",  # explicit | email_domain

@@ -43,7 +43,8 @@ _TYPES: dict[Parser, str] = {
     "list": "`;`-separated list",
     "seniority": "seniority",
     "department": "department",
-    "buying_role": "buying role(s), `;`-separated",
+    "buying_role": "buying role",
+    "buying_roles": "buying role(s), `;`-separated",
     "engagement_type": "engagement type",
     "email_status": "`valid`, `bounced` or `unknown`",
     "phone": "phone number (stored as E.164 when it parses)",
@@ -52,7 +53,6 @@ _TYPES: dict[Parser, str] = {
 # What each preset value transform does, in one line for the README.
 TRANSFORM_NOTES: dict[str, str] = {
     "first_of_list": "first item of a `;`-separated list",
-    "role_list": "every role of the multi-select, `;`-separated",
     "salesforce_bounced": "true → `bounced`, false → `valid`",
     "salesforce_activity_type": "Call, Meeting, Event, Demo → `meeting_held`; Webinar → "
     "`webinar_attended`; sent emails and open tasks rejected",

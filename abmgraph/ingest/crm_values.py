@@ -34,7 +34,6 @@ __all__ = [
     "no_errors",
     "per_value",
     "refusal",
-    "role_list",
     "salesforce_null_ids",
     "stage_closed",
     "stage_won",
@@ -81,29 +80,7 @@ def _by_distinct(text: pd.Series, fn: Callable[[str], object]) -> pd.Series:
     return pd.Series(out.to_numpy(), index=text.index)
 
 
-# -- roles and ids ------------------------------------------------------------------------------
-def role_list(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """A multi-select of buying roles, kept whole: ``Influencer;End User`` → ``influencer;end_user``.
-
-    Items are trimmed and de-duplicated in order, and each known role name or
-    alias becomes its canonical name; a value with an unknown item is passed on
-    as written, so validation names it.
-    """
-    from abmgraph.graph.vocab import BUYING_ROLE_ALIASES, BUYING_ROLES
-
-    table = {alias_key(r): r for r in BUYING_ROLES}
-    table.update({alias_key(k): v for k, v in BUYING_ROLE_ALIASES.items()})
-
-    def roles(value: str) -> str | None:
-        items = [item.strip() for item in value.split(";") if item.strip()]
-        names = [table.get(alias_key(item)) for item in items]
-        if None in names:
-            return value
-        return ";".join(dict.fromkeys(n for n in names if n)) or None
-
-    return per_value(values, roles).astype("str"), no_errors(values)
-
-
+# -- ids ------------------------------------------------------------------------------
 # Salesforce writes an empty lookup as the null id: 15 zeros, or 18 with the checksum "AAA".
 _SF_NULL_ID = r"0{15}(?:AAA)?"
 

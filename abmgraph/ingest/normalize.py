@@ -41,6 +41,7 @@ from abmgraph.graph.vocab import (
     SENIORITY_ALIASES,
     alias_key,
 )
+from abmgraph.ingest.dates import DateOrder, parse_local_dates, within_range
 
 __all__ = [
     "COUNTRY_ALIASES",
@@ -56,6 +57,7 @@ __all__ = [
     "normalize_phone",
     "parse_bool",
     "parse_datetime",
+    "parse_datetime_detail",
     "parse_int",
     "parse_number",
     "registrable_domain",
@@ -202,6 +204,8 @@ def _numbers_from_text(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     number = pd.to_numeric(digits, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     scale = parts["suffix"].fillna("").map(_MULTIPLIERS).to_numpy(dtype="float64")
     values = number * scale
+    # 1e309 overflows to infinity: no amount or count is meant by it.
+    values[np.isinf(values)] = np.nan
     return values, np.isnan(values)
 
 
@@ -210,6 +214,7 @@ def parse_number(s: pd.Series) -> Parsed:
 
     Spaces, underscores, apostrophes and currency symbols or codes are ignored;
     a ``k``/``m``/``mm``/``b``/``bn`` suffix multiplies. The decimal mark is ``.``.
+    Values too large for a float (``1e309``) and infinities are invalid.
 
     Returns
     -------
@@ -217,7 +222,9 @@ def parse_number(s: pd.Series) -> Parsed:
         ``float64`` values (NaN when missing or invalid) and the invalid mask.
     """
     if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
-        return s.astype("float64"), _no_invalid(s)
+        values = s.astype("float64")
+        infinite = np.isinf(values.to_numpy())
+        return values.mask(infinite), pd.Series(infinite, index=s.index, name=s.name)
     return _parse_distinct(s, _numbers_from_text, "float64")
 
 
@@ -314,28 +321,56 @@ def _cast_matching(text: pa.Array, rows: np.ndarray, values: np.ndarray, left: n
                 left[rows[match]] = False
 
 
-def _pandas_timestamps(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    text = pc.replace_substring_regex(_arrow(text), _ZONE_NAME, "Z")
-    values = pd.to_datetime(
-        pd.array(text, dtype="str"), format="ISO8601", utc=True, errors="coerce"
+def _pandas_timestamps(
+    text: pd.Series, order: DateOrder | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """ISO-8601 by pandas' parser, then the local forms of :mod:`dates`; words are not dates."""
+    arrow = pc.replace_substring_regex(_arrow(text), _ZONE_NAME, "Z")
+    # pandas reads "now" and "today" as the current instant: only digits start a date.
+    digits = pc.match_substring_regex(arrow, r"^\d")
+    arrow = pc.if_else(digits, arrow, pa.scalar(None, arrow.type))
+    parsed = pd.to_datetime(
+        pd.array(arrow, dtype="str"), format="ISO8601", utc=True, errors="coerce"
     )
-    return pd.Series(values).astype(_UTC_DTYPE), pd.Series(values).isna()
+    values = pd.Series(parsed, index=text.index).astype(_UTC_DTYPE)
+    failed = values.isna().to_numpy() & _numpy_bool(digits)
+    if failed.any():
+        rows = np.flatnonzero(failed)
+        local, bad = parse_local_dates(text.iloc[rows], order or DateOrder())
+        values.iloc[rows[~bad]] = local.array[~bad]
+    return values, values.isna()
 
 
-def parse_datetime(s: pd.Series) -> Parsed:
-    """Parse ISO-8601 dates and datetimes into UTC timestamps.
+def parse_datetime(s: pd.Series, order: DateOrder | None = None) -> Parsed:
+    """Parse dates and datetimes into UTC timestamps (see :func:`parse_datetime_detail`)."""
+    values, invalid, _ = parse_datetime_detail(s, order)
+    return values, invalid
 
-    Accepts ``2026-10-01``, ``2026-10-01 14:03:00``, ``2026-10-01T14:03:00Z``
-    and offsets such as ``+02:00`` or ``+0200``; times without a zone are taken
-    as UTC. Datetime columns pass through (naive ones taken as UTC).
+
+def parse_datetime_detail(
+    s: pd.Series, order: DateOrder | None = None
+) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """Parse dates and datetimes into UTC timestamps.
+
+    Accepts ISO-8601 (``2026-10-01``, ``2026-10-01 14:03:00``,
+    ``2026-10-01T14:03:00Z``, offsets such as ``+02:00`` or ``+0200``) and
+    the local forms of :mod:`abmgraph.ingest.dates` (``2/23/2026``,
+    ``02/23/26 9:15``, ``23.02.2026``), whose day/month order ``order``
+    decides for the whole file (month-first when not given). Times without a
+    zone are taken as UTC. Datetime columns pass through (naive ones taken as
+    UTC). Words such as ``now`` or ``today`` are not dates, nor are instants
+    outside pandas' nanosecond range (years 1678–2261 are accepted).
 
     Returns
     -------
-    (values, invalid)
-        ``datetime64[us, UTC]`` values and the invalid mask.
+    (values, invalid, outside)
+        ``datetime64[us, UTC]`` values, the invalid mask, and which of the
+        invalid values are dates outside the range.
     """
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
-        return pd.to_datetime(s, utc=True).astype(_UTC_DTYPE), _no_invalid(s)
+        values = pd.to_datetime(s, utc=True).astype(_UTC_DTYPE)
+        outside = ~within_range(values)
+        return values.mask(outside), pd.Series(outside, index=s.index, name=s.name), outside
 
     # Timestamps are often nearly all distinct, so factorising does not pay:
     # Arrow's C++ cast reads the common forms block by block, ten times faster,
@@ -351,11 +386,17 @@ def parse_datetime(s: pd.Series) -> Parsed:
     invalid = np.zeros(len(s), dtype=bool)
     if left.any():
         rows = np.flatnonzero(left)
-        slow_values, slow_invalid = _parse_distinct(s.iloc[rows], _pandas_timestamps, _UTC_DTYPE)
+        slow_values, slow_invalid = _parse_distinct(
+            s.iloc[rows], lambda text: _pandas_timestamps(text, order), _UTC_DTYPE
+        )
         stamps[rows] = slow_values.dt.tz_localize(None).to_numpy()
         invalid[rows] = slow_invalid.to_numpy()
+    outside = ~within_range(stamps)
+    if outside.any():
+        stamps[outside] = np.datetime64("NaT")
+        invalid |= outside
     values = pd.Series(stamps, index=s.index, name=s.name).dt.tz_localize("UTC")
-    return values, pd.Series(invalid, index=s.index, name=s.name)
+    return values, pd.Series(invalid, index=s.index, name=s.name), outside
 
 
 # ---------------------------------------------------------------------------

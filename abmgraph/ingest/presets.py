@@ -50,7 +50,6 @@ from abmgraph.ingest.crm_values import (
     no_errors,
     per_value,
     refusal,
-    role_list,
     salesforce_null_ids,
     stage_closed,
     stage_won,
@@ -231,7 +230,6 @@ def hubspot_lifecycle_customer(
 
 TRANSFORMS: dict[str, Transform] = {
     "first_of_list": first_of_list,
-    "role_list": role_list,
     "salesforce_bounced": salesforce_bounced,
     "salesforce_activity_type": salesforce_activity_type,
     "salesforce_member_status": salesforce_member_status,
@@ -491,7 +489,7 @@ HUBSPOT: dict[Kind, tuple[Variant, ...]] = {
                 "first_name": ("First Name",),
                 "last_name": ("Last Name",),
                 "title": ("Job Title",),
-                "buying_role": (("Buying Role", "role_list"), ("Buying Roles", "role_list")),
+                "buying_role": ("Buying Role", "Buying Roles"),
                 "phone": ("Phone Number", "Mobile Phone Number"),
                 "country": ("Country/Region", "Country"),
                 "opted_out": ("Unsubscribed from all email",),

@@ -23,10 +23,18 @@ Line numbers:
 - Parquet: the 1-based data row plus 1, so row 1 reads like line 2 of a CSV.
 - JSON Lines: the physical line of the object; blank lines are not rows.
 
-A row that cannot be split (bytes that are not UTF-8, the wrong number of
+Text files are decoded as a whole in one encoding, chosen by the rule in
+``abmgraph.ingest.encoding`` (UTF-8, UTF-16/32 with a byte-order mark,
+Windows-1252 when the bytes are not UTF-8, or the one given), and NUL bytes
+are removed and counted (``InputFile.nul_bytes``).
+
+A row that cannot be split (bytes that do not decode, the wrong number of
 fields, an unterminated quote at the end of the file, malformed JSON) is a
 ``bad`` row and the rest of the file still loads. A file that cannot be read
-at all raises ``InputError`` naming the file, the problem and the fix.
+at all raises ``InputError`` naming the file, the problem and the fix: a
+missing file, a directory, a FIFO or device (anything but a regular file), a
+spreadsheet, an archive, a PDF or Parquet file under a text extension, or
+data that is mostly not text.
 """
 
 from __future__ import annotations
@@ -47,7 +55,11 @@ import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
-from abmgraph.errors import InputError
+from abmgraph.errors import InputError, InternalError
+from abmgraph.ingest.encoding import TextEncoding, Utf8Stream, choose_encoding, forced_encoding
+from abmgraph.ingest.filecheck import ACCEPTED as _ACCEPTED
+from abmgraph.ingest.filecheck import check_text as _check_text
+from abmgraph.ingest.filecheck import regular_file_size as _regular_file_size
 
 __all__ = [
     "FORMATS",
@@ -69,7 +81,6 @@ FORMATS: dict[str, str] = {
     ".ndjson": "jsonl",
     ".json": "jsonl",
 }
-_ACCEPTED = "CSV (.csv, .tsv, .txt), Parquet (.parquet, .pq) or JSON Lines (.jsonl, .ndjson, .json)"
 
 _BLOCK_BYTES = 64 * 1024 * 1024  # CSV / JSON Lines bytes per chunk (≈ 300k–600k rows)
 _PARQUET_ROWS = 1_000_000  # Parquet rows per chunk
@@ -123,26 +134,39 @@ class Chunk:
 
 
 def open_input(
-    path: str | Path, *, block_bytes: int = _BLOCK_BYTES, parquet_rows: int = _PARQUET_ROWS
+    path: str | Path,
+    *,
+    block_bytes: int = _BLOCK_BYTES,
+    parquet_rows: int = _PARQUET_ROWS,
+    encoding: str | None = None,
 ) -> InputFile:
-    """Open ``path`` for reading, or raise ``InputError`` if it cannot be read at all."""
-    return InputFile(Path(path), block_bytes=block_bytes, parquet_rows=parquet_rows)
+    """Open ``path`` for reading, or raise ``InputError`` if it cannot be read at all.
+
+    ``encoding`` forces the encoding of a CSV or JSON Lines file (a Python
+    codec name); by default it is chosen by the rule in ``ingest.encoding``.
+    """
+    return InputFile(
+        Path(path), block_bytes=block_bytes, parquet_rows=parquet_rows, encoding=encoding
+    )
 
 
 class InputFile:
-    """One input file: its format, its header, and its rows chunk by chunk."""
+    """One input file: its format, its encoding, its header, and its rows chunk by chunk.
 
-    def __init__(self, path: Path, *, block_bytes: int, parquet_rows: int) -> None:
+    ``encoding`` is the codec name a text file is read in (None for Parquet);
+    ``nul_bytes`` is how many NUL bytes the last full read removed.
+    """
+
+    def __init__(
+        self, path: Path, *, block_bytes: int, parquet_rows: int, encoding: str | None = None
+    ) -> None:
         self.path = path
         self.block_bytes = max(int(block_bytes), 1024)
         self.parquet_rows = max(int(parquet_rows), 1)
         self.format = _format_of(path)
-        if not path.exists():
-            raise InputError(f"{path}: no such file; check the path.")
-        if path.is_dir():
-            raise InputError(f"{path}: is a directory, not a file; give the path of a file in it.")
+        forced = forced_encoding(encoding) if encoding else None
+        self.size = _regular_file_size(path)
         try:
-            self.size = path.stat().st_size
             with path.open("rb") as handle:
                 head = handle.read(65536)
         except OSError as exc:
@@ -150,17 +174,29 @@ class InputFile:
                 f"{path}: cannot be read ({exc.strerror}); check its permissions."
             ) from exc
         self._parquet: pq.ParquetFile | None = None
+        self._text = TextEncoding("utf-8", checked=True)
+        self.encoding: str | None = None
+        self.nul_bytes = 0
         self.delimiter = ","
         # Header names as written (trimmed), or None until known (JSON Lines).
         self.columns: list[str] | None = None
+        if self.format == "parquet":
+            if self.size == 0:
+                self.columns = []  # an empty file: no rows, no error
+            else:
+                self._open_parquet()
+            return
+        if self.size:
+            self._text = choose_encoding(path, head, forced)
+            if not self._text.name.startswith(("utf-16", "utf-32")):
+                _check_text(path, head, self.format)
+        elif forced is not None:
+            self._text = forced
+        self.encoding = self._text.name
         if self.size == 0:
             self.columns = []  # an empty file of any format: no rows, no error
-        elif self.format == "parquet":
-            self._open_parquet()
-        else:
-            _check_text(path, head, self.format)
-            if self.format == "csv":
-                self._read_csv_header()
+        elif self.format == "csv":
+            self._read_csv_header()
 
     # -- public ------------------------------------------------------------------
     def chunks(self, *, quiet: bool = True) -> Iterator[Chunk]:
@@ -204,7 +240,8 @@ class InputFile:
         self.columns = _unique_names(self._parquet.schema_arrow.names)
 
     def _parquet_chunks(self, progress: _Progress) -> Iterator[Chunk]:
-        assert self._parquet is not None
+        if self._parquet is None:
+            raise InternalError(f"{self.path}: read as Parquet before it was opened.")
         meta = self._parquet.metadata
         total_rows = max(meta.num_rows, 1)
         names = self.columns or []
@@ -229,22 +266,44 @@ class InputFile:
                 "write the file again."
             ) from exc
 
+    # -- text ----------------------------------------------------------------------
+    def _utf8(self, block_bytes: int, first_bytes: int | None = None) -> Utf8Stream:
+        return Utf8Stream(self.path, self._text, block_bytes, first_bytes)
+
+    def _utf8_blocks(self, progress: _Progress, skip: int = 0) -> Iterator[bytes]:
+        """The file as UTF-8 blocks, the first ``skip`` bytes left out; counts NULs removed."""
+        # The header is dropped from a small first block, not copied out of a large one.
+        first = min(self.block_bytes, max(skip, 1) + (1 << 16)) if skip else None
+        stream = self._utf8(self.block_bytes, first)
+        for block, consumed in stream:
+            progress.advance(consumed)
+            if skip:
+                cut = min(skip, len(block))
+                block, skip = block[cut:], skip - cut
+            if not block:
+                continue  # only the end of the file is an empty block
+            yield block
+            self.nul_bytes = stream.nul_bytes
+        self.nul_bytes = stream.nul_bytes
+        yield b""
+
     # -- CSV ---------------------------------------------------------------------
     def _read_csv_header(self) -> None:
-        """Find the header record, the delimiter, and where the data starts."""
+        """Find the header record, the delimiter, and where the data starts (in UTF-8 bytes)."""
         data = b""
-        with self.path.open("rb") as handle:
-            while True:
-                block = handle.read(1 << 20)
-                data += block
-                if _first_record_end(data) is not None or not block:
-                    break
+        stream = self._utf8(1 << 20)
+        for block, _ in stream:
+            data += block
+            if _first_record_end(data) is not None:
+                break
+        # A UTF-8 mark left after decoding (a forced UTF-16 without its mark, say).
         bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
         data = data[bom:]
         stripped = data.lstrip(b"\r\n")
         skipped = data[: len(data) - len(stripped)]
         if not stripped.strip():
             self.columns = []
+            self.nul_bytes = stream.nul_bytes  # read to the end: nothing but blanks and NULs
             self._data_start, self._data_line = self.size, 1
             return
         end = _first_record_end(stripped)
@@ -258,8 +317,9 @@ class InputFile:
             text = record.rstrip(b"\r\n").decode("utf-8")
         except UnicodeDecodeError as exc:
             raise InputError(
-                f"{self.path}: the header line is not valid UTF-8; "
-                "save the file as UTF-8 (in Excel: CSV UTF-8)."
+                f"{self.path}: the header line is not valid {self._text.name}; "
+                "name the file's encoding with --encoding, or save it as UTF-8 "
+                "(in Excel: CSV UTF-8)."
             ) from exc
         self.delimiter = _sniff(text, "\t" if self.path.suffix.lower() == ".tsv" else ",")
         fields = next(csv.reader([text], delimiter=self.delimiter), [])
@@ -278,44 +338,32 @@ class InputFile:
             self.delimiter,
             self._data_line,
             limit=max(4 * self.block_bytes, 1 << 24),
+            encoding=self._text,
         )
-        with self.path.open("rb") as handle:
-            handle.seek(self._data_start)
-            progress.advance(self._data_start)
-            while True:
-                block = handle.read(self.block_bytes)
-                progress.advance(len(block))
-                chunk = scanner.feed(block, final=not block)
-                if chunk is not None and (len(chunk.frame) or len(chunk.bad)):
-                    yield chunk
-                if not block:
-                    break
+        for block in self._utf8_blocks(progress, skip=self._data_start):
+            chunk = scanner.feed(block, final=not block)
+            if chunk is not None and (len(chunk.frame) or len(chunk.bad)):
+                yield chunk
 
     # -- JSON Lines --------------------------------------------------------------
     def _jsonl_chunks(self, progress: _Progress) -> Iterator[Chunk]:
         line = 1
         pending = b""
         first = True
-        with self.path.open("rb") as handle:
-            start = handle.read(3)
-            if start != b"\xef\xbb\xbf":
-                handle.seek(0)
-            while True:
-                block = handle.read(self.block_bytes)
-                progress.advance(len(block))
-                data = pending + block
-                if block:
-                    cut = data.rfind(b"\n") + 1
-                    pending, data = data[cut:], data[:cut]
-                else:
-                    pending = b""
-                if data:
-                    chunk, line = _parse_jsonl(self.path, data, line, first)
-                    first = first and not (len(chunk.frame) or len(chunk.bad))
-                    if len(chunk.frame) or len(chunk.bad):
-                        yield chunk
-                if not block:
-                    break
+        for block in self._utf8_blocks(progress):
+            data = pending + block
+            if block:
+                cut = data.rfind(b"\n") + 1
+                pending, data = data[cut:], data[:cut]
+            else:
+                pending = b""
+            if data:
+                if line == 1 and data.startswith(b"\xef\xbb\xbf"):
+                    data = data[3:]
+                chunk, line = _parse_jsonl(self.path, data, line, first, self._text)
+                first = first and not (len(chunk.frame) or len(chunk.bad))
+                if len(chunk.frame) or len(chunk.bad):
+                    yield chunk
 
 
 # -- CSV scanning -------------------------------------------------------------------
@@ -347,9 +395,16 @@ class _CsvScanner:
     """Splits a byte stream into CSV records and parses them, carrying incomplete tails."""
 
     def __init__(
-        self, path: Path, columns: list[str], delimiter: str, first_line: int, limit: int
+        self,
+        path: Path,
+        columns: list[str],
+        delimiter: str,
+        first_line: int,
+        limit: int,
+        encoding: TextEncoding,
     ) -> None:
         self.path = path
+        self.encoding = encoding
         self.columns = columns
         self.n_fields = len(columns)
         self.delimiter = delimiter
@@ -419,7 +474,8 @@ class _CsvScanner:
         delims = delims[(np.searchsorted(quotes, delims) & 1) == 0]
         counts = np.bincount(np.searchsorted(ends, delims), minlength=len(ends)) + 1
         problem = ~blank & (counts != self.n_fields)
-        problem |= ~blank & self._not_utf8(data, cut, starts)
+        if not self.encoding.checked:
+            problem |= ~blank & self._not_utf8(data, cut, starts)
         good = ~blank & ~problem
         frame = None
         if good.any():
@@ -490,12 +546,10 @@ class _CsvScanner:
         except UnicodeDecodeError as exc:
             loose = record.decode("utf-8", errors="replace")
             fields = next(csv.reader([loose.rstrip("\r\n")], delimiter=self.delimiter), [])
-            reason = (
-                f"not valid UTF-8 (byte 0x{record[exc.start]:02x} at byte {exc.start + 1} of the row); "
-                "save the file as UTF-8"
-            )
-            return _bad_chunk([line], [reason], [fields], self.columns)
+            reason = self.encoding.invalid_reason(record[exc.start], exc.start + 1)
+            return _bad_chunk([line], [reason], [fields], self.columns, [loose.rstrip("\r\n")])
         good_rows, good_lines, bad_lines, bad_reasons, bad_fields = [], [], [], [], []
+        bad_text: list[str] = []
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter)
         previous = 0
         for fields in reader:
@@ -510,13 +564,16 @@ class _CsvScanner:
                 bad_lines.append(row_line)
                 bad_reasons.append(f"expected {self.n_fields} fields, found {len(fields)}")
                 bad_fields.append(fields)
+                bad_text.append(_csv_line(fields, self.delimiter))
         frame = pd.DataFrame(good_rows, columns=self.columns, dtype="str")
         if not good_rows:
             frame = _empty_text_frame(self.columns)
         return Chunk(
             frame.reset_index(drop=True),
             np.asarray(good_lines, dtype=np.int64),
-            _bad_frame(bad_lines, [""] * len(bad_lines), bad_reasons, self.columns, bad_fields),
+            _bad_frame(
+                bad_lines, [""] * len(bad_lines), bad_reasons, self.columns, bad_fields, bad_text
+            ),
         )
 
     def _open_line(self, text: bytes, line: int) -> Chunk:
@@ -540,6 +597,7 @@ class _CsvScanner:
                 ['unterminated quoted field (a " opened on this line is never closed)'],
                 [fields],
                 self.columns,
+                [decoded],
             )
         return self._slow(text, line)
 
@@ -555,8 +613,10 @@ def _slices(data: bytes, keep: np.ndarray, starts: np.ndarray, ends: np.ndarray)
 
 
 # -- JSON Lines -------------------------------------------------------------------
-def _parse_jsonl(path: Path, data: bytes, line: int, first: bool) -> tuple[Chunk, int]:
-    fast = _parse_jsonl_fast(data, line)
+def _parse_jsonl(
+    path: Path, data: bytes, line: int, first: bool, encoding: TextEncoding
+) -> tuple[Chunk, int]:
+    fast = _parse_jsonl_fast(data, line) if encoding.checked or _is_utf8(data) else None
     if fast is not None:
         return fast
     records: list[dict] = []
@@ -564,6 +624,7 @@ def _parse_jsonl(path: Path, data: bytes, line: int, first: bool) -> tuple[Chunk
     bad_lines: list[int] = []
     bad_reasons: list[str] = []
     bad_values: list[dict] = []
+    bad_text: list[str] = []  # the line as written, to fix and load again
     for raw in data.split(b"\n"):
         this = line
         line += 1
@@ -574,11 +635,9 @@ def _parse_jsonl(path: Path, data: bytes, line: int, first: bool) -> tuple[Chunk
             text = stripped.decode("utf-8")
         except UnicodeDecodeError as exc:
             bad_lines.append(this)
-            bad_reasons.append(
-                f"not valid UTF-8 (byte 0x{stripped[exc.start]:02x} at byte {exc.start + 1} of the row); "
-                "save the file as UTF-8"
-            )
+            bad_reasons.append(encoding.invalid_reason(stripped[exc.start], exc.start + 1))
             bad_values.append({})
+            bad_text.append(stripped.decode("utf-8", errors="replace"))
             continue
         try:
             value = json.loads(text)
@@ -588,6 +647,7 @@ def _parse_jsonl(path: Path, data: bytes, line: int, first: bool) -> tuple[Chunk
             bad_lines.append(this)
             bad_reasons.append(f"malformed JSON ({_json_error(exc)}): {_clip(text)}")
             bad_values.append({})
+            bad_text.append(text)
             continue
         if not isinstance(value, dict):
             if first and not records and not bad_lines:
@@ -595,6 +655,7 @@ def _parse_jsonl(path: Path, data: bytes, line: int, first: bool) -> tuple[Chunk
             bad_lines.append(this)
             bad_reasons.append(f"not a JSON object: {_clip(text)}")
             bad_values.append({})
+            bad_text.append(text)
             continue
         records.append(value)
         lines.append(this)
@@ -611,8 +672,17 @@ def _parse_jsonl(path: Path, data: bytes, line: int, first: bool) -> tuple[Chunk
         for key, name in zip(keys, names, strict=True)
     }
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(records)))
-    bad = _bad_frame(bad_lines, [""] * len(bad_lines), bad_reasons, None)
+    bad = _bad_frame(bad_lines, [""] * len(bad_lines), bad_reasons, None, raw_lines=bad_text)
     return Chunk(frame, np.asarray(lines, dtype=np.int64), bad), line
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` decodes as UTF-8 (Arrow's JSON reader would take it as is)."""
+    try:
+        str(data, "utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _parse_jsonl_fast(data: bytes, line: int) -> tuple[Chunk, int] | None:
@@ -723,27 +793,6 @@ def _format_of(path: Path) -> str:
     return FORMATS[suffix]
 
 
-def _check_text(path: Path, head: bytes, fmt: str) -> None:
-    """Refuse files that are clearly not text before reading them."""
-    what = "CSV" if fmt == "csv" else "JSON Lines"
-    if head.startswith(b"PAR1"):
-        raise InputError(f"{path}: is a Parquet file, not {what}; rename it to end in .parquet.")
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{path}: is UTF-16 text; save it as UTF-8 (e.g. Excel: CSV UTF-8).")
-    if head.startswith(b"\x1f\x8b"):
-        raise InputError(f"{path}: is gzip-compressed; decompress it first (gunzip).")
-    if head.startswith(b"PK\x03\x04"):
-        raise InputError(
-            f"{path}: is a zip archive or an Excel workbook, not {what}; "
-            "unzip it, or export the sheet as CSV UTF-8."
-        )
-    if b"\x00" in head:
-        raise InputError(
-            f"{path}: is not a text file (it contains binary data); "
-            f"give a {what} file, or name the file after its real format ({_ACCEPTED})."
-        )
-
-
 def _unique_names(names: list[str]) -> list[str]:
     """Trimmed header names; blanks become ``column_N``; repeats get ``_2``, ``_3`` …"""
     out: list[str] = []
@@ -769,6 +818,7 @@ def _bad_frame(
     reasons: list[str],
     columns: list[str] | None,
     values: list[list[str]] | None = None,
+    raw_lines: list[str] | None = None,
 ) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
@@ -777,6 +827,8 @@ def _bad_frame(
             "reason": pd.Series(reasons, dtype="str"),
         }
     )
+    if raw_lines is not None:
+        frame["raw_line"] = pd.Series(raw_lines, dtype="str")
     if columns and values is not None:
         width = len(columns)
         padded = [(list(v) + [None] * width)[:width] for v in values]
@@ -786,13 +838,24 @@ def _bad_frame(
 
 
 def _bad_chunk(
-    lines: list[int], reasons: list[str], values: list[list[str]], columns: list[str]
+    lines: list[int],
+    reasons: list[str],
+    values: list[list[str]],
+    columns: list[str],
+    raw_lines: list[str] | None = None,
 ) -> Chunk:
     return Chunk(
         _empty_text_frame(columns),
         np.zeros(0, dtype=np.int64),
-        _bad_frame(lines, [""] * len(lines), reasons, columns, values),
+        _bad_frame(lines, [""] * len(lines), reasons, columns, values, raw_lines),
     )
+
+
+def _csv_line(fields: list[str], delimiter: str) -> str:
+    """Fields written back as one line of the file's dialect (every field kept)."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="").writerow(fields)
+    return out.getvalue()
 
 
 def _concat_chunks(parts: list[Chunk], columns: list[str]) -> Chunk:

@@ -2,34 +2,47 @@
 
 ``Validator.validate(frame, source_line)`` takes one raw chunk (as the
 readers produce it) and returns the good rows in the stored layout of
-``tables.column_dtypes(kind)`` plus extra attribute columns (text), and one
-reject per bad row: its ``source_line``, the first failing ``field`` (in
-contract order) and the ``reason``. Every input row is exactly one of the
-two, so read = loaded + rejected.
+``tables.column_dtypes(kind)`` plus extra attribute columns (text), one
+reject per bad row (its ``source_line``, the first failing ``field`` in
+contract order, and the ``reason``) and one warning line per loaded row
+with problems noted. Every input row is loaded or rejected, so read =
+loaded + rejected.
 
 The field list, required set and parser of each column come from
 ``schema.field_specs``; the parsers are the vectorised normalisers of
 ``normalize``. Rules the contract leaves open, as decided here:
 
-- Ids are trimmed; an empty required id rejects the row.
-- An invalid value in any parsed field (email, date, number, integer,
-  boolean, country, seniority, department, buying role, engagement type,
-  email status, score outside 0–100) rejects the row with the field named.
-  Phone numbers are the exception: they are stored in E.164 when they parse
-  and kept as written when they do not.
+- Ids are trimmed; an empty required id rejects the row, and so does an id
+  longer than ``MAX_ID_LENGTH`` (255) characters in a key. An id in Excel's
+  scientific notation (``1.11015E+11``) loads with a warning naming Excel.
+- An invalid value in a critical field (a required field, a key, the
+  id-or-alias pair of engagements and intent) rejects the row with the field
+  named. In any other field (email, date, number, integer, boolean, country,
+  seniority, department, buying role, email status, an over-long reference)
+  the row loads with the field empty, the text as written kept in
+  ``<field>_invalid`` (``INVALID_SUFFIX``), and a warning. Phone numbers are
+  stored in E.164 when they parse and kept as written when they do not.
+  Dates are read in the file's day/month order (``dates.DateOrder``).
 - Duplicate keys within one file (``Validator.duplicates``): among rows that
   are otherwise valid, the first occurrence loads and later ones are
   rejected ("duplicate contact_id, first seen on line N").
-- Contacts: the email is lower-cased, ``email_domain`` and ``is_free_mail``
-  derived. An empty seniority is inferred from the title (left empty when no
+- Contacts: the email is lower-cased, ``email_domain``, ``is_free_mail`` and
+  ``is_disposable`` derived; an invalid email sets ``email_status`` to
+  ``invalid``. An empty seniority is inferred from the title (left empty when no
   rule matches); an empty department is inferred from the title, and is
   ``other`` when there is a title that matches no rule (empty when there is
   no title). ``seniority_source`` / ``department_source`` record
-  ``explicit`` or ``inferred``. An explicit ``account_id`` must exist in the
+  ``explicit`` or ``inferred``. ``buying_role`` is a ``;``-separated list
+  (``buying_roles``): every role is kept, canonical and in vocabulary order,
+  and an unknown item makes the field invalid. An explicit ``account_id`` must exist in the
   store; otherwise the contact is matched to the account whose domain is the
   registrable domain of the email (never for free-mail domains), recorded in
-  ``account_match`` (``explicit`` / ``email_domain``). A contact matching no
-  account loads as an unmatched lead (``account_id`` empty) and is counted.
+  ``account_match`` (``explicit`` / ``email_domain``). Matching never guesses
+  (``matching``): a domain several accounts share goes to the top of their
+  corporate family when they are one (``email_domain_family``), else the
+  contact is left unmatched with a warning naming the candidates. A contact
+  matching no account loads as an unmatched lead (``account_id`` empty) and
+  is counted.
   ``manager_id`` and ``previous_account_ids`` may name unknown ids.
 - Engagements: ``contact_id`` must exist; when it is empty, ``email`` is
   resolved to a contact (the email is not stored). The allowed types are the
@@ -37,7 +50,9 @@ The field list, required set and parser of each column come from
   hash of ``event_id`` when given, else of (contact_id, type, occurred_at,
   asset, campaign, channel) after normalisation, so re-ingesting a file adds
   nothing.
-- Intent: ``account_id`` must exist, or ``domain`` must resolve to an account.
+- Intent: ``account_id`` must exist, or ``domain`` must resolve to an account
+  by the rule leads follow; a domain several families share rejects the row
+  with the candidates named.
 - Opportunities: the account must exist. Opportunity contacts: the
   opportunity and the contact must exist; the role is canonicalised with the
   buying-role aliases (Salesforce contact-role picklist values included).
@@ -45,6 +60,7 @@ The field list, required set and parser of each column come from
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,24 +70,32 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from abmgraph.errors import InputError
+from abmgraph.errors import InputError, InternalError
 from abmgraph.graph.schema import FieldSpec, Kind, field_specs
 from abmgraph.graph.store import KEYS, GraphStore
 from abmgraph.graph.tables import column_dtypes
 from abmgraph.graph.vocab import BUYING_ROLES, DEPARTMENTS, ENGAGEMENT_TYPES, SENIORITIES
-from abmgraph.ingest import normalize
+from abmgraph.ingest import dates, normalize
+from abmgraph.ingest.buying_roles import canonical_buying_roles
+from abmgraph.ingest.ids import MAX_ID_LENGTH, id_problems
+from abmgraph.ingest.matching import DomainMatcher, unmatched_reasons
 from abmgraph.ingest.presets import ColumnPlan, apply_plan, plan_columns, source_labels
 from abmgraph.ingest.readers import as_text
+from abmgraph.ingest.rejects import input_columns
 
 __all__ = [
     "EMAIL_STATUSES",
+    "INVALID_SUFFIX",
+    "MAX_ID_LENGTH",
     "ChunkResult",
     "Validator",
     "event_keys",
     "hash_strings",
 ]
 
-EMAIL_STATUSES = ("valid", "bounced", "unknown")
+EMAIL_STATUSES = ("valid", "bounced", "unknown", "invalid")
+# The attribute that keeps the text of an optional value that was not valid: country_invalid.
+INVALID_SUFFIX = "_invalid"
 _ONE_OF: dict[Kind, tuple[str, str]] = {
     "engagements": ("contact_id", "email"),
     "intent": ("account_id", "domain"),
@@ -85,19 +109,44 @@ class ChunkResult:
     ``good`` holds the accepted rows in the stored layout, extra attribute
     columns, and ``source_line``. ``rejects`` has one row per rejected input
     row: ``position`` (row number within the chunk), ``source_line``,
-    ``field`` and ``reason``.
+    ``field`` and ``reason``. ``warnings`` has the same columns, one row per
+    loaded row that drew warnings (several are joined by ``"; "``); rows
+    that were rejected carry no warnings.
     """
 
     good: pd.DataFrame
     rejects: pd.DataFrame
+    warnings: pd.DataFrame = dataclasses.field(default_factory=lambda: _empty_notes(True))
+
+
+def _empty_notes(position: bool = False) -> pd.DataFrame:
+    """An empty rejects/warnings frame (``position`` first when asked)."""
+    columns = {
+        "source_line": pd.Series(dtype="int64"),
+        "field": pd.Series(dtype="str"),
+        "reason": pd.Series(dtype="str"),
+    }
+    if position:
+        columns = {"position": pd.Series(dtype="int64"), **columns}
+    return pd.DataFrame(columns)
 
 
 class _Failures:
-    """The first failing check per row, in the order checks are ranked."""
+    """The problems of one chunk: rejects (the first failing check per row, in
+    the order checks are ranked) and warnings (a row loads, the problem is noted).
+
+    ``add(rank, field, mask, reason)`` rejects the rows in ``mask``;
+    ``warn(field, mask, reason)`` records a warning for them without
+    rejecting. ``reason`` is one string for all rows, or a Series indexed by
+    row position (as ``_quoted`` builds it). A row that is rejected by any
+    check keeps no warnings; a loaded row may have several (one per call),
+    reported together on one line.
+    """
 
     def __init__(self, n: int) -> None:
         self.n = n
         self.checks: list[tuple[int, str, np.ndarray, pd.Series | str]] = []
+        self.notes: list[tuple[str, np.ndarray, pd.Series | str]] = []
 
     def add(
         self, rank: int, field: str, mask: np.ndarray | pd.Series, reason: pd.Series | str
@@ -106,31 +155,56 @@ class _Failures:
         if mask.any():
             self.checks.append((rank, field, mask, reason))
 
+    def warn(self, field: str, mask: np.ndarray | pd.Series, reason: pd.Series | str) -> None:
+        """Note a problem with ``field`` on the rows in ``mask``; they still load."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            self.notes.append((field, mask, reason))
+
     def resolve(self) -> tuple[np.ndarray, pd.DataFrame]:
+        """(rejected mask, rejects frame: position, field, reason) in row order."""
         failed = np.zeros(self.n, dtype=bool)
-        positions, fields, reasons = [], [], []
+        found = []
         for _, field, mask, reason in sorted(self.checks, key=lambda c: c[0]):
             new = mask & ~failed
             if not new.any():
                 continue
             failed |= new
-            rows = np.flatnonzero(new)
-            positions.append(rows)
-            fields.extend([field] * len(rows))
-            if isinstance(reason, str):
-                reasons.extend([reason] * len(rows))
-            else:
-                reasons.extend(reason[~reason.index.duplicated()].reindex(rows).tolist())
-        pos = np.concatenate(positions) if positions else np.zeros(0, dtype=np.int64)
-        order = np.argsort(pos, kind="stable")
-        frame = pd.DataFrame(
-            {
-                "position": pos[order].astype(np.int64),
-                "field": pd.Series(np.asarray(fields, dtype=object)[order], dtype="str"),
-                "reason": pd.Series(np.asarray(reasons, dtype=object)[order], dtype="str"),
-            }
-        )
-        return failed, frame
+            found.append((field, new, reason))
+        return failed, _notes_frame(found)
+
+    def warnings(self, failed: np.ndarray) -> pd.DataFrame:
+        """The warnings of the rows not in ``failed``, one row each: position, field, reason.
+
+        A row with several warnings lists its fields and reasons joined by ``"; "``.
+        """
+        notes = _notes_frame([(f, m & ~failed, r) for f, m, r in self.notes if (m & ~failed).any()])
+        if not notes["position"].duplicated().any():
+            return notes
+        joined = notes.groupby("position", sort=True).agg({"field": "; ".join, "reason": "; ".join})
+        return joined.reset_index().astype({"field": "str", "reason": "str"})
+
+
+def _notes_frame(found: list[tuple[str, np.ndarray, pd.Series | str]]) -> pd.DataFrame:
+    """One row per (masked row, field), sorted by position (stable in ``found`` order)."""
+    positions, fields, reasons = [], [], []
+    for field, mask, reason in found:
+        rows = np.flatnonzero(mask)
+        positions.append(rows)
+        fields.extend([field] * len(rows))
+        if isinstance(reason, str):
+            reasons.extend([reason] * len(rows))
+        else:
+            reasons.extend(reason[~reason.index.duplicated()].reindex(rows).tolist())
+    pos = np.concatenate(positions) if positions else np.zeros(0, dtype=np.int64)
+    order = np.argsort(pos, kind="stable")
+    return pd.DataFrame(
+        {
+            "position": pos[order].astype(np.int64),
+            "field": pd.Series(np.asarray(fields, dtype=object)[order], dtype="str"),
+            "reason": pd.Series(np.asarray(reasons, dtype=object)[order], dtype="str"),
+        }
+    )
 
 
 # -- hashing ---------------------------------------------------------------------------
@@ -305,8 +379,12 @@ class _Lookup:
         self.found = np.zeros(0, dtype=bool)
         self.ids = np.zeros(0, dtype=object)
         self.every_id: pd.Index | None = None
+        self.domains = DomainMatcher(store)
 
     def _ask(self, values: pd.Series) -> pd.Series:
+        if (self.kind, self.by) == ("accounts", "domain"):
+            # Never a guess: a domain accounts of several families share resolves to none.
+            return self.domains.match(values)["account_id"]
         if self.by != self.id_column:
             return self.store.resolve(self.kind, self.by, values)
         # Ids map to themselves: ask which of them the store holds.
@@ -366,7 +444,8 @@ class _SortedRun:
 
     def get(self) -> np.ndarray:
         self._thread.join()
-        assert self._result is not None
+        if self._result is None:  # the sort failed on its thread (it said why on stderr)
+            raise InternalError("sorting the event keys failed; nothing was written.")
         return self._result
 
 
@@ -377,6 +456,14 @@ def _text(series: pd.Series) -> pd.Series:
         series = as_text(series)
     original = pa.array(series.array)
     trimmed = pc.utf8_trim_whitespace(original)
+    # Whitespace before a formula character (`=`, `+`, `-`, `@`) disarms it in a
+    # spreadsheet: such a value keeps its leading whitespace, as it was given.
+    armed = pc.and_(
+        pc.fill_null(pc.match_substring_regex(trimmed, r"^[=+\-@]"), False),
+        pc.fill_null(pc.match_substring_regex(original, r"^\s"), False),
+    )
+    if pc.any(armed).as_py():
+        trimmed = pc.if_else(armed, pc.utf8_rtrim_whitespace(original), trimmed)
     lengths = pc.binary_length(trimmed)
     empty = pc.equal(lengths, 0)
     if pc.any(empty).as_py():
@@ -427,11 +514,24 @@ def _phone(text: pd.Series, region: pd.Series | None) -> pd.Series:
     return e164.where(e164.notna(), text).astype("str")
 
 
+def _blank(values: pd.Series, bad: np.ndarray) -> pd.Series:
+    """``values`` with the rows in ``bad`` missing (dtype kept)."""
+    return values.mask(bad) if bad.any() else values
+
+
 # Parse failures of these fields count only when the field is used (the other is empty).
 _ONLY_IF_USED: dict[Kind, dict[str, str]] = {
     "engagements": {"email": "contact_id"},
     "intent": {"domain": "account_id"},
 }
+
+_DATE_FORMS = (
+    " (accepted: ISO-8601 such as 2026-02-23 or 2026-02-23T16:14:25+0000, "
+    "2/23/2026, 2/23/26 9:15, 23.02.2026, 23/02/2026)"
+)
+_DATE_RANGE = "1678-01-01 to 2261-12-31"
+# Counts that cannot be below zero.
+_NOT_NEGATIVE = frozenset({"employees"})
 
 _VOCABS = {
     "seniority": ("seniority", SENIORITIES),
@@ -452,8 +552,11 @@ class Validator:
         preset: str = "native",
         engagement_types: set[str] | list[str] | tuple[str, ...] | None = None,
         source: str | Path = "input",
+        dayfirst: bool = False,
     ) -> None:
         self.store = store
+        # The day/month order of the file's local dates (23/02/2026), decided once.
+        self.date_order = dates.DateOrder(dayfirst=dayfirst)
         self.kind = kind
         self.preset = preset
         self.source = str(source)
@@ -466,13 +569,36 @@ class Validator:
         self._plans: dict[tuple[str, ...], ColumnPlan] = {}
         self._lookups: dict[tuple[str, str], _Lookup] = {}
         self._key_runs: list[_SortedRun] = []
+        # Fields whose problems reject the row: keys, the id-or-alias pair, required fields.
+        self.critical = (
+            {spec.name for spec in self.specs if spec.required}
+            | set(KEYS[kind])
+            | set(_ONE_OF.get(kind, ()))
+            | ({"event_id"} if kind == "engagements" else set())
+        )
+        self._domains = DomainMatcher(store)
+
+    @staticmethod
+    def _keep_invalid(
+        kept: dict[str, pd.Series], name: str, text: pd.Series, bad: np.ndarray
+    ) -> pd.Series:
+        """Record the given text of ``name`` where ``bad`` as ``<name>_invalid``; blank it."""
+        given = _text(as_text(text) if text.dtype != "str" else text)
+        column = f"{name}{INVALID_SUFFIX}"
+        shown = given.where(bad)
+        if column in kept:
+            shown = kept[column].where(~bad, shown)
+        kept[column] = shown.astype("str")
+        return _blank(text, bad)
 
     # -- header ------------------------------------------------------------------------
     def plan(self, columns: list[str]) -> ColumnPlan:
         """How the columns of a header feed the contract (cached per header)."""
         key = tuple(columns)
         if key not in self._plans:
-            self._plans[key] = plan_columns(self.preset, self.kind, list(columns))
+            # A rejects file, fixed and loaded again: its leading columns are not data.
+            given = input_columns(list(columns))
+            self._plans[key] = plan_columns(self.preset, self.kind, given)
         return self._plans[key]
 
     def check_columns(self, columns: list[str]) -> ColumnPlan:
@@ -515,11 +641,23 @@ class Validator:
         raw, transform_errors, extras = apply_plan(plan, frame)
         n = len(frame)
         fails = _Failures(n)
+        kept: dict[str, pd.Series] = {}  # <field>_invalid: the text of blanked values
         for name, error in transform_errors.items():
             error = _positional(error)
             bad = error.notna().to_numpy()
-            fails.add(self.rank.get(name, 0) + 1, name, bad, error[bad])
+            if name in self.critical or name not in raw:
+                fails.add(self.rank.get(name, 0) + 1, name, bad, error[bad])
+            else:
+                fails.warn(name, bad, error[bad])
+                # Keep the text the transform could not map, from the column it came from.
+                given = [frame[c] for c, _ in plan.sources.get(name, []) if c in frame.columns]
+                text = given[0] if given else raw[name]
+                self._keep_invalid(kept, name, _positional(text), bad)
+                raw[name] = _blank(_positional(raw[name]), bad)
         only_if_used = _ONLY_IF_USED.get(self.kind, {})
+        for spec in self.specs:
+            if spec.parser == "datetime" and spec.name in raw:
+                self.date_order.observe(_positional(raw[spec.name]))
         values: dict[str, pd.Series] = {}
         invalid: dict[str, np.ndarray] = {}
         reasons: dict[str, pd.Series] = {}
@@ -536,38 +674,52 @@ class Validator:
                 if spec.required:
                     fails.add(self.rank[spec.name] + 2, spec.name, np.ones(n, dtype=bool), missing)
                 continue
-            parsed, bad, reason = self._parse(spec, _positional(series))
+            series = _positional(series)
+            parsed, bad, reason = self._parse(spec, series)
+            if spec.parser == "id":
+                long, long_reason, sci, sci_reason = id_problems(parsed)
+                fails.warn(spec.name, sci, sci_reason)
+                if long.any():
+                    bad = bad | long
+                    reason = (
+                        long_reason if isinstance(reason, str) else pd.concat([reason, long_reason])
+                    )
             values[spec.name], invalid[spec.name], reasons[spec.name] = parsed, bad, reason
             if spec.required:
                 empty = parsed.isna().to_numpy() & ~bad
                 fails.add(self.rank[spec.name] + 2, spec.name, empty, missing)
-            if spec.name not in only_if_used:
+            if spec.name in only_if_used:
+                continue
+            if spec.name in self.critical:
                 fails.add(self.rank[spec.name] + 3, spec.name, bad, reason)
+            elif bad.any():
+                # An optional value that is not valid: the row loads with the field empty.
+                fails.warn(spec.name, bad, reason)
+                self._keep_invalid(kept, spec.name, series, bad)
+                values[spec.name] = _blank(parsed, bad)
         for name, other in only_if_used.items():
             used = invalid[name] & values[other].isna().to_numpy()
             fails.add(self.rank[name] + 3, name, used, reasons.get(name, ""))
         derived: dict[str, pd.Series] = {}
         getattr(self, f"_rules_{self.kind}")(values, invalid, derived, fails)
+        if kept:
+            extras = extras.assign(**{k: v for k, v in kept.items() if k not in extras})
         failed, rejects = fails.resolve()
+        warnings = fails.warnings(failed)
         lines = np.asarray(source_line, dtype=np.int64)
         rejects.insert(1, "source_line", lines[rejects["position"].to_numpy()])
+        warnings.insert(1, "source_line", lines[warnings["position"].to_numpy()])
         skip = {name for name, v in values.items() if any(v is a for a in absent.values())}
         good = self._assemble(values, derived, extras, ~failed, lines, skip - set(derived))
         if self.kind == "engagements":
             # Sorted per chunk (in the background), so the file-wide duplicate check is one merge.
             self._key_runs.append(_SortedRun(good["event_key"].to_numpy()))
-        return ChunkResult(good, rejects)
+        return ChunkResult(good, rejects, warnings)
 
     def duplicates(self, good: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
         """Later rows repeating a key of an earlier row: (mask, rejects frame)."""
         keys = list(KEYS[self.kind])
-        empty = pd.DataFrame(
-            {
-                "source_line": pd.Series(dtype="int64"),
-                "field": pd.Series(dtype="str"),
-                "reason": pd.Series(dtype="str"),
-            }
-        )
+        empty = _empty_notes()
         if good.empty:
             return np.zeros(0, dtype=bool), empty
         runs = [run.get() for run in self._key_runs]
@@ -664,7 +816,15 @@ class Validator:
             return normalize.split_list(_text(series)), none, ""
         if parser == "int":
             out, bad = normalize.parse_int(series)
-            return out, _mask(bad), _quoted(series, bad, "not a whole number: ")
+            bad = _mask(bad)
+            reason: pd.Series | str = _quoted(series, bad, "not a whole number: ")
+            if name in _NOT_NEGATIVE:
+                negative = (out < 0).fillna(False).to_numpy(dtype=bool) & ~bad
+                if negative.any():
+                    out = out.mask(negative)
+                    what = _quoted(series, negative, f"{name} ", " is negative")
+                    return out, bad | negative, pd.concat([reason, what])
+            return out, bad, reason
         if parser in ("number", "score"):
             out, bad = normalize.parse_number(series)
             bad = _mask(bad)
@@ -682,8 +842,7 @@ class Validator:
             out, bad = normalize.parse_bool(series)
             return out, _mask(bad), _quoted(series, bad, "not true/false/yes/no/1/0: ")
         if parser == "datetime":
-            out, bad = normalize.parse_datetime(series)
-            return out, _mask(bad), _quoted(series, bad, "not an ISO-8601 date or datetime: ")
+            return self._datetime(series)
         if parser == "email":
             out, bad = normalize.normalize_email(series)
             return out, _mask(bad), _quoted(series, bad, "not an email address: ")
@@ -715,6 +874,8 @@ class Validator:
                 _mask(bad),
                 _quoted(series, bad, f"unknown {label} ", f"; accepted: {', '.join(vocab)}"),
             )
+        if parser == "buying_roles":
+            return canonical_buying_roles(series)
         if parser == "engagement_type":
             return self._engagement_type(series)
         if parser == "email_status":
@@ -730,6 +891,28 @@ class Validator:
                 ),
             )
         raise AssertionError(f"no parser for {parser!r}")
+
+    def _datetime(self, series: pd.Series) -> tuple[pd.Series, np.ndarray, pd.Series | str]:
+        """Dates in the forms of ``normalize.parse_datetime``, in the file's day/month order."""
+        out, bad, outside = normalize.parse_datetime_detail(series, self.date_order)
+        bad = _mask(bad)
+        if not bad.any():
+            return out, bad, ""
+        unreadable = bad & ~outside
+        order = self.date_order.describe()
+        local = np.zeros(len(series), dtype=bool)
+        if order is not None and unreadable.any():
+            rows = np.flatnonzero(unreadable)
+            text = as_text(series.iloc[rows]).str.strip()
+            local[rows] = text.str.fullmatch(dates.LOCAL_DATE).fillna(False).to_numpy(dtype=bool)
+        reason = pd.concat(
+            [
+                _quoted(series, unreadable & ~local, "not a date: ", _DATE_FORMS),
+                _quoted(series, local, "not a date in this file's order, ", f": {order}"),
+                _quoted(series, outside, "date ", f" is outside the range accepted, {_DATE_RANGE}"),
+            ]
+        )
+        return out, bad, reason
 
     def _engagement_type(self, series: pd.Series) -> tuple[pd.Series, np.ndarray, pd.Series]:
         """Engagement types, folded (``Page View`` → ``page_view``), checked once per distinct value."""
@@ -810,6 +993,11 @@ class Validator:
         free = normalize.is_free_mail(domain).to_numpy(dtype=bool)
         derived["email_domain"] = domain
         derived["is_free_mail"] = pd.Series(free, dtype="boolean").where(has_email, pd.NA)
+        disposable = normalize.is_disposable(domain).to_numpy(dtype=bool)
+        derived["is_disposable"] = pd.Series(disposable, dtype="boolean").where(has_email, pd.NA)
+        if invalid["email"].any():
+            # The address is blanked: mark it so nothing exports or scores the person by it.
+            derived["email_status"] = values["email_status"].mask(invalid["email"], "invalid")
         match = pd.Series(pd.NA, index=account.index, dtype="str")
         match[explicit] = "explicit"
         candidates = np.flatnonzero(~explicit & has_email & ~free)
@@ -818,14 +1006,19 @@ class Validator:
             usable = registrable.notna().to_numpy()
             rows = candidates[usable]
             if len(rows):
-                ids, hit = self._resolve(
-                    registrable.reset_index(drop=True)[usable].reset_index(drop=True),
-                    np.arange(len(rows)),
-                    "accounts",
-                    "domain",
-                )
-                account.iloc[rows[hit]] = ids[hit]
-                match.iloc[rows[hit]] = "email_domain"
+                # Never a guess: a domain several families share leaves the lead unmatched.
+                domains = registrable[usable].reset_index(drop=True)
+                found = self._domains.match(domains)
+                hit = found["account_id"].notna().to_numpy()
+                account.iloc[rows[hit]] = found["account_id"].to_numpy()[hit]
+                family = found["family"].to_numpy()[hit]
+                match.iloc[rows[hit]] = np.where(family, "email_domain_family", "email_domain")
+                shared = np.flatnonzero(found["candidates"].notna().to_numpy())
+                if len(shared):
+                    why = unmatched_reasons(domains.iloc[shared], found["candidates"].iloc[shared])
+                    mask = np.zeros(len(account), dtype=bool)
+                    mask[rows[shared]] = True
+                    fails.warn("account_id", mask, pd.Series(why.to_numpy(), index=rows[shared]))
         derived["account_id"] = account.astype("str")
         derived["account_match"] = match
         title = values["title"]
@@ -928,6 +1121,17 @@ class Validator:
             alias="domain",
             unknown="no account has domain {value}: ingest accounts first",
         )
+        # A domain several corporate families share names no account: say which share it.
+        rows = np.flatnonzero(values["account_id"].isna().to_numpy() & values["domain"].notna())
+        if len(rows):
+            domains = values["domain"].iloc[rows].reset_index(drop=True)
+            shared = self._lookup("accounts", "domain").domains.match(domains)["candidates"]
+            hit = shared.notna().to_numpy()
+            if hit.any():
+                mask = np.zeros(len(values["domain"]), dtype=bool)
+                mask[rows[hit]] = True
+                why = unmatched_reasons(domains[hit], shared[hit], "intent")
+                fails.add(self.rank["domain"] + 4, "domain", mask, why.set_axis(rows[hit]))
 
     def _rules_opportunities(self, values, invalid, derived, fails) -> None:
         self._must_exist(values["account_id"], "accounts", "account_id", fails)

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from abmgraph.errors import NotFoundError, StoreError
+from abmgraph.graph.role_lists import role_names
 from abmgraph.graph.store import GraphStore
 from abmgraph.scoring.config import ScoringConfig
 
@@ -199,7 +200,7 @@ def person_name(first: Any, last: Any) -> str:
 
 def role_list(roles: Any) -> list[str]:
     """The ``;``-separated roles of a scored contact as a list."""
-    return [r for r in roles.split(";") if r] if isinstance(roles, str) else []
+    return role_names(roles)
 
 
 def ordered(values: Iterable[str], order: list[str]) -> list[str]:

@@ -1,4 +1,10 @@
-"""``abmgraph cypher``: the user's own Cypher, read-only, with values as parameters."""
+"""``abmgraph cypher``: the user's own Cypher, read-only, with values as parameters.
+
+Read-only twice over: :func:`~abmgraph.queries.cypher_guard.check_read_only`
+refuses LOAD CSV, administration commands, procedures off a read-only list
+and several statements before anything reaches the server, and the store
+runs what passes in a READ transaction, where the server refuses writes.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from typing import Any
 
 from abmgraph.errors import InputError
 from abmgraph.graph.store import GraphStore
+from abmgraph.queries.cypher_guard import check_read_only
 
 __all__ = ["parse_params", "run_cypher"]
 
@@ -46,7 +53,10 @@ def run_cypher(
     Raises
     ------
     StoreError
-        The store does not speak Cypher, the query writes (refused), fails
-        or runs past ``timeout`` seconds.
+        The query is refused before it runs (LOAD CSV, an administration
+        command, a procedure off the read-only list, several statements),
+        the store does not speak Cypher, the query writes (refused by the
+        server), fails or runs past ``timeout`` seconds.
     """
+    check_read_only(query)
     return store.read_query(query, params or {}, timeout=timeout, limit=limit)

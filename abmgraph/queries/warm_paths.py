@@ -57,6 +57,13 @@ PER_PERSON = 0.5
 _SPELLED = {"WORKS_AT": "works at", "WORKED_AT": "worked at"}
 
 
+def _reused(store: Any, key: str, compute: Any) -> Any:
+    """A whole-workspace value computed once when the store keeps a memo (a report's
+    read-only snapshot asks every account the same question); else computed now."""
+    memo = getattr(store, "memo", None)
+    return memo(key, compute) if callable(memo) else compute()
+
+
 def _accounts(store: Any) -> tuple[pd.DataFrame, set[str]]:
     accounts = store.select("accounts", ["account_id", "name", "is_customer"])
     opportunities = store.select("opportunities", ["opportunity_id", "account_id", "is_won"])
@@ -71,7 +78,8 @@ def job_changers(store: Any, *, account_id: str) -> list[dict[str, Any]]:
     person's name, title and score, ``customer_id``/``customer_name``,
     ``via`` (``worked_at``, ``won_deal``, sorted) and the won ``deals``.
     """
-    accounts, customers = _accounts(store)
+    accounts, customers = _reused(store, "warm_paths.accounts", lambda: _accounts(store))
+    customers = set(customers)
     if not among(accounts["account_id"], [account_id]).any():
         return []
     customers.discard(account_id)
@@ -146,11 +154,14 @@ def customer_paths(store: Any, *, account_id: str) -> list[dict[str, Any]]:
     """
     import networkx as nx
 
-    accounts, customers = _accounts(store)
+    accounts, customers = _reused(store, "warm_paths.accounts", lambda: _accounts(store))
+    customers = set(customers)
     if not among(accounts["account_id"], [account_id]).any():
         return []
     customers.discard(account_id)
-    employment = _employment(store, accounts["account_id"])
+    employment = _reused(
+        store, "warm_paths.employment", lambda: _employment(store, accounts["account_id"])
+    )
 
     # The ball of MAX_PEOPLE people around the target; customers end a walk.
     seen_accounts, frontier, seen_people = {account_id}, {account_id}, set()

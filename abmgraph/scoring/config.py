@@ -19,7 +19,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from abmgraph.errors import ConfigError
-from abmgraph.graph.vocab import BUYING_ROLES, DEPARTMENTS, ENGAGEMENT_TYPES, SENIORITIES
 
 __all__ = [
     "AttributeRule",
@@ -59,13 +58,40 @@ BuyingRole = Literal[
     "blocker",
     "other",
 ]
-assert set(Seniority.__args__) == set(SENIORITIES)
-assert set(Department.__args__) == set(DEPARTMENTS)
-assert set(BuyingRole.__args__) == set(BUYING_ROLES)
+
+
+# No setting means anything beyond this: larger values only overflow to infinite or
+# NaN scores once points are summed and scaled.
+MAX_MAGNITUDE = 1e15
+# The longest window in days (100 years): longer ones reach before any datetime.
+MAX_DAYS = 36_500
+
+
+from abmgraph.scoring.export_settings import ExportSection  # noqa: E402
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=True)
+    # inf and nan are refused everywhere: no score can be computed from them.
+    model_config = ConfigDict(extra="forbid", validate_default=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _finite(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            numbers = list(value.values())
+        else:
+            numbers = value if isinstance(value, list) else [value]
+        for number in numbers:
+            if (
+                isinstance(number, int | float)
+                and not isinstance(number, bool)
+                and abs(number) > MAX_MAGNITUDE
+            ):
+                raise ValueError(
+                    f"{number:g} is beyond the largest value a setting may take "
+                    f"({MAX_MAGNITUDE:g} either way)"
+                )
+        return value
 
 
 def _over_defaults(model: type[BaseModel], name: str, value: object) -> object:
@@ -141,16 +167,23 @@ DEFAULT_EVENT_POINTS = {
     "email_bounce": _event(-5, -5),
     "spam_complaint": _event(-30, -30),
 }
-assert set(DEFAULT_EVENT_POINTS) == set(ENGAGEMENT_TYPES)
 
 
 class Window(_Section):
     """Which events count and how their age discounts them."""
 
-    half_life_days: float = Field(30, gt=0, description="An event this many days old counts half.")
-    lookback_days: float = Field(180, gt=0, description="Events older than this count not at all.")
-    recent_days: float = Field(14, gt=0, description="The recent window for the recency surge.")
-    prior_days: float = Field(42, gt=0, description="The weeks before it, compared against.")
+    half_life_days: float = Field(
+        30, gt=0, le=MAX_DAYS, description="An event this many days old counts half."
+    )
+    lookback_days: float = Field(
+        180, gt=0, le=MAX_DAYS, description="Events older than this count not at all."
+    )
+    recent_days: float = Field(
+        14, gt=0, le=MAX_DAYS, description="The recent window for the recency surge."
+    )
+    prior_days: float = Field(
+        42, gt=0, le=MAX_DAYS, description="The weeks before it, compared against."
+    )
 
 
 class ContactFit(_Section):
@@ -179,6 +212,10 @@ class ContactFit(_Section):
     corporate_email: float = Field(5, description="Points for a corporate email address.")
     free_mail: float = Field(-10, description="Points for a free-mail address (gmail.com, …).")
     bounced: float = Field(-20, description="Points when the email has bounced.")
+    disposable: float = Field(
+        -30,
+        description="Points for an address at a disposable-mail service (mailinator.com, …).",
+    )
     competitor_domains: list[str] = Field(
         default_factory=list, description="Email domains of competitors."
     )
@@ -254,7 +291,7 @@ class AccountFit(_Section):
     technology_cap: float = Field(15, description="Most points from technologies.")
     intent_threshold: float = Field(70, ge=0, le=100, description="Intent score that is a surge.")
     intent_days: float = Field(
-        30, gt=0, description="Intent observed within this many days counts."
+        30, gt=0, le=MAX_DAYS, description="Intent observed within this many days counts."
     )
     intent_points: float = Field(10, description="Points per surging intent topic.")
     intent_cap: float = Field(15, description="Most points from intent.")
@@ -521,6 +558,11 @@ class ScoringConfig(_Section):
     account: AccountSection = Field(default_factory=AccountSection)
     # Excluded from dumps, so the config hash (and stored scoring meta) only
     # changes with what changes scores.
+    export: ExportSection = Field(
+        default_factory=ExportSection,
+        exclude=True,
+        description="Audience exports: which consent states each platform accepts.",
+    )
     audiences: dict[str, AudienceFilters] = Field(
         default_factory=dict,
         exclude=True,

@@ -32,6 +32,13 @@ def contribution_columns(frame: pd.DataFrame, prefixes: tuple[str, ...]) -> list
     return [c for c in frame.columns if c.startswith(prefixes)]
 
 
+def _flag(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A stored boolean column as a mask (missing, or no such column: False)."""
+    if column not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    return frame[column].astype("boolean").fillna(False).to_numpy(dtype=bool)
+
+
 def _fit(contacts: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
     fit = config.contact.fit
     out = pd.DataFrame(index=contacts.index)
@@ -47,9 +54,11 @@ def _fit(contacts: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
         out["fit.title"] = title_points
     has_email = contacts["email"].notna().to_numpy(dtype=bool)
     free = contacts["is_free_mail"].fillna(False).to_numpy(dtype=bool)
-    out["fit.email"] = np.select(
-        [has_email & free, has_email], [fit.free_mail, fit.corporate_email], 0.0
-    )
+    disposable = _flag(contacts, "is_disposable")
+    # A disposable address (some lists call them free mail too) earns its own points only.
+    usable = has_email & ~disposable
+    out["fit.email"] = np.select([usable & free, usable], [fit.free_mail, fit.corporate_email], 0.0)
+    out["fit.disposable"] = np.where(disposable, fit.disposable, 0.0)
     if fit.competitor_domains:
         competitors = [d.casefold() for d in fit.competitor_domains]
         hit = contacts["email_domain"].isin(competitors).to_numpy(dtype=bool)

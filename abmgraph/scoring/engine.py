@@ -22,7 +22,7 @@ from abmgraph.scoring.roles import contact_roles, join_roles
 from abmgraph.scoring.staleness import stale_window_warning
 from abmgraph.scoring.views import ACCOUNT_KEYS, CONTACT_KEYS
 
-__all__ = ["ScoreResult", "parse_as_of", "score_graph", "score_store"]
+__all__ = ["AS_OF_RANGE", "ScoreResult", "check_as_of", "parse_as_of", "score_graph", "score_store"]
 
 # What is stored: the CLI contract's keys, then what views and queries need besides.
 CONTACT_COLUMNS = [
@@ -44,6 +44,7 @@ _CONTACT_INPUTS = (
     "buying_role",
     "email",
     "is_free_mail",
+    "is_disposable",
     "email_domain",
     "email_status",
 )
@@ -79,15 +80,33 @@ class ScoreResult:
         }
 
 
+# The instants a score may be taken at: inside pandas' nanosecond range with room for
+# the longest lookback window (100 years), so no date arithmetic can overflow.
+AS_OF_RANGE = (
+    pd.Timestamp("1900-01-01", tz="UTC"),
+    pd.Timestamp("2200-12-31 23:59:59.999999", tz="UTC"),
+)
+
+
 def parse_as_of(value: str | date | datetime | pd.Timestamp | None) -> pd.Timestamp:
-    """The scoring instant in UTC; a bare date means the end of that day, now when None."""
+    """The scoring instant in UTC; a bare date means the end of that day, now when None.
+
+    Raises
+    ------
+    StoreError
+        ``value`` is not a date (an empty string, ``nan``, ``NaT`` included) or
+        lies outside ``AS_OF_RANGE``.
+    """
     if value is None:
         return pd.Timestamp.now(tz="UTC")
     if isinstance(value, str):
         text = value.strip()
         try:
-            stamp = pd.Timestamp(text)
-        except ValueError:
+            # pandas reads "", "nan" and "NaT" as the missing instant: none is a date.
+            stamp = pd.Timestamp(text) if text else pd.NaT
+        except (ValueError, OverflowError):
+            stamp = None
+        if stamp is None or stamp is pd.NaT:
             raise StoreError(
                 f"--as-of {value!r} is not a date; use YYYY-MM-DD or ISO-8601."
             ) from None
@@ -97,7 +116,23 @@ def parse_as_of(value: str | date | datetime | pd.Timestamp | None) -> pd.Timest
         stamp = pd.Timestamp(value)
     else:
         stamp = pd.Timestamp(value) + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    if stamp is pd.NaT:
+        raise StoreError(f"--as-of {value!r} is not a date; use YYYY-MM-DD or ISO-8601.")
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    check_as_of(stamp)
+    return stamp
+
+
+def check_as_of(as_of: pd.Timestamp) -> None:
+    """Refuse an instant no score can be taken at (missing, or outside ``AS_OF_RANGE``)."""
+    low, high = AS_OF_RANGE
+    if as_of is pd.NaT or pd.isna(as_of):
+        raise StoreError("--as-of is missing: give a date (YYYY-MM-DD or ISO-8601).")
+    if not low <= as_of <= high:
+        raise StoreError(
+            f"--as-of {as_of:%Y-%m-%d} is outside the dates scores can be taken at "
+            f"({low:%Y-%m-%d} to {high:%Y-%m-%d})."
+        )
 
 
 def _visible_opportunities(opportunities: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -175,6 +210,7 @@ def score_graph(
 
 def score_store(store: GraphStore, config: ScoringConfig, as_of: pd.Timestamp) -> ScoreResult:
     """Score the whole graph and store the result (scores also land on the graph's nodes)."""
+    check_as_of(as_of)  # before anything is read or written
     if store.ids("accounts").empty and store.ids("contacts").empty:
         raise StoreError(
             "The store is empty: ingest accounts and contacts first (abmgraph ingest)."

@@ -17,7 +17,7 @@ from abmgraph.scoring.config import ScoringConfig, config_from_dict
 from abmgraph.scoring.contacts import contribution_columns
 from abmgraph.scoring.engine import score_graph
 
-__all__ = ["explain_account", "explain_contact"]
+__all__ = ["explain_account", "explain_accounts", "explain_contact"]
 
 
 def _last_run(store: GraphStore) -> tuple[ScoringConfig, pd.Timestamp]:
@@ -49,6 +49,12 @@ def _contact_detail(name: str, row: pd.Series, config: ScoringConfig) -> str:
         free = pd.notna(row["is_free_mail"]) and bool(row["is_free_mail"])
         kind = "free-mail" if free else "corporate"
         return f"{kind} email domain {row['email_domain']}"
+    if name == "fit.disposable":
+        if pd.isna(row.get("email_domain")):
+            return "no email address"
+        flagged = pd.notna(row.get("is_disposable")) and bool(row.get("is_disposable"))
+        verdict = "a" if flagged else "not a"
+        return f"email domain {row['email_domain']} is {verdict} disposable-mail service"
     if name == "fit.competitor":
         return f"email domain {row['email_domain']} is a competitor's"
     if name == "fit.bounced":
@@ -95,7 +101,9 @@ def explain_contact(store: GraphStore, contact_id: str) -> dict[str, Any]:
     return {"id": contact_id, "score": float(row["score"]), "contributions": contributions}
 
 
-def _account_detail(name: str, row: pd.Series, facts: pd.Series, config: ScoringConfig) -> str:
+def _account_detail(
+    name: str, row: pd.Series, facts: pd.Series, config: ScoringConfig, topics: list[str]
+) -> str:
     section = config.account
     fit = section.fit
     weight = f" × fit weight {_pts(section.fit_weight)}"
@@ -117,9 +125,10 @@ def _account_detail(name: str, row: pd.Series, facts: pd.Series, config: Scoring
     if name == "fit.technologies":
         return f"technologies {facts['technologies']!s}" + weight
     if name == "fit.intent":
+        named = f": {', '.join(topics)}" if topics else ": none"
         return (
-            f"intent topics at or above {_pts(fit.intent_threshold)} in the last {_pts(fit.intent_days)} days"
-            + weight
+            f"intent topics at or above {_pts(fit.intent_threshold)} in the last "
+            f"{_pts(fit.intent_days)} days{named}" + weight
         )
     if name.startswith("fit.rule."):
         rule = next(r for r in fit.rules if r.label == name.removeprefix("fit.rule."))
@@ -145,22 +154,66 @@ def _account_detail(name: str, row: pd.Series, facts: pd.Series, config: Scoring
     return details[name] + weight
 
 
+def _intent_topics(
+    store: GraphStore, account_ids: list[str], config: ScoringConfig, as_of: pd.Timestamp
+) -> dict[str, list[str]]:
+    """The topics that earned each account its intent points (as account fit counts them)."""
+    fit = config.account.fit
+    intent = store.table("intent")
+    seen = intent[
+        intent["account_id"].isin(account_ids)
+        & (intent["observed_at"] <= as_of)
+        & (intent["observed_at"] >= as_of - pd.Timedelta(days=fit.intent_days))
+        & (intent["score"] >= fit.intent_threshold)
+    ]
+    return {
+        str(a): sorted({str(t) for t in topics})
+        for a, topics in seen.groupby("account_id")["topic"]
+    }
+
+
+def explain_accounts(store: GraphStore, account_ids: list[str]) -> list[dict[str, Any]]:
+    """``explain_account`` for many accounts at once, in the order given.
+
+    One re-scoring of all of them (scores are per account, so each is its
+    stored one): a report of hundreds of accounts reads the store once.
+
+    Raises
+    ------
+    NotFoundError
+        An account is not in the store.
+    """
+    config, as_of = _last_run(store)
+    ids = list(dict.fromkeys(account_ids))
+    facts = store.table("accounts", pd.Series(ids, dtype="str"))
+    unknown = sorted(set(ids) - set(facts["account_id"]))
+    if unknown:
+        shown = ", ".join(repr(a) for a in unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        raise NotFoundError(f"No account {shown}; list them with 'abmgraph accounts'.")
+    result = score_graph(store, config, as_of, ids)
+    names = contribution_columns(result.accounts, ("fit.", "committee."))
+    scored = result.accounts.set_index("account_id")
+    facts = facts.set_index("account_id", drop=False)
+    topics = _intent_topics(store, ids, config, as_of)
+    out = []
+    for account_id in ids:  # one row per account asked about, not per event
+        row, fact = scored.loc[account_id], facts.loc[account_id]
+        mine = topics.get(account_id, [])
+        contributions = [
+            {
+                "name": n,
+                "points": float(row[n]),
+                "detail": _account_detail(n, row, fact, config, mine),
+            }
+            for n in names
+            if n != "fit.cap" or row[n] != 0
+        ]
+        out.append(
+            {"id": account_id, "score": float(row["priority"]), "contributions": contributions}
+        )
+    return out
+
+
 def explain_account(store: GraphStore, account_id: str) -> dict[str, Any]:
     """``{"id", "score", "contributions": [{"name", "points", "detail"}]}`` for one account."""
-    config, as_of = _last_run(store)
-    facts = store.table("accounts", pd.Series([account_id]))
-    if facts.empty:
-        raise NotFoundError(f"No account {account_id!r}; list them with 'abmgraph accounts'.")
-    result = score_graph(store, config, as_of, [account_id])
-    row = result.accounts.iloc[0]
-    names = contribution_columns(result.accounts, ("fit.", "committee."))
-    contributions = [
-        {
-            "name": n,
-            "points": float(row[n]),
-            "detail": _account_detail(n, row, facts.iloc[0], config),
-        }
-        for n in names
-        if n != "fit.cap" or row[n] != 0
-    ]
-    return {"id": account_id, "score": float(row["priority"]), "contributions": contributions}
+    return explain_accounts(store, [account_id])[0]

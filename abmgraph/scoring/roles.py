@@ -1,7 +1,11 @@
 """Buying roles of each contact: explicit first, then opportunity contact roles, then inferred.
 
 Roles are kept as a boolean matrix (contacts × roles) so coverage per
-account is a single group-by.
+account is a single group-by. A contact may hold several roles from one
+source: every role of an explicit ``buying_role`` list (``end_user;influencer``),
+every role of the deals they are on, or an inferred role plus those gated on
+engagement. The source with any role wins as a whole, so an explicit list
+never mixes with inferred roles.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from abmgraph.graph.role_lists import split_roles
 from abmgraph.graph.vocab import BUYING_ROLES
 from abmgraph.scoring.config import ScoringConfig
 
@@ -37,7 +42,8 @@ def contact_roles(
     contact_id and used by rules with ``min_engagement``.
     """
     index = pd.Index(contacts["contact_id"], name="contact_id")
-    explicit = _one_hot(contacts["contact_id"], contacts["buying_role"], index)
+    held = split_roles(contacts["buying_role"])
+    explicit = _one_hot(contacts["contact_id"].iloc[held["row"].to_numpy()], held["role"], index)
     from_opportunities = _one_hot(opportunity_roles["contact_id"], opportunity_roles["role"], index)
 
     inferred = pd.DataFrame(False, index=index, columns=list(BUYING_ROLES))

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from abmgraph.errors import NotFoundError, StoreError
+from abmgraph.graph.role_lists import role_names
 from abmgraph.graph.store import GraphStore
 
 __all__ = ["ACCOUNT_KEYS", "CONTACT_KEYS", "committee", "ranked_accounts", "ranked_contacts"]
@@ -63,21 +64,76 @@ def ranked_accounts(
     return _records(frame[ACCOUNT_KEYS].head(limit) if limit else frame[ACCOUNT_KEYS])
 
 
+def _holds(roles: pd.Series, role: str) -> pd.Series:
+    """Whether each contact's roles (``a;b`` text or a list) include ``role``."""
+    return roles.map(
+        lambda held: (
+            role in (held.split(";") if isinstance(held, str) else list(held))
+            if held is not None and not (isinstance(held, float) and pd.isna(held))
+            else False
+        )
+    ).astype(bool)
+
+
 def ranked_contacts(
-    store: GraphStore, *, account_id: str | None = None, limit: int | None = None
+    store: GraphStore,
+    *,
+    account_id: str | None = None,
+    limit: int | None = None,
+    tier: int | None = None,
+    stage: str | None = None,
+    quadrant: str | None = None,
+    role: str | None = None,
+    details: bool = False,
 ) -> list[dict[str, Any]]:
-    """Contacts by score, highest first, with the contract's keys."""
+    """Contacts by score, highest first, with the contract's keys.
+
+    Filters: the account (``account_id``) or its ``tier``, the contact's
+    ``stage`` and ``quadrant``, and a buying ``role`` the contact holds.
+    With ``details``, each row also has ``name``, ``title`` and
+    ``account_name`` (for people to read; the contract's keys come first).
+    """
     frame = _scores(store, "contacts")
     if account_id is not None:
         if store.table("accounts", pd.Series([account_id])).empty:
             raise NotFoundError(f"No account {account_id!r}; list them with 'abmgraph accounts'.")
         frame = frame[frame["account_id"] == account_id]
+    if tier is not None:
+        accounts = _scores(store, "accounts")
+        frame = frame[
+            frame["account_id"].isin(accounts.loc[accounts["tier"] == tier, "account_id"])
+        ]
+    if stage is not None:
+        frame = frame[frame["stage"] == stage]
+    if quadrant is not None:
+        frame = frame[frame["quadrant"] == quadrant]
+    if role is not None:
+        frame = frame[_holds(frame["roles"], role)]
     frame = frame.sort_values(["score", "contact_id"], ascending=[False, True])
-    return _records(frame[CONTACT_KEYS].head(limit) if limit else frame[CONTACT_KEYS])
+    frame = frame[CONTACT_KEYS].head(limit) if limit else frame[CONTACT_KEYS]
+    if not details:
+        return _records(frame)
+    people = store.table(
+        "contacts", frame["contact_id"], columns=["contact_id", "first_name", "last_name", "title"]
+    )
+    names = store.table(
+        "accounts", frame["account_id"].dropna().drop_duplicates(), columns=["account_id", "name"]
+    )
+    people = people.assign(
+        name=(people["first_name"].fillna("") + " " + people["last_name"].fillna("")).str.strip()
+    )[["contact_id", "name", "title"]]
+    frame = frame.merge(people, on="contact_id", how="left").merge(
+        names.rename(columns={"name": "account_name"}), on="account_id", how="left"
+    )
+    return _records(frame)
 
 
 def committee(store: GraphStore, account_id: str) -> dict[str, Any]:
-    """The buying committee of one account: its people, their roles and scores, and the gaps."""
+    """The buying committee of one account: its people, their roles and scores, and the gaps.
+
+    Each person's ``roles`` is a list: every buying role they hold, from the
+    source that won (explicit, then opportunity contact roles, then inferred).
+    """
     facts = store.table("accounts", pd.Series([account_id]))
     if facts.empty:
         raise NotFoundError(f"No account {account_id!r}; list them with 'abmgraph accounts'.")
@@ -111,4 +167,7 @@ def committee(store: GraphStore, account_id: str) -> dict[str, Any]:
             "name": facts["name"].iloc[0],
         }
     )
-    return {**summary, "contacts": _records(people[columns])}
+    members = _records(people[columns])
+    for member in members:
+        member["roles"] = role_names(member["roles"])
+    return {**summary, "contacts": members}

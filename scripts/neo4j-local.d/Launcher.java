@@ -56,6 +56,12 @@ public class Launcher {
         config.put("server.bolt.listen_address", "127.0.0.1:" + port);
         config.put("server.bolt.advertised_address", "127.0.0.1:" + port);
         config.put("dbms.security.auth_enabled", "false");
+        // LOAD CSV never reads the machine's files: file URLs are refused, and the
+        // import folder they would resolve against is an empty one of this server's.
+        Path importDir = home.resolve("import");
+        Files.createDirectories(importDir);
+        config.put("dbms.security.allow_csv_import_from_file_urls", "false");
+        config.put("server.directories.import", importDir.toString());
         // Keep the footprint small; the data sets used locally are modest.
         config.put("server.memory.pagecache.size", pagecache);
         // Preallocating transaction logs writes hundreds of MB up front.

@@ -1,12 +1,24 @@
-// Replace contacts' table properties (null removes one) and keep WORKS_AT,
-// REPORTS_TO, WORKED_AT and explicit HAS_ROLE in step with them. A new contact
+// Replace the contacts' properties the rows carry (null removes one) and keep WORKS_AT,
+// REPORTS_TO, WORKED_AT and explicit HAS_ROLE (one per role of the `;`-separated
+// buying_role) in step with them. A new contact
 // (no _seq yet: every stored row has one) also picks up the reports, events and
 // deal roles loaded before it.
 UNWIND range(0, $count - 1) AS idx
 WITH {{row}} AS row
 MERGE (c:Contact {contact_id: row.contact_id})
 WITH c, row, c._seq IS NULL AS created
-SET c += row
+// An empty cell never lifts an opt-out, a bounce or a consent decision: only a value does.
+SET c += row {
+  .*,
+  opted_out: coalesce(row.opted_out, c.opted_out),
+  // `invalid` judged the old address: a row that carries email_status re-judges it.
+  email_status: coalesce(
+    row.email_status,
+    CASE WHEN c.email_status = 'invalid' AND 'email_status' IN keys(row) THEN null
+         ELSE c.email_status END
+  ),
+  consent: coalesce(row.consent, c.consent)
+}
 WITH c, created
 CALL (c, created) {
   WITH c WHERE NOT created
@@ -15,7 +27,8 @@ CALL (c, created) {
   WHERE (t = 'WORKS_AT' AND coalesce(x.account_id <> c.account_id, true))
      OR (t = 'REPORTS_TO' AND coalesce(x.contact_id <> c.manager_id, true))
      OR (t = 'WORKED_AT' AND NOT x.account_id IN coalesce(split(c.previous_account_ids, ';'), []))
-     OR (t = 'HAS_ROLE' AND r.source = 'explicit' AND coalesce(x.name <> c.buying_role, true))
+     OR (t = 'HAS_ROLE' AND r.source = 'explicit'
+         AND NOT x.name IN coalesce(split(c.buying_role, ';'), []))
   DELETE r
 }
 CALL (c) {
@@ -32,8 +45,9 @@ CALL (c) {
   MERGE (c)-[:WORKED_AT]->(a)
 }
 CALL (c) {
-  WITH c WHERE c.buying_role IS NOT NULL
-  MERGE (role:Role {name: c.buying_role})
+  UNWIND coalesce(split(c.buying_role, ';'), []) AS name
+  WITH c, name WHERE name <> ''
+  MERGE (role:Role {name: name})
   MERGE (c)-[:HAS_ROLE {source: 'explicit'}]->(role)
 }
 CALL (c, created) {
