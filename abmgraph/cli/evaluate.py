@@ -80,11 +80,20 @@ def _label(path: Path | None, app: App) -> str:
 
 
 def _render_backtest(results: list[tuple[str, dict[str, Any]]]) -> None:
-    from abmgraph.evaluation.report import summary_rows, table_rows
+    from abmgraph.evaluation.report import baseline_rows, beaten_lines, summary_rows, table_rows
 
     first = results[0][1]
     title = f"Backtest as of {first['as_of'][:10]}, {first['window_days']:g}-day window, {first['level']} level"
     render_rows(summary_rows(results), "table", title=title)
+    baselines = baseline_rows(results)
+    if baselines:
+        render_rows(
+            baselines,
+            "table",
+            title="The score against naive baselines (events / engaged people in the last N days)",
+        )
+        for line in beaten_lines(results):
+            info(line)
     render_rows(
         table_rows(results, "lift_by_decile", "decile", _LIFT),
         "table",
@@ -242,7 +251,7 @@ def calibrate(
         write_calibrated,
     )
     from abmgraph.evaluation.calibrate import calibrate as run_calibrate
-    from abmgraph.evaluation.report import summary_rows
+    from abmgraph.evaluation.report import baseline_rows, summary_rows
     from abmgraph.safe_io import check_output
     from abmgraph.scoring.engine import parse_as_of
 
@@ -283,10 +292,19 @@ def calibrate(
         render_rows(
             summary_rows(held_out), "table", title=f"Held-out backtest ({report['split']} split)"
         )
+        baselines = baseline_rows(held_out)
+        if baselines:
+            render_rows(baselines, "table", title="Held out, against naive baselines")
         info(
             f"Held-out ROC-AUC: default {report['auc_default']}, calibrated {report['auc_calibrated']}, "
-            f"unconstrained logistic baseline {report['auc_baseline']}."
+            f"unconstrained logistic baseline {report['auc_baseline']}, best naive count "
+            f"{report['auc_best_baseline']} ({report['best_baseline']})."
         )
+        if report["saturation_cv_auc"]:
+            factor = report["saturation_factor"]
+            shape = "the configured" if factor == 1 else f"a {factor:g}× wider"
+            folds = ", ".join(f"×{k} {v}" for k, v in report["saturation_cv_auc"].items())
+            info(f"Kept {shape} saturation shape (training folds' ROC-AUC: {folds}).")
         render_rows(result.weights[:15], "table", title="Largest calibrated points")
     if refused is not None:
         raise refused

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from abmgraph.errors import StoreError
+from abmgraph.evaluation.baselines import baseline_metrics, baseline_signals
 from abmgraph.evaluation.metrics import (
     conversion_by,
     lift_by_decile,
@@ -123,8 +124,12 @@ def backtest(
     Backtest
         ``metrics`` with ``auc``, ``pr_auc``, ``lift_by_decile``,
         ``conversion_by_tier``, ``conversion_by_stage`` (and ``_quadrant`` for
-        contacts), ``rates`` and ``pipeline_velocity_by_tier``; ``frame`` with
-        every measured id, its score and outcome.
+        contacts), ``rates``, ``pipeline_velocity_by_tier``, ``baselines``
+        (the score's ROC-AUC, PR-AUC and top-decile lift beside those of
+        counting recent events and engaged people, see
+        ``abmgraph.evaluation.baselines``) and ``beaten_by_baselines`` (the
+        baselines that rank better than the score); ``frame`` with every
+        measured id, its score, outcome and baseline counts.
     """
     result = score_graph(store, config, as_of)
     observed = observed_outcomes(store, level, as_of, window_days, outcomes)
@@ -155,9 +160,15 @@ def backtest(
         "conversion_by_tier": conversion_by(frame["tier"], y, "tier"),
         "conversion_by_stage": conversion_by(frame["stage"], y, "stage"),
     }
+    signals = baseline_signals(store, as_of, level, frame["id"])
+    metrics["baselines"] = baseline_metrics(y, frame["score"].to_numpy(dtype=float), signals)
+    metrics["beaten_by_baselines"] = [
+        row["baseline"] for row in metrics["baselines"] if row["beats_score"]
+    ]
     if level == "contact":
         metrics["conversion_by_quadrant"] = conversion_by(frame["quadrant"], y, "quadrant")
     metrics["rates"] = _rates(frame, result, end, y)
+    frame = pd.concat([frame, signals], axis=1)
     metrics["pipeline_velocity_by_tier"] = pipeline_velocity(
         opportunities_in_window(store, as_of, window_days),
         tiers,

@@ -14,6 +14,15 @@ named features with sign constraints, scaled into points) and
 config in points, scored by the engine itself on the held-out records and
 compared with the config it started from and with an unconstrained logistic
 regression on the same features and split.
+
+At the account level the logistic method also learns the shape: the
+committee components saturate (capped events per contact, a per-contact
+cap, components that flatten), which throws away volume where volume is what
+predicts. Calibration fits the configured shape and shapes 4 and 16 times
+wider (``widened``: volume, recent events and engaged people keep counting),
+and keeps a wider one only when it ranks the training records' own
+cross-validation folds better by more than ``SHAPE_MARGIN``. The held-out
+records never take part in the choice.
 """
 
 from __future__ import annotations
@@ -37,13 +46,13 @@ from abmgraph.evaluation.features import (
     feature_matrix,
     record_table,
 )
-from abmgraph.evaluation.fit import choose_c, fit_logistic
+from abmgraph.evaluation.fit import LogisticFit, choose_c, cross_validated_auc, fit_logistic
 from abmgraph.evaluation.metrics import pr_auc, roc_auc
 from abmgraph.evaluation.outcomes import Level, observed_outcomes
 from abmgraph.evaluation.points import logistic_points, rate_points, write_points
 from abmgraph.graph.store import GraphStore
 from abmgraph.safe_io import atomic_write_text, check_output
-from abmgraph.scoring.config import ScoringConfig, render_default
+from abmgraph.scoring.config import ScoringConfig, config_from_dict, render_default
 from abmgraph.scoring.engine import ScoreResult, score_graph
 
 __all__ = [
@@ -188,6 +197,104 @@ def _committee_budget(
     return points
 
 
+SHAPE_FACTORS = (1.0, 4.0, 16.0)
+SHAPE_MARGIN = 0.005
+
+
+def widened(config: ScoringConfig, factor: float) -> ScoringConfig:
+    """``config`` with every saturation ``factor`` times further away (1: unchanged).
+
+    Positive engagement caps, the most engagement points a contact earns, the
+    per-contact cap of committee volume and the committee's saturation scales
+    (volume, multi-threading, cross-functional, seniority, recency) are all
+    multiplied, so volume, recent events and engaged people keep counting
+    where the configured shape has flattened. Points are untouched.
+    """
+    if factor == 1.0:
+        return config
+    data: dict[str, Any] = config.model_dump(mode="json")
+    for rule in data["engagement"].values():
+        if rule["points"] > 0:
+            rule["cap"] = rule["cap"] * factor
+    data["contact"]["engagement_max"] *= factor
+    committee = data["account"]["committee"]
+    for key in (
+        "per_contact_cap",
+        "volume_scale",
+        "multithreading_scale",
+        "cross_functional_scale",
+        "seniority_scale",
+        "recency_scale",
+    ):
+        committee[key] *= factor
+    shaped = config_from_dict(data, source="the widened config")
+    return shaped.model_copy(update={"audiences": config.audiences})
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """One saturation shape's split, fitted points and cross-validated training ROC-AUC."""
+
+    config: ScoringConfig
+    factor: float
+    train: _Part
+    test: _Part
+    split: dict[str, Any]
+    varies: np.ndarray
+    used: list[Feature]
+    constant: list[Feature]
+    c: float
+    baseline: LogisticFit
+    points: np.ndarray
+    base: float
+    units: np.ndarray | None
+    cv_auc: float | None
+
+
+def _fit_shape(
+    store: GraphStore,
+    config: ScoringConfig,
+    factor: float,
+    as_of: pd.Timestamp,
+    level: Level,
+    window_days: float,
+    outcomes: pd.DataFrame | None,
+    target: Target,
+    holdout: float | None,
+    seed: int,
+    c: float | None,
+    method: Method,
+    compare: bool,
+) -> _Shape:
+    """Features and fitted points of one shape (``compare``: with its training folds' ROC-AUC)."""
+    train, test, features, split = _parts(
+        store, config, as_of, level, window_days, outcomes, target, holdout, seed
+    )
+    varies = train.x.std(axis=0) > 0
+    used = [f for f, keep in zip(features, varies, strict=True) if keep]
+    # A feature every training record holds only shifts everyone: zero it, the base absorbs it.
+    held_by_all = ~varies & (train.x[0] != 0)
+    constant = [f for f, flag in zip(features, held_by_all, strict=True) if flag]
+    signs = np.array([f.sign for f in used])
+    x = train.x[:, varies]
+    if c is None:
+        c = choose_c(x, train.y, seed=seed)
+    baseline = fit_logistic(x, train.y, c=c)
+    units = None
+    if method == "logistic":
+        model = fit_logistic(x, train.y, signs, c=c)
+        points, base = logistic_points(model.coef, x, used, config, level)
+    else:
+        points, base = rate_points(x, train.y, used)
+        points = _committee_budget(points, used, config)
+        units = np.ones(len(used))
+    cv = cross_validated_auc(x, train.y, signs, c, seed=seed) if compare else None
+    return _Shape(
+        config, factor, train, test, split, varies, used, constant, c, baseline,
+        points, base, units, None if cv is None else round(cv, 4),
+    )  # fmt: skip
+
+
 def calibrate(
     store: GraphStore,
     config: ScoringConfig,
@@ -207,34 +314,43 @@ def calibrate(
 
     Returns a ``Calibration`` whose ``report`` holds ``auc_default``,
     ``auc_calibrated`` and ``auc_baseline`` (an unconstrained logistic
-    regression on the same features and split), with PR-AUCs and the split.
+    regression on the same features and split), with PR-AUCs, the split,
+    ``saturation_factor`` (the shape kept: 1 is the configured one) and
+    ``saturation_cv_auc`` (each shape's cross-validated training ROC-AUC;
+    None below the account level or with too few outcomes to fold), and
+    ``best_baseline`` / ``auc_best_baseline``: the naive count that ranks the
+    held-out records best.
     """
-    train, test, features, split = _parts(
-        store, config, as_of, level, window_days, outcomes, target, holdout, seed
+    factors = SHAPE_FACTORS if level == "account" and method == "logistic" else (1.0,)
+    compare = len(factors) > 1
+    shapes = [
+        _fit_shape(
+            store, widened(config, factor), factor, as_of, level, window_days, outcomes,
+            target, holdout, seed, c, method, compare,
+        )
+        for factor in factors
+    ]  # fmt: skip
+    # A wider shape must earn its place: it replaces a narrower one only when it ranks
+    # the training records' own folds clearly better; the held-out records stay unseen.
+    shape = shapes[0]
+    for candidate in shapes[1:]:
+        if (candidate.cv_auc or 0.0) > (shape.cv_auc or 0.0) + SHAPE_MARGIN:
+            shape = candidate
+    test, varies, used, points = shape.test, shape.varies, shape.used, shape.points
+    features_out = used + shape.constant
+    points_out = np.concatenate([points, np.zeros(len(shape.constant))])
+    units_out = (
+        None
+        if shape.units is None
+        else np.concatenate([shape.units, [f.units for f in shape.constant]])
     )
-    varies = train.x.std(axis=0) > 0
-    used = [f for f, keep in zip(features, varies, strict=True) if keep]
-    # A feature every training record holds only shifts everyone: zero it, the base absorbs it.
-    held_by_all = ~varies & (train.x[0] != 0)
-    constant = [f for f, flag in zip(features, held_by_all, strict=True) if flag]
-    signs = np.array([f.sign for f in used])
-    if c is None:
-        c = choose_c(train.x[:, varies], train.y, seed=seed)
-    baseline = fit_logistic(train.x[:, varies], train.y, c=c)
-    if method == "logistic":
-        model = fit_logistic(train.x[:, varies], train.y, signs, c=c)
-        points, base = logistic_points(model.coef, train.x[:, varies], used, config, level)
-        units = None
-    else:
-        points, base = rate_points(train.x[:, varies], train.y, used)
-        points = _committee_budget(points, used, config)
-        units = np.ones(len(used))
-    features_out = used + constant
-    points_out = np.concatenate([points, np.zeros(len(constant))])
-    units_out = None if units is None else np.concatenate([units, [f.units for f in constant]])
     new = write_points(
-        config, features_out, points_out, base, level, units=units_out, digits=digits
+        shape.config, features_out, points_out, shape.base, level, units=units_out, digits=digits
     )
+    split = shape.split
+    c = shape.c
+    baseline = shape.baseline
+    base = shape.base
 
     default_bt = backtest(
         store,
@@ -271,8 +387,12 @@ def calibrate(
         "pr_auc_default": default_bt.metrics["pr_auc"],
         "pr_auc_calibrated": new_bt.metrics["pr_auc"],
         "pr_auc_baseline": _round(pr_auc(test.y, baseline_scores)),
+        # The best naive count on the same held-out records (see backtest's baselines).
+        **_best_baseline(new_bt.metrics),
         "features": len(used),
         "regularisation_c": c,
+        "saturation_factor": shape.factor,
+        "saturation_cv_auc": {f"{s.factor:g}": s.cv_auc for s in shapes} if compare else None,
         "config_written": None,
     }
     weights = sorted(
@@ -290,6 +410,14 @@ def calibrate(
         new_bt,
         [{"feature": "base", "points": round(base, 2)}, *weights],
     )
+
+
+def _best_baseline(metrics: dict[str, Any]) -> dict[str, Any]:
+    rows = [row for row in metrics.get("baselines", [])[1:] if row["auc"] is not None]
+    if not rows:
+        return {"best_baseline": None, "auc_best_baseline": None}
+    best = max(rows, key=lambda row: row["auc"])
+    return {"best_baseline": best["baseline"], "auc_best_baseline": best["auc"]}
 
 
 def _round(value: float | None) -> float | None:

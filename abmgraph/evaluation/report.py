@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["summary_rows", "table_rows"]
+__all__ = ["baseline_rows", "beaten_lines", "summary_rows", "table_rows"]
 
 SUMMARY = (
     ("population", "records measured"),
@@ -57,3 +57,39 @@ def table_rows(
         return tuple(part for v in ident for part in (v is None, v if v is not None else 0))
 
     return [merged[k] for k in sorted(merged, key=order)]
+
+
+BASELINE_VALUES = ("auc", "pr_auc", "top_decile_lift")
+
+
+def baseline_rows(results: Sequence[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The score of each config, then each naive baseline once (they do not depend on it)."""
+    if not all(metrics.get("baselines") for _, metrics in results):
+        return []
+
+    def cells(row: dict[str, Any]) -> dict[str, Any]:
+        # Three decimals: baselines and scores often differ in the third.
+        return {v: None if row[v] is None else f"{row[v]:.3f}" for v in BASELINE_VALUES}
+
+    rows = []
+    for name, metrics in results:
+        label = "score" if len(results) == 1 else f"score ({name})"
+        rows.append({"ranking": label, **cells(metrics["baselines"][0])})
+    for row in results[0][1]["baselines"][1:]:
+        rows.append({"ranking": row["baseline"], **cells(row)})
+    return rows
+
+
+def beaten_lines(results: Sequence[tuple[str, dict[str, Any]]]) -> list[str]:
+    """A sentence per config that a naive baseline out-ranks, naming the best such baseline."""
+    lines = []
+    for name, metrics in results:
+        beaten = [row for row in metrics.get("baselines", [])[1:] if row["beats_score"]]
+        if beaten:
+            best = max(beaten, key=lambda row: row["auc"])
+            lines.append(
+                f"Counting ranks better than {name}: {best['baseline']} reaches ROC-AUC "
+                f"{best['auc']} against the score's {metrics['auc']} "
+                f"({len(beaten)} of {len(metrics['baselines']) - 1} baselines beat it)."
+            )
+    return lines
