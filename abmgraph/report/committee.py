@@ -124,7 +124,8 @@ def committee_diagram(
                 }
             )
             right, height = max(right, x + BOX_W), max(height, y + BOX_H)
-        for edge in part.sE:
+        # grandalf keeps edges in a set: draw them in org-chart order, the same every run.
+        for edge in sorted(part.sE, key=lambda e: (order[e.v[0].data], order[e.v[1].data])):
             a, b = edge.v[0].data, edge.v[1].data
             points = [(round(px + dx, 1), round(py + dy, 1)) for px, py in edge.view.points]
             drawn_edges.append(
