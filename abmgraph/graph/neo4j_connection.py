@@ -47,6 +47,8 @@ class Neo4jConnection:
     # Queries at once for the big reads (whole tables, the engagement summary) and
     # score writes: the server runs each query on one core.
     readers = 2
+    # Values per lookup query (resolve, existing_event_keys, event key collisions).
+    lookup_chunk = 50_000
 
     def __init__(self, driver: Any, uri: str, database: str, user: str | None = None) -> None:
         self._driver = driver

@@ -28,6 +28,7 @@ __all__ = [
     "statements",
     "tx_column",
     "tx_consume",
+    "tx_record",
     "tx_single",
 ]
 
@@ -85,6 +86,11 @@ def tx_single(tx: Any, query: LiteralString, params: dict[str, Any]) -> Any:
 def tx_column(tx: Any, query: LiteralString, params: dict[str, Any]) -> list[Any]:
     """The first value of every record."""
     return [record[0] for record in tx.run(query, params)]
+
+
+def tx_record(tx: Any, query: LiteralString, params: dict[str, Any]) -> list[Any]:
+    """The values of the query's one record."""
+    return list(tx.run(query, params).single(strict=True).values())
 
 
 def tx_consume(tx: Any, query: LiteralString, params: dict[str, Any]) -> None:

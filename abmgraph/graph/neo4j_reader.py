@@ -53,8 +53,6 @@ class Neo4jReader(Neo4jConnection):
     read_chunk = 10_000
     # Contacts aggregated per step of engagement_summary: bounds server memory.
     summary_chunk = 5_000
-    # Values per lookup query (resolve, existing_event_keys).
-    lookup_chunk = 50_000
 
     def _columns(self, query: LiteralString, width: int, **params: Any) -> list[list[Any]]:
         """Run a query whose records each hold ``width`` lists; join them column by column."""

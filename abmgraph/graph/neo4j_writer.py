@@ -19,9 +19,10 @@ import numpy as np
 import pandas as pd
 
 from abmgraph.errors import StoreError
+from abmgraph.graph.event_identity import collision_error
 from abmgraph.graph.neo4j_columns import column_params, composite_keys, micros, values
 from abmgraph.graph.neo4j_connection import Neo4jConnection
-from abmgraph.graph.neo4j_cypher import build_query, row_query, tx_consume, tx_single
+from abmgraph.graph.neo4j_cypher import build_query, row_query, tx_consume, tx_record, tx_single
 from abmgraph.graph.neo4j_model import (
     CLEAR_ORDER,
     COMPOSITE_KEY,
@@ -126,6 +127,7 @@ class Neo4jWriter(Neo4jConnection):
 
     def _add_events(self, rows: pd.DataFrame) -> int:
         rows = rows.drop_duplicates("event_key").reset_index(drop=True)
+        self._refuse_collisions(rows)
         # The contact is the PERFORMED relationship's start, not a property of the event.
         columns = [str(c) for c in rows.columns if c != "contact_id"]
         temporal = [c for c in temporal_columns("engagements") if c in columns]
@@ -147,6 +149,27 @@ class Neo4jWriter(Neo4jConnection):
             workers=self.event_writers,
             spread_by="contact_id",
         )
+
+    def _refuse_collisions(self, rows: pd.DataFrame) -> None:
+        """Raise, before anything is written, when an event's key is a stored key of another event.
+
+        A key is a 64-bit hash, which can be forced to collide on purpose: an
+        event sharing a stored event's key is a re-ingest only when it is that
+        event (see ``event_identity``). The server compares them,
+        ``lookup_chunk`` events a query; only the count and the first
+        differing pair travel back.
+        """
+        if rows.empty or not self._count(LABELS["engagements"]):
+            return
+        query = build_query("event_key_collisions")
+        differ, first = 0, None
+        for start in range(0, len(rows), self.lookup_chunk):
+            part = rows.iloc[start : start + self.lookup_chunk]
+            count, pair = self._read(tx_record, query, **_identity_params(part))
+            differ += count
+            first = first or pair
+        if differ:
+            raise collision_error(differ, *first)
 
     def _write_batches(
         self,
@@ -253,3 +276,23 @@ class Neo4jWriter(Neo4jConnection):
         cleared = dict.fromkeys((old | set(names)) - {key} | {SCORE_RUN, SCORE_RANK})
         self._run(build_query("clear_scores", label=label), run=run, cleared=cleared)
         return level_record(level, frame, names)
+
+
+def _identity_params(rows: pd.DataFrame) -> dict[str, Any]:
+    """The fields of ``event_key_collisions`` for ``rows``; a column they lack is null."""
+
+    def given(column: str) -> list[Any] | None:
+        return values(rows[column]) if column in rows.columns else None
+
+    occurred = column_params(rows, ["occurred_at"], ["occurred_at"])
+    return {
+        "keys": values(rows["event_key"]),
+        "ids": given("event_id"),
+        "contacts": values(rows["contact_id"]),
+        "types": values(rows["type"]),
+        "occurred_s": occurred["c0"],
+        "occurred_ns": occurred["c0_ns"],
+        "assets": given("asset"),
+        "campaigns": given("campaign"),
+        "channels": given("channel"),
+    }
