@@ -45,6 +45,19 @@ from abmgraph.graph.tables import empty_table
 
 __all__ = ["Neo4jWriter"]
 
+# The parameters of event_key_collisions.cypher.
+_IDENTITY_PARAMS = (
+    "keys",
+    "ids",
+    "contacts",
+    "types",
+    "occurred_s",
+    "occurred_ns",
+    "assets",
+    "campaigns",
+    "channels",
+)
+
 # How rows are shared among writers: rows that lock the same nodes share a writer.
 _SPREAD: dict[Kind, str] = {
     "accounts": "account_id",
@@ -279,7 +292,14 @@ class Neo4jWriter(Neo4jConnection):
 
 
 def _identity_params(rows: pd.DataFrame) -> dict[str, Any]:
-    """The fields of ``event_key_collisions`` for ``rows``; a column they lack is null."""
+    """The fields of ``event_key_collisions`` for ``rows``; a column they lack is null.
+
+    Events that all have an id are told apart by their ids alone: only the
+    keys and ids travel.
+    """
+    ids = values(rows["event_id"]) if "event_id" in rows.columns else None
+    if ids is not None and rows["event_id"].notna().all():
+        return dict.fromkeys(_IDENTITY_PARAMS) | {"keys": values(rows["event_key"]), "ids": ids}
 
     def given(column: str) -> list[Any] | None:
         return values(rows[column]) if column in rows.columns else None
@@ -287,7 +307,7 @@ def _identity_params(rows: pd.DataFrame) -> dict[str, Any]:
     occurred = column_params(rows, ["occurred_at"], ["occurred_at"])
     return {
         "keys": values(rows["event_key"]),
-        "ids": given("event_id"),
+        "ids": ids,
         "contacts": values(rows["contact_id"]),
         "types": values(rows["type"]),
         "occurred_s": occurred["c0"],
