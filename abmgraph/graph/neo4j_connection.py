@@ -176,6 +176,7 @@ class Neo4jConnection:
         self._write(tx_consume, build_query("delete_meta"), key=SCHEMA_PENDING)
 
     def _meta(self, key: str) -> dict[str, Any] | None:
+        """The properties of the ``AbmgraphMeta`` record ``key``; None when there is none."""
         found = self._read(tx_column, build_query("read_meta"), key=key)
         return found[0] if found else None
 
@@ -186,6 +187,7 @@ class Neo4jConnection:
         return int(self._read(tx_single, build_query("count", label=label)))
 
     def _table_columns(self, kind: Kind) -> dict[str, str]:
+        """The stored columns of ``kind`` and their dtypes, in order; none before its first write."""
         meta = self._meta(f"table:{kind}")
         if meta is None:
             return {}
