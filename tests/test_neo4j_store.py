@@ -13,6 +13,8 @@ import os
 import re
 import socket
 import struct
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,9 +25,10 @@ import pandas as pd
 import pytest
 
 from abmgraph.errors import StoreError, StoreUnavailableError
-from abmgraph.graph import neo4j_columns, neo4j_store
+from abmgraph.graph import neo4j_columns, neo4j_cypher, neo4j_store
 from abmgraph.graph.embedded import EmbeddedStore
-from abmgraph.graph.neo4j_store import Neo4jStore, load_query
+from abmgraph.graph.neo4j_cypher import load_query
+from abmgraph.graph.neo4j_store import Neo4jStore
 from abmgraph.graph.schema import KINDS, Kind
 from abmgraph.graph.store import EventWindow, GraphStore
 from abmgraph.graph.tables import column_dtypes, empty_table
@@ -308,7 +311,7 @@ def plain_lists(frame: pd.DataFrame) -> pd.DataFrame:
 def test_named_queries_load_from_the_package():
     text = load_query("upsert_contacts")
     assert "UNWIND range(0, $count - 1) AS idx\nWITH {{row}} AS row" in text
-    folder = Path(neo4j_store.__file__).parent / "cypher"
+    folder = Path(neo4j_cypher.__file__).parent / "cypher"
     names = sorted(p.stem for p in folder.glob("*.cypher"))
     assert {"schema", "engagement_summary", "node_rows", "clear"} <= set(names)
     for name in names:
@@ -316,13 +319,24 @@ def test_named_queries_load_from_the_package():
 
 
 def test_query_names_are_quoted_never_pasted():
-    query = neo4j_store._query("match_keys", "node_rows", label="Contact", key="contact_id")
+    query = neo4j_cypher.build_query("match_keys", "node_rows", label="Contact", key="contact_id")
     assert "MATCH (n:`Contact`)" in query
     assert "n.`contact_id` = id" in query
     assert "{{" not in query
     assert neo4j_columns.quote("a`b") == "`a``b`"
     with pytest.raises(StoreError, match="not a label or column"):
-        neo4j_store._query("resolve", label="Account", key="account_id", by=HOSTILE)
+        neo4j_cypher.build_query("resolve", label="Account", key="account_id", by=HOSTILE)
+
+
+def test_bulk_import_needs_neither_the_driver_nor_the_store():
+    # Writing import files is bookkeeping only: labels, properties, column models.
+    code = (
+        "import sys, abmgraph.graph.neo4j_import\n"
+        "print(sorted(m for m in sys.modules if m == 'neo4j' or m.startswith(\n"
+        "    ('neo4j.', 'abmgraph.graph.neo4j_store', 'abmgraph.graph.neo4j_connection'))))"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]"
 
 
 def test_every_upsert_reads_its_rows_from_column_lists():

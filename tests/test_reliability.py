@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from abmgraph.cli import cli
 from abmgraph.errors import InputError, InternalError, StoreError
 from abmgraph.graph.embedded import EmbeddedStore
+from abmgraph.graph.tables import column_dtypes
 from abmgraph.ingest import pipeline
 from abmgraph.ingest.pipeline import ingest_file
 from abmgraph.ingest.rejects import default_rejects_path
@@ -346,8 +347,7 @@ def test_the_colliding_ids_do_collide():
     assert keys[0] == keys[1]
 
 
-def test_an_event_whose_key_collides_with_a_stored_one_is_refused(tmp_path):
-    store = EmbeddedStore(tmp_path / "ws")
+def test_an_event_whose_key_collides_with_a_stored_one_is_refused(store, tmp_path):
     (tmp_path / "a.csv").write_text("account_id,name\nA1,Acme\n", encoding="utf-8")
     (tmp_path / "c.csv").write_text("contact_id,account_id\nC1,A1\nC2,A1\n", encoding="utf-8")
     ingest_file(store, "accounts", tmp_path / "a.csv", quiet=True)
@@ -365,12 +365,70 @@ def test_an_event_whose_key_collides_with_a_stored_one_is_refused(tmp_path):
         encoding="utf-8",
     )
     ingest_file(store, "engagements", first, quiet=True)
-    with pytest.raises(StoreError, match="event keys were made to collide"):
+    with pytest.raises(StoreError) as refused:
         ingest_file(store, "engagements", second, quiet=True)
-    assert EmbeddedStore(tmp_path / "ws").event_count() == 1  # nothing of the file loaded
+    assert str(refused.value) == (
+        f"1 event(s) have the key of a different stored event (event_id '{COLLIDING[1]}' "
+        f"against the stored '{COLLIDING[0]}'): event keys were made to collide. Nothing was "
+        "loaded; check where the file came from."
+    )
+    assert store.event_count() == 1  # nothing of the file loaded
     # A true re-ingest is still quietly a no-op.
     again = ingest_file(store, "engagements", first, quiet=True)
     assert (again.loaded, again.new) == (1, 0)
+
+
+def _events(*rows: dict) -> pd.DataFrame:
+    """Engagement rows as ingest stores them, every contract column typed."""
+    given = pd.DataFrame(list(rows))
+    out = {}
+    for column, dtype in column_dtypes("engagements").items():
+        values = given[column] if column in given else [None] * len(given)
+        if dtype.startswith("datetime"):
+            out[column] = pd.to_datetime(values, utc=True).astype(dtype)
+        else:
+            out[column] = pd.Series(values, dtype=object).astype(dtype)
+    return pd.DataFrame(out)
+
+
+def test_events_without_ids_share_a_key_only_when_every_field_agrees(store, tmp_path):
+    # Keys of events without an event_id hash their fields; a forged key matching a stored
+    # one is refused unless contact, type, time, asset, campaign and channel all agree.
+    (tmp_path / "a.csv").write_text("account_id,name\nA1,Acme\n", encoding="utf-8")
+    (tmp_path / "c.csv").write_text("contact_id,account_id\nC1,A1\nC2,A1\n", encoding="utf-8")
+    ingest_file(store, "accounts", tmp_path / "a.csv", quiet=True)
+    ingest_file(store, "contacts", tmp_path / "c.csv", quiet=True)
+    linked = {
+        "event_key": 7,
+        "contact_id": "C1",
+        "type": "email_open",
+        "occurred_at": "2026-10-01T09:30:00.000001Z",
+        "asset": "Guide",
+    }
+    waiting = {**linked, "event_key": 2**64 - 8, "contact_id": "C9", "asset": None}
+    assert store.upsert("engagements", _events(linked, waiting)) == 2
+    assert store.upsert("engagements", _events(linked, waiting)) == 0  # the same events
+    forged = [
+        {**linked, "asset": None},
+        {**linked, "asset": "Guide 2"},
+        {**linked, "campaign": "Q4"},
+        {**linked, "contact_id": "C2"},
+        {**linked, "type": "email_click"},
+        {**linked, "occurred_at": "2026-10-01T09:30:00.000002Z"},
+        {**linked, "event_id": "E7"},
+        {**waiting, "contact_id": "C2"},
+        {**waiting, "channel": "email"},
+    ]
+    for row in forged:
+        with pytest.raises(StoreError, match=r"^1 event\(s\) have the key of a different"):
+            store.upsert("engagements", _events(row))
+    with pytest.raises(StoreError) as refused:
+        store.upsert("engagements", _events({**linked, "event_id": "E7"}, {**waiting, "type": "x"}))
+    assert str(refused.value).startswith(
+        "2 event(s) have the key of a different stored event (event_id 'E7' against the "
+        "stored none)"
+    )
+    assert store.event_count() == 2
 
 
 def test_events_without_ids_ingested_twice_are_a_quiet_no_op(tmp_path):

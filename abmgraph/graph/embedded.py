@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from abmgraph.errors import StoreError
+from abmgraph.graph.event_identity import IDENTITY, collision_error
 from abmgraph.graph.store import KEYS, SUMMARY_COLUMNS, EventWindow, GraphStore, ScoreLevel
 from abmgraph.safe_io import atomic_open, atomic_write_text, clean_stale_temps
 
@@ -43,8 +44,6 @@ __all__ = ["EmbeddedStore"]
 
 _EVENT_COLUMNS = ["event_key", "event_id", "contact_id", "type", "occurred_at"]
 _SECONDS_PER_DAY = 86_400.0
-# What an event's key is derived from: two events with one key must agree on these.
-_IDENTITY = ("event_id", "contact_id", "type", "occurred_at", "asset", "campaign", "channel")
 _SCORE_FILES = ("contacts.parquet", "accounts.parquet", "meta.json")
 
 
@@ -169,7 +168,7 @@ class EmbeddedStore(GraphStore):
         """
         if "event_id" not in matched.columns:
             matched = matched.assign(event_id=pd.Series(pd.NA, index=matched.index, dtype="str"))
-        present = [c for c in _IDENTITY if c in matched.columns]
+        present = [c for c in IDENTITY if c in matched.columns]
         if matched["event_id"].notna().all():
             present = ["event_id"]  # keys of ids: the ids alone tell events apart
         wanted = pc.is_in(
@@ -190,12 +189,7 @@ class EmbeddedStore(GraphStore):
                     differs[~by_id] |= ~_same(derived[column], derived[f"{column}_stored"])
         if differs.any():
             first = pairs[differs].iloc[0]
-            raise StoreError(
-                f"{int(differs.sum())} event(s) have the key of a different stored event "
-                f"(event_id {first['event_id']!r} against the stored "
-                f"{first['event_id_stored']!r}): event keys were made to collide. Nothing was "
-                "loaded; check where the file came from."
-            )
+            raise collision_error(int(differs.sum()), first["event_id"], first["event_id_stored"])
 
     def event_count(self) -> int:
         return sum(pq.ParquetFile(p).metadata.num_rows for p in self._event_parts())

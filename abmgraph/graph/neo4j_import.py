@@ -40,7 +40,7 @@ import pyarrow.csv as pcsv
 from abmgraph.errors import StoreError
 from abmgraph.graph.embedded import EmbeddedStore
 from abmgraph.graph.neo4j_columns import composite_keys
-from abmgraph.graph.neo4j_store import (
+from abmgraph.graph.neo4j_model import (
     COMPOSITE_KEY,
     LABELS,
     SCHEMA_PENDING,
