@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from abmgraph.graph.schema import FieldSpec
 from abmgraph.graph.vocab import BUYING_ROLES, DEPARTMENTS, SENIORITIES
-from abmgraph.ingest import dates, normalize
+from abmgraph.ingest import countries, dates, emails, scalars, timestamps, vocabularies
 from abmgraph.ingest.buying_roles import canonical_buying_roles
 from abmgraph.ingest.readers import as_text
 
@@ -129,9 +129,9 @@ class FieldParser:
         if parser in ("id", "text", "phone"):
             return clean_text(series), none, ""
         if parser == "list":
-            return normalize.split_list(clean_text(series)), none, ""
+            return vocabularies.split_list(clean_text(series)), none, ""
         if parser == "int":
-            out, bad = normalize.parse_int(series)
+            out, bad = scalars.parse_int(series)
             bad = as_mask(bad)
             reason: pd.Series | str = quoted(series, bad, "not a whole number: ")
             if name in _NOT_NEGATIVE:
@@ -142,7 +142,7 @@ class FieldParser:
                     return out, bad | negative, pd.concat([reason, what])
             return out, bad, reason
         if parser in ("number", "score"):
-            out, bad = normalize.parse_number(series)
+            out, bad = scalars.parse_number(series)
             bad = as_mask(bad)
             if parser == "score":
                 outside = (out.notna() & ~out.between(0, 100)).to_numpy()
@@ -155,18 +155,18 @@ class FieldParser:
                 return out, bad | outside, reason
             return out, bad, quoted(series, bad, "not a number: ")
         if parser == "bool":
-            out, bad = normalize.parse_bool(series)
+            out, bad = scalars.parse_bool(series)
             return out, as_mask(bad), quoted(series, bad, "not true/false/yes/no/1/0: ")
         if parser == "datetime":
             return self._datetime(series)
         if parser == "email":
-            out, bad = normalize.normalize_email(series)
+            out, bad = emails.normalize_email(series)
             return out, as_mask(bad), quoted(series, bad, "not an email address: ")
         if parser == "domain":
-            out, bad = normalize.registrable_domain(series)
+            out, bad = emails.registrable_domain(series)
             return out, as_mask(bad), quoted(series, bad, "not a web domain: ")
         if parser == "country":
-            out, bad = normalize.country_iso2(series)
+            out, bad = countries.country_iso2(series)
             return (
                 out,
                 as_mask(bad),
@@ -179,9 +179,9 @@ class FieldParser:
             )
         if parser in _VOCABS:
             function = {
-                "seniority": normalize.canonical_seniority,
-                "department": normalize.canonical_department,
-                "buying_role": normalize.canonical_buying_role,
+                "seniority": vocabularies.canonical_seniority,
+                "department": vocabularies.canonical_department,
+                "buying_role": vocabularies.canonical_buying_role,
             }[parser]
             label, vocab = _VOCABS[parser]
             out, bad = function(series)
@@ -209,8 +209,8 @@ class FieldParser:
         raise AssertionError(f"no parser for {parser!r}")
 
     def _datetime(self, series: pd.Series) -> tuple[pd.Series, np.ndarray, pd.Series | str]:
-        """Dates in the forms of ``normalize.parse_datetime``, in the file's day/month order."""
-        out, bad, outside = normalize.parse_datetime_detail(series, self.date_order)
+        """Dates in the forms of ``timestamps.parse_datetime``, in the file's day/month order."""
+        out, bad, outside = timestamps.parse_datetime_detail(series, self.date_order)
         bad = as_mask(bad)
         if not bad.any():
             return out, bad, ""

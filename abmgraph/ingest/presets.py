@@ -95,7 +95,7 @@ def first_of_list(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd
 
 def salesforce_bounced(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """``IsEmailBounced``: true → bounced, false → valid."""
-    from abmgraph.ingest.normalize import parse_bool
+    from abmgraph.ingest.scalars import parse_bool
 
     flags, invalid = parse_bool(values)
     out = flags.map({True: "bounced", False: "valid"}).astype("str")
@@ -207,8 +207,8 @@ def department_text(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, 
     are tried on the text ("Global Marketing" → marketing); text that matches
     nothing becomes empty, so the department is inferred from the job title.
     """
-    from abmgraph.ingest.normalize import canonical_department
     from abmgraph.ingest.titles import infer_department
+    from abmgraph.ingest.vocabularies import canonical_department
 
     text = as_text(values).str.strip()
     canonical, invalid = canonical_department(text)

@@ -16,18 +16,19 @@ import pandas as pd
 
 from abmgraph.graph.schema import Kind
 from abmgraph.graph.store import KEYS, GraphStore
-from abmgraph.ingest import normalize
+from abmgraph.ingest import emails
 from abmgraph.ingest.failures import Failures
 from abmgraph.ingest.hashing import event_keys
 from abmgraph.ingest.lookups import Lookup
 from abmgraph.ingest.matching import DomainMatcher, unmatched_reasons
+from abmgraph.ingest.phones import normalize_phone
 
 __all__ = ["KindRules"]
 
 
 def _phone(text: pd.Series, region: pd.Series | None) -> pd.Series:
     """E.164 where the number parses (in the row's country), else as written."""
-    e164, _ = normalize.normalize_phone(text, region)
+    e164, _ = normalize_phone(text, region)
     return e164.where(e164.notna(), text).astype("str")
 
 
@@ -104,12 +105,12 @@ class KindRules:
         explicit = account.notna().to_numpy()
         self._must_exist(account, "accounts", "account_id", fails)
         email = values["email"]
-        domain = normalize.email_domain(email)
+        domain = emails.email_domain(email)
         has_email = email.notna().to_numpy()
-        free = normalize.is_free_mail(domain).to_numpy(dtype=bool)
+        free = emails.is_free_mail(domain).to_numpy(dtype=bool)
         derived["email_domain"] = domain
         derived["is_free_mail"] = pd.Series(free, dtype="boolean").where(has_email, pd.NA)
-        disposable = normalize.is_disposable(domain).to_numpy(dtype=bool)
+        disposable = emails.is_disposable(domain).to_numpy(dtype=bool)
         derived["is_disposable"] = pd.Series(disposable, dtype="boolean").where(has_email, pd.NA)
         if invalid["email"].any():
             # The address is blanked: mark it so nothing exports or scores the person by it.
@@ -118,7 +119,7 @@ class KindRules:
         match[explicit] = "explicit"
         candidates = np.flatnonzero(~explicit & has_email & ~free)
         if len(candidates):
-            registrable, _ = normalize.registrable_domain(domain.iloc[candidates])
+            registrable, _ = emails.registrable_domain(domain.iloc[candidates])
             usable = registrable.notna().to_numpy()
             rows = candidates[usable]
             if len(rows):

@@ -9,8 +9,9 @@ with problems noted. Every input row is loaded or rejected, so read =
 loaded + rejected.
 
 The field list, required set and parser of each column come from
-``schema.field_specs``; the parsers are the vectorised normalisers of
-``normalize``. Rules the contract leaves open, as decided here:
+``schema.field_specs``; the parsers (``fields``) are the vectorised
+normalisers of ``scalars``, ``timestamps``, ``emails``, ``countries``,
+``phones`` and ``vocabularies``. Rules the contract leaves open, as decided here:
 
 - Ids are trimmed; an empty required id rejects the row, and so does an id
   longer than ``MAX_ID_LENGTH`` (255) characters in a key. An id in Excel's
