@@ -18,7 +18,8 @@ from pathlib import Path
 from abmgraph.errors import InputError
 from abmgraph.graph.schema import KINDS, MODELS, Kind, Parser, field_specs
 from abmgraph.graph.vocab import BUYING_ROLES, DEPARTMENTS, ENGAGEMENT_TYPES, SENIORITIES
-from abmgraph.ingest.presets import PRESETS, Variant
+from abmgraph.ingest.presets import PRESETS
+from abmgraph.ingest.variants import Variant
 
 __all__ = [
     "TRANSFORM_NOTES",

@@ -72,6 +72,7 @@ from abmgraph.graph.store import KEYS, GraphStore
 from abmgraph.graph.tables import column_dtypes
 from abmgraph.graph.vocab import ENGAGEMENT_TYPES
 from abmgraph.ingest import dates
+from abmgraph.ingest.column_plan import ColumnPlan, apply_plan, plan_columns, source_labels
 from abmgraph.ingest.failures import ChunkResult, Failures, empty_notes
 from abmgraph.ingest.fields import (
     FieldParser,
@@ -83,7 +84,6 @@ from abmgraph.ingest.fields import (
 )
 from abmgraph.ingest.ids import id_problems
 from abmgraph.ingest.lookups import SortedRun
-from abmgraph.ingest.presets import ColumnPlan, apply_plan, plan_columns, source_labels
 from abmgraph.ingest.readers import as_text
 from abmgraph.ingest.rejects import input_columns
 from abmgraph.ingest.rules import KindRules
