@@ -58,6 +58,7 @@ def clean_text(series: pd.Series) -> pd.Series:
 
 
 def as_mask(invalid: pd.Series | np.ndarray) -> np.ndarray:
+    """A boolean numpy mask (a parser's ``invalid`` Series loses its index)."""
     return np.asarray(invalid, dtype=bool)
 
 
@@ -73,16 +74,19 @@ def quoted(
 
 
 def positional(series: pd.Series) -> pd.Series:
+    """``series`` indexed by row position within the chunk."""
     return series.reset_index(drop=True)
 
 
 def na_series(n: int, dtype: str) -> pd.Series:
+    """``n`` missing values of ``dtype`` (a column the input lacks)."""
     if dtype == "str":
         return pd.Series(pa.nulls(n, pa.large_string()).to_pandas(), index=pd.RangeIndex(n))
     return pd.Series(index=pd.RangeIndex(n), dtype=dtype)
 
 
 def as_dtype(series: pd.Series, dtype: str) -> pd.Series:
+    """``series`` in the stored ``dtype``, without a copy when it already is."""
     if str(series.dtype) == dtype or (dtype == "str" and series.dtype == "str"):
         return series
     return series.astype(dtype)
@@ -113,7 +117,7 @@ _VOCABS = {
 
 
 class FieldParser:
-    """Parses the columns of one file: dates in its day/month order, the engagement types it allows."""
+    """Parses the columns of one file: its dates in their day/month order, its engagement types."""
 
     def __init__(self, date_order: dates.DateOrder, engagement_types: tuple[str, ...]) -> None:
         self.date_order = date_order

@@ -1,4 +1,4 @@
-"""The Salesforce preset: how each kind reads from Salesforce exports (Data Export, reports, Data Loader)."""
+"""The Salesforce preset: how each kind reads from Salesforce object exports."""
 
 from __future__ import annotations
 

@@ -103,7 +103,6 @@ _ONLY_IF_USED: dict[Kind, dict[str, str]] = {
 }
 
 
-# -- the validator ----------------------------------------------------------------------
 class Validator:
     """Validates the chunks of one input file of one kind."""
 

@@ -1,4 +1,4 @@
-"""Values mapped onto the contract's vocabularies (seniority, department, buying role), and lists."""
+"""Values mapped onto the contract's vocabularies (seniority, department, buying role); lists."""
 
 from __future__ import annotations
 
