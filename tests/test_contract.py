@@ -16,7 +16,7 @@ from abmgraph.errors import InputError
 from abmgraph.graph.embedded import EmbeddedStore
 from abmgraph.ingest.contract import TRANSFORM_NOTES, update_readme, write_templates
 from abmgraph.ingest.pipeline import ingest_file
-from abmgraph.ingest.presets import TRANSFORMS
+from abmgraph.ingest.transforms import TRANSFORMS
 from tests.test_crm_exports import HS_COMPANIES, HS_CONTACTS, HS_DEALS, HS_MEETINGS
 
 README = Path(__file__).parent.parent / "README.md"

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from abmgraph.cli.app import cli
 from abmgraph.graph.embedded import EmbeddedStore
 from abmgraph.ingest.dates import DateOrder, parse_local_dates
-from abmgraph.ingest.normalize import parse_datetime
 from abmgraph.ingest.pipeline import ingest_file
+from abmgraph.ingest.timestamps import parse_datetime
 
 
 def text(*values: str | None) -> pd.Series:

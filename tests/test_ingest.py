@@ -15,8 +15,8 @@ import pytest
 from abmgraph.errors import InputError, RejectedRowsError
 from abmgraph.graph.embedded import EmbeddedStore
 from abmgraph.graph.tables import column_dtypes
+from abmgraph.ingest.hashing import hash_strings
 from abmgraph.ingest.pipeline import IngestReport, ingest_file
-from abmgraph.ingest.validate import hash_strings
 
 ACCOUNTS = """account_id,name,website,industry,employees,annual_revenue,country,technologies,parent_account_id,is_customer,is_target
 A1,Acme,https://www.acme.com/about,Software,1200,"$1,500,000",United States,aws; snowflake,,no,yes

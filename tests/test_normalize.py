@@ -11,23 +11,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from abmgraph.ingest import normalize
-from abmgraph.ingest.normalize import (
-    canonical_buying_role,
-    canonical_department,
-    canonical_seniority,
-    canonical_vocab,
-    country_iso2,
+from abmgraph.ingest import emails
+from abmgraph.ingest.countries import country_iso2
+from abmgraph.ingest.emails import (
     email_domain,
     is_disposable,
     is_free_mail,
     normalize_email,
-    normalize_phone,
-    parse_bool,
-    parse_datetime,
-    parse_int,
-    parse_number,
     registrable_domain,
+)
+from abmgraph.ingest.phones import normalize_phone
+from abmgraph.ingest.scalars import parse_bool, parse_int, parse_number
+from abmgraph.ingest.timestamps import parse_datetime
+from abmgraph.ingest.vocabularies import (
+    canonical_buying_role,
+    canonical_department,
+    canonical_seniority,
+    canonical_vocab,
     split_list,
 )
 
@@ -362,11 +362,11 @@ def test_registrable_domain_never_uses_the_network_or_writes_a_cache(
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     for var in ("TLDEXTRACT_CACHE", "XDG_CACHE_HOME", "HOME"):
         monkeypatch.setenv(var, str(tmp_path))
-    normalize._tld_extractor.cache_clear()  # build it afresh under the patches
+    emails._tld_extractor.cache_clear()  # build it afresh under the patches
     try:
         values, invalid = registrable_domain(text("https://www.acme.co.uk", "sub.example.com"))
     finally:
-        normalize._tld_extractor.cache_clear()
+        emails._tld_extractor.cache_clear()
     assert cells(values) == ["acme.co.uk", "example.com"]
     assert not invalid.any()
     assert list(tmp_path.iterdir()) == []

@@ -10,8 +10,8 @@ import pytest
 
 from abmgraph.errors import InputError
 from abmgraph.graph.embedded import EmbeddedStore
+from abmgraph.ingest.column_plan import plan_columns
 from abmgraph.ingest.pipeline import ingest_file
-from abmgraph.ingest.presets import plan_columns
 
 
 def write(folder: Path, name: str, text: str) -> Path:

@@ -341,7 +341,7 @@ COLLIDING = ("EVTAAAAA0000001", "CLUVAJ0BShIyZpgg")
 
 
 def test_the_colliding_ids_do_collide():
-    from abmgraph.ingest.validate import hash_strings
+    from abmgraph.ingest.hashing import hash_strings
 
     keys = hash_strings(pd.Series(list(COLLIDING), dtype="str"))
     assert keys[0] == keys[1]

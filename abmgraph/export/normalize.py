@@ -203,7 +203,7 @@ def phone_e164(phones: pd.Series, countries: pd.Series) -> pd.Series:
     rest = ~ready & out.notna().to_numpy()
     if rest.any():
         # phonenumbers' metadata takes a while to load; most stores never need it here.
-        from abmgraph.ingest.normalize import normalize_phone
+        from abmgraph.ingest.phones import normalize_phone
 
         parsed, _ = normalize_phone(out[rest], countries[rest])
         out[rest] = parsed

@@ -2,7 +2,7 @@
 
 HubSpot writes a multi-select ``Buying Role`` as ``Influencer;End User``;
 that is two roles. Each item is canonicalised through the buying-role
-vocabulary and its aliases (:func:`abmgraph.ingest.normalize.canonical_buying_role`),
+vocabulary and its aliases (:func:`abmgraph.ingest.vocabularies.canonical_buying_role`),
 and the list is stored as canonical names joined with ``;`` in vocabulary
 order, without repeats: ``"Influencer; END_USER;influencer"`` becomes
 ``"end_user;influencer"``. One text per set of roles keeps the column a plain
@@ -21,7 +21,7 @@ import pandas as pd
 
 from abmgraph.graph.role_lists import SEPARATOR
 from abmgraph.graph.vocab import BUYING_ROLES
-from abmgraph.ingest.normalize import canonical_buying_role
+from abmgraph.ingest.vocabularies import canonical_buying_role
 
 __all__ = ["canonical_buying_roles"]
 

@@ -18,7 +18,8 @@ from pathlib import Path
 from abmgraph.errors import InputError
 from abmgraph.graph.schema import KINDS, MODELS, Kind, Parser, field_specs
 from abmgraph.graph.vocab import BUYING_ROLES, DEPARTMENTS, ENGAGEMENT_TYPES, SENIORITIES
-from abmgraph.ingest.presets import PRESETS, Variant
+from abmgraph.ingest.presets import PRESETS
+from abmgraph.ingest.variants import Variant
 
 __all__ = [
     "TRANSFORM_NOTES",
@@ -118,7 +119,7 @@ def _description(kind: Kind, name: str) -> str:
 
 def contract_markdown() -> str:
     """The data-contract reference: every kind's columns, then the accepted values."""
-    from abmgraph.ingest.normalize import _FALSE, _TRUE
+    from abmgraph.ingest.scalars import FALSE_WORDS, TRUE_WORDS
 
     out = [
         "Every kind is a CSV (with a header), Parquet or JSON Lines file. Headers match "
@@ -134,8 +135,8 @@ def contract_markdown() -> str:
                 f"| `{spec.name}` | {'yes' if spec.required else ''} | {_TYPES[spec.parser]} "
                 f"| {aliases} | {_cell(_description(kind, spec.name))} |"
             )
-    truth = ", ".join(f"`{v}`" for v in sorted(_TRUE))
-    falsity = ", ".join(f"`{v}`" for v in sorted(_FALSE))
+    truth = ", ".join(f"`{v}`" for v in sorted(TRUE_WORDS))
+    falsity = ", ".join(f"`{v}`" for v in sorted(FALSE_WORDS))
     out += [
         "",
         f"- **Booleans**: true is {truth}; false is {falsity} (any case); empty is unknown.",

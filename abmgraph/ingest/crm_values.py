@@ -199,7 +199,7 @@ def hubspot_marketing_contact(
 def refusal(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """An opt-out flag read as consent: opted out (true) → consent refused (``false``);
     not opted out (false) → empty, since not refusing is not consenting."""
-    from abmgraph.ingest.normalize import parse_bool
+    from abmgraph.ingest.scalars import parse_bool
 
     flags, invalid = parse_bool(values)
     out = flags.map({True: "false", False: None}).astype("str")

@@ -1,6 +1,6 @@
 """Dates as CRMs and spreadsheets write them, and the day/month order of a file.
 
-ISO-8601 is read by ``normalize.parse_datetime``; this module reads the
+ISO-8601 is read by ``timestamps.parse_datetime``; this module reads the
 local forms it hands over: ``M/D/YYYY``, ``M/D/YY``, ``M/D/YY H:MM``
 (optionally with seconds and ``AM``/``PM``), ``D.M.YYYY``, ``D/M/YYYY`` and
 ``D-M-YYYY``. A two-digit year is 2000–2068 for ``00``–``68`` and 1969–1999

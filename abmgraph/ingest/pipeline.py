@@ -30,7 +30,8 @@ from abmgraph.graph.merge import named_only
 from abmgraph.graph.schema import KINDS, Kind
 from abmgraph.graph.store import KEYS, GraphStore
 from abmgraph.graph.tables import empty_table
-from abmgraph.ingest.readers import Chunk, open_input
+from abmgraph.ingest.chunks import Chunk
+from abmgraph.ingest.readers import open_input
 from abmgraph.ingest.rejects import (
     LEADING,
     WARNING,
