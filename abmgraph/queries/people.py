@@ -119,6 +119,11 @@ def people_by_account(store: Any, account_ids: list[str]) -> dict[str, list[dict
     """
     if store.backend == "neo4j":
         return {a: account_people(store, account_id=a) for a in dict.fromkeys(account_ids)}
+    # A report's snapshot keeps the answer for its next question about the same accounts.
+    memo = getattr(store, "memo", None)
+    if callable(memo):
+        key = ("account_people", tuple(account_ids))
+        return memo(key, lambda: _account_people_many(store, list(account_ids)))
     return _account_people_many(store, list(account_ids))
 
 

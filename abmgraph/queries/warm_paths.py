@@ -11,12 +11,13 @@ theirs — never the whole graph.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from abmgraph.graph.store import GraphStore
 from abmgraph.queries.engine import (
@@ -79,6 +80,12 @@ def _accounts(store: Any) -> tuple[pd.DataFrame, set[str]]:
     return accounts, customer_ids(accounts, opportunities)
 
 
+def _known(ids: list[str], accounts: pd.DataFrame) -> list[str]:
+    """The ids of stored accounts among ``ids``, in their order."""
+    known = among(pd.Series(ids, dtype="object"), accounts["account_id"])
+    return [a for a, stored in zip(ids, known.tolist(), strict=True) if stored]
+
+
 @named_query("job_changers")
 def job_changers(store: Any, *, account_id: str) -> list[dict[str, Any]]:
     """Contacts at the account linked to another customer by job history or a won deal.
@@ -95,7 +102,7 @@ def _job_changers_many(store: Any, account_ids: list[str]) -> dict[str, list[dic
     ids = list(dict.fromkeys(account_ids))
     out: dict[str, list[dict[str, Any]]] = {a: [] for a in ids}
     accounts, customers = _reused(store, "warm_paths.accounts", lambda: _accounts(store))
-    targets = [a for a in ids if a in set(accounts["account_id"].tolist())]
+    targets = _known(ids, accounts)
     if not targets:
         return out
     people = store.select(
@@ -180,13 +187,22 @@ def customer_paths(store: Any, *, account_id: str) -> list[dict[str, Any]]:
     return _customer_paths_many(store, [account_id])[account_id]
 
 
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's code and the distinct values (no nulls among them), through Arrow."""
+    encoded = pa.array(values.to_numpy(dtype=object), type=pa.large_string()).dictionary_encode()
+    return (
+        encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64),
+        encoded.dictionary.to_numpy(zero_copy_only=False),
+    )
+
+
 class _Employment:
     """The employment links indexed both ways (by account and by contact), so the people
     around one account are found without scanning every link."""
 
     def __init__(self, links: pd.DataFrame, customers: set[str]) -> None:
-        self.account, self.accounts = pd.factorize(links["account_id"])
-        self.contact, self.contacts = pd.factorize(links["contact_id"])
+        self.account, self.accounts = _codes(links["account_id"])
+        self.contact, self.contacts = _codes(links["contact_id"])
         self.rel = links["rel"].to_numpy()
         self.customer = among(pd.Series(self.accounts), customers)
         self.code = {a: i for i, a in enumerate(self.accounts.tolist())}
@@ -229,8 +245,7 @@ def _customer_paths_many(store: Any, account_ids: list[str]) -> dict[str, list[d
     ids = list(dict.fromkeys(account_ids))
     out: dict[str, list[dict[str, Any]]] = {a: [] for a in ids}
     accounts, customers = _reused(store, "warm_paths.accounts", lambda: _accounts(store))
-    known = set(accounts["account_id"].tolist())
-    targets = [a for a in ids if a in known]
+    targets = _known(ids, accounts)
     if not targets:
         return out
     employment = _reused(
@@ -255,8 +270,9 @@ def _customer_paths_many(store: Any, account_ids: list[str]) -> dict[str, list[d
         )
         found[account_id] = _routes(account_id, edges, others)
     people = _people_on(store, {key for routes, _ in found.values() for key in _contacts(routes)})
+    names = dict(zip(accounts["account_id"].tolist(), accounts["name"].tolist(), strict=True))
     for account_id, (routes, walks) in found.items():
-        out[account_id] = _path_rows(accounts, routes, walks, people)
+        out[account_id] = _path_rows(names, routes, walks, people)
     return out
 
 
@@ -278,15 +294,27 @@ def _routes(account_id: str, edges: Any, customers: set[str]) -> tuple[dict[str,
             else:
                 walks.add_edge(u, v, rels={rel})
 
-    reach = nx.single_source_shortest_path_length(
-        walks, ("Account", account_id), cutoff=2 * MAX_PEOPLE
-    )
-    found = sorted(a for (label, a), d in reach.items() if label == "Account" and a in customers)
+    # One breadth-first search from the account gives every shortest walk to every customer.
+    source = ("Account", account_id)
+    before = nx.predecessor(walks, source, cutoff=2 * MAX_PEOPLE)
+    found = sorted(a for label, a in before if label == "Account" and a in customers)
     routes = {}
     for customer in found:
-        paths = nx.all_shortest_paths(walks, ("Account", account_id), ("Account", customer))
-        routes[customer] = min((path[::-1] for path in paths), key=lambda p: [key for _, key in p])
+        paths = _shortest_walks(before, source, ("Account", customer))
+        routes[customer] = min(paths, key=lambda p: [key for _, key in p])
     return routes, walks
+
+
+def _shortest_walks(before: dict, source: Any, end: Any) -> Iterator[list]:
+    """Every shortest walk from ``source`` to ``end``, read from ``end``, given each node's
+    predecessors on shortest walks from ``source``."""
+    stack = [[end]]
+    while stack:
+        walk = stack.pop()
+        if walk[-1] == source:
+            yield walk
+            continue
+        stack.extend([*walk, step] for step in before[walk[-1]])
 
 
 def _contacts(routes: dict[str, list]) -> set[str]:
@@ -303,12 +331,11 @@ def _people_on(store: Any, contact_ids: set[str]) -> dict[str, dict[str, Any]]:
 
 
 def _path_rows(
-    accounts: pd.DataFrame,
+    names: dict[str, Any],
     routes: dict[str, list],
     walks: nx.DiGraph,
     people: dict[str, dict[str, Any]],
 ) -> list[dict[str, Any]]:
-    names = dict(zip(accounts["account_id"].tolist(), accounts["name"].tolist(), strict=True))
     rows = []
     for customer, path in routes.items():
         nodes = []
