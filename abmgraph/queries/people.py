@@ -2,7 +2,10 @@
 
 The org chart is the REPORTS_TO relationships among the account's own
 contacts. On the embedded store it is a networkx DiGraph built from the
-account's rows only (never the whole contacts table).
+account's rows only (never the whole contacts table). ``people_by_account``
+and ``power_paths_by_account`` answer for many accounts from one read of
+their contacts: no reporting line leaves an account, so one graph holds
+every asked account's chart apart.
 """
 
 from __future__ import annotations

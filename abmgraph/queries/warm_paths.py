@@ -6,7 +6,10 @@ shortest people-path from each customer to the target through current and
 past employment, at most two people long). On the embedded store only the
 neighbourhood of the target is turned into a networkx graph: the people
 employed at the target, their other employers, those employers' people and
-theirs — never the whole graph.
+theirs — never the whole graph. ``warm_paths_by_account`` answers many
+targets at once (the report's pages): their contacts are read once, and the
+employment links are indexed by account and by contact once, so each
+target's neighbourhood is found without scanning every link again.
 """
 
 from __future__ import annotations
