@@ -27,6 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_queries import ROOT, build
 
+from abmgraph.graph.embedded import EmbeddedStore
+
 
 def time_report(workspace: Path, out: Path, top: int) -> tuple[float, float]:
     """Wall seconds of ``abmgraph report`` in a fresh process, and the CPU seconds it used
@@ -74,7 +76,7 @@ def main() -> None:
     workspace, data_dir = args.out / f"ws-queries-{args.contacts}", args.out / "queries-data"
     if args.workspace is not None:
         workspace = args.workspace
-    elif not (args.reuse and (workspace / "store" / "scores" / "meta.json").exists()):
+    elif not (args.reuse and EmbeddedStore(workspace).score_meta() is not None):
         build(workspace, data_dir, args.accounts, args.contacts, args.events)
     load = os.getloadavg()[0]
     site = args.out / "report-site"

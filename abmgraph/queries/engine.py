@@ -28,6 +28,7 @@ from abmgraph.scoring.config import ScoringConfig
 __all__ = [
     "SENIORITY_RANK",
     "account_row",
+    "account_rows",
     "among",
     "customer_ids",
     "load_cypher",
@@ -148,6 +149,30 @@ def account_row(store: GraphStore, account_id: str) -> dict[str, Any]:
         if not mine.empty:
             row.update(records(mine.head(1))[0])
     return row
+
+
+def account_rows(store: GraphStore, account_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """``account_row`` for many accounts, read once: ``{account_id: row}`` in the order asked.
+
+    Raises
+    ------
+    NotFoundError
+        The first id asked that is not in the store.
+    """
+    ids = list(dict.fromkeys(account_ids))
+    facts = store.table("accounts", pd.Series(ids, dtype="str"))
+    facts = facts.drop_duplicates("account_id", keep="first")
+    found = dict(zip(facts["account_id"].tolist(), records(facts), strict=True))
+    for account_id in ids:
+        if account_id not in found:
+            raise NotFoundError(f"No account {account_id!r}; list them with 'abmgraph accounts'.")
+    scores = store.scores("accounts")
+    if not scores.empty:
+        mine = scores[among(scores["account_id"], ids)].drop(columns=["name"], errors="ignore")
+        mine = mine.drop_duplicates("account_id", keep="first")
+        for row in records(mine):
+            found[row["account_id"]].update(row)
+    return {a: found[a] for a in ids}
 
 
 def customer_ids(accounts: pd.DataFrame, opportunities: pd.DataFrame) -> set[str]:

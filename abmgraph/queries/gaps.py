@@ -13,6 +13,7 @@ those nobody holds (find someone).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,14 +23,14 @@ import pandas as pd
 from abmgraph.errors import StoreError
 from abmgraph.graph.store import GraphStore
 from abmgraph.queries.engine import (
-    account_row,
+    account_rows,
     named_query,
     person_name,
     records,
     role_list,
     scored_config,
 )
-from abmgraph.queries.people import account_people
+from abmgraph.queries.people import people_by_account
 from abmgraph.scoring.config import ScoringConfig
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "PORTFOLIO_KEYS",
     "ROLE_TITLES",
     "account_gaps",
+    "gaps_by_account",
     "portfolio_gaps",
     "role_holders",
 ]
@@ -190,17 +192,50 @@ def account_gaps(store: GraphStore, account_id: str, per_role: int = 3) -> list[
     StoreError
         Nothing is scored yet, or the account was added after the last scoring.
     """
+    return gaps_by_account(store, [account_id], per_role)[account_id]
+
+
+def gaps_by_account(
+    store: GraphStore, account_ids: Sequence[str], per_role: int = 3
+) -> dict[str, list[dict[str, Any]]]:
+    """``account_gaps`` for many accounts, the tables read once: ``{account_id: rows}``.
+
+    Raises
+    ------
+    NotFoundError
+        An account is not in the store.
+    StoreError
+        Nothing is scored yet, or an account was added after the last scoring.
+    """
     config = scored_config(store)
-    account = account_row(store, account_id)
-    if account.get("missing_roles") is None:
-        raise StoreError(
-            f"Account {account_id!r} was added after the last scoring run: "
-            "run 'abmgraph score' first."
-        )
-    people = account_people(store, account_id=account_id)
+    accounts = account_rows(store, account_ids)
+    for account_id, account in accounts.items():
+        if account.get("missing_roles") is None:
+            raise StoreError(
+                f"Account {account_id!r} was added after the last scoring run: "
+                "run 'abmgraph score' first."
+            )
+    staff = people_by_account(store, list(accounts))
+    profiles: dict[str, RoleProfile] = {}
+    out = {}
+    for account_id, account in accounts.items():
+        for role in account["missing_roles"]:
+            if role not in profiles:
+                profiles[role] = role_profile(role, config)
+        out[account_id] = _gaps(account_id, account, staff[account_id], profiles, per_role)
+    return out
+
+
+def _gaps(
+    account_id: str,
+    account: dict[str, Any],
+    people: list[dict[str, Any]],
+    profiles: dict[str, RoleProfile],
+    per_role: int,
+) -> list[dict[str, Any]]:
     rows = []
     for role in account["missing_roles"]:
-        profile = role_profile(role, config)
+        profile = profiles[role]
         weighed = [(*_weigh(p, profile), p) for p in people]
         fits = sorted(
             (w for w in weighed if w[0] > 0),

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import pairwise
 from typing import Any
 
 from abmgraph.graph.store import GraphStore
-from abmgraph.queries.engine import SENIORITY_RANK, account_row, person_name, role_list
-from abmgraph.queries.people import POWER_ROLES, account_people, paths_to_power
+from abmgraph.queries.engine import SENIORITY_RANK, account_rows, person_name, role_list
+from abmgraph.queries.people import POWER_ROLES, people_by_account, power_paths_by_account
 from abmgraph.queries.trees import forest
 
-__all__ = ["PATH_KEYS", "PERSON_KEYS", "org_chart"]
+__all__ = ["PATH_KEYS", "PERSON_KEYS", "org_chart", "org_charts"]
 
 PERSON_KEYS = [
     "contact_id",
@@ -56,8 +57,32 @@ def org_chart(store: GraphStore, account_id: str) -> dict[str, Any]:
     NotFoundError
         The account is not in the store.
     """
-    account = account_row(store, account_id)
-    people = {p["contact_id"]: p for p in account_people(store, account_id=account_id)}
+    return org_charts(store, [account_id])[account_id]
+
+
+def org_charts(store: GraphStore, account_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """``org_chart`` for many accounts, the tables read once: ``{account_id: chart}``.
+
+    Raises
+    ------
+    NotFoundError
+        An account is not in the store.
+    """
+    accounts = account_rows(store, account_ids)
+    ids = list(accounts)
+    staff = people_by_account(store, ids)
+    found = power_paths_by_account(store, ids, POWER_ROLES)
+    return {
+        a: _chart(a, accounts[a], {p["contact_id"]: p for p in staff[a]}, found[a]) for a in ids
+    }
+
+
+def _chart(
+    account_id: str,
+    account: dict[str, Any],
+    people: dict[str, dict[str, Any]],
+    found: list[dict[str, Any]],
+) -> dict[str, Any]:
     tree = forest(
         {c: p["manager_id"] for c, p in people.items()},
         sort_key=lambda c: (-SENIORITY_RANK.get(people[c]["seniority"], 0), c),
@@ -89,12 +114,12 @@ def org_chart(store: GraphStore, account_id: str) -> dict[str, Any]:
         "account_id": account_id,
         "name": account["name"],
         "people": rows,
-        "paths_to_power": _paths_to_power(store, account_id, people),
+        "paths_to_power": _paths_to_power(found, people),
     }
 
 
 def _paths_to_power(
-    store: GraphStore, account_id: str, people: dict[str, dict[str, Any]]
+    found: list[dict[str, Any]], people: dict[str, dict[str, Any]]
 ) -> list[dict[str, Any]]:
     def label(contact_id: str) -> str:
         person = people[contact_id]
@@ -103,7 +128,6 @@ def _paths_to_power(
     def power(contact_id: str) -> list[str]:
         return [r for r in role_list(people[contact_id]["roles"]) if r in POWER_ROLES]
 
-    found = paths_to_power(store, account_id=account_id, power_roles=POWER_ROLES)
     rows = []
     for row in found:
         champion = row["champion_id"]

@@ -6,19 +6,25 @@ shortest people-path from each customer to the target through current and
 past employment, at most two people long). On the embedded store only the
 neighbourhood of the target is turned into a networkx graph: the people
 employed at the target, their other employers, those employers' people and
-theirs — never the whole graph.
+theirs — never the whole graph. ``warm_paths_by_account`` answers many
+targets at once (the report's pages): their contacts are read once, and the
+employment links are indexed by account and by contact once, so each
+target's neighbourhood is found without scanning every link again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from abmgraph.graph.store import GraphStore
 from abmgraph.queries.engine import (
-    account_row,
+    account_rows,
     among,
     customer_ids,
     named_query,
@@ -31,7 +37,14 @@ from abmgraph.queries.engine import (
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["MAX_PEOPLE", "WARM_KEYS", "customer_paths", "job_changers", "warm_paths"]
+__all__ = [
+    "MAX_PEOPLE",
+    "WARM_KEYS",
+    "customer_paths",
+    "job_changers",
+    "warm_paths",
+    "warm_paths_by_account",
+]
 
 WARM_KEYS = [
     "account_id",
@@ -70,6 +83,12 @@ def _accounts(store: Any) -> tuple[pd.DataFrame, set[str]]:
     return accounts, customer_ids(accounts, opportunities)
 
 
+def _known(ids: list[str], accounts: pd.DataFrame) -> list[str]:
+    """The ids of stored accounts among ``ids``, in their order."""
+    known = among(pd.Series(ids, dtype="object"), accounts["account_id"])
+    return [a for a, stored in zip(ids, known.tolist(), strict=True) if stored]
+
+
 @named_query("job_changers")
 def job_changers(store: Any, *, account_id: str) -> list[dict[str, Any]]:
     """Contacts at the account linked to another customer by job history or a won deal.
@@ -78,19 +97,31 @@ def job_changers(store: Any, *, account_id: str) -> list[dict[str, Any]]:
     person's name, title and score, ``customer_id``/``customer_name``,
     ``via`` (``worked_at``, ``won_deal``, sorted) and the won ``deals``.
     """
+    return _job_changers_many(store, [account_id])[account_id]
+
+
+def _job_changers_many(store: Any, account_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """``job_changers`` of every account asked, each table read once for all of them."""
+    ids = list(dict.fromkeys(account_ids))
+    out: dict[str, list[dict[str, Any]]] = {a: [] for a in ids}
     accounts, customers = _reused(store, "warm_paths.accounts", lambda: _accounts(store))
-    customers = set(customers)
-    if not among(accounts["account_id"], [account_id]).any():
-        return []
-    customers.discard(account_id)
+    targets = _known(ids, accounts)
+    if not targets:
+        return out
     people = store.select(
         "contacts",
-        ["contact_id", "first_name", "last_name", "title", "previous_account_ids"],
-        where=("account_id", [account_id]),
-    )
+        ["contact_id", "first_name", "last_name", "title", "previous_account_ids", "account_id"],
+        where=("account_id", targets),
+    ).rename(columns={"account_id": "target"})
+    employer = pd.Series(people["target"].to_numpy(), index=people["contact_id"].to_numpy())
+    employer = employer[~employer.index.duplicated()]
     past = split_ids(people, "contact_id", "previous_account_ids")
     past = past.rename(columns={"item": "customer_id"})
-    worked = past[among(past["customer_id"], customers)].assign(via="worked_at", deal=None)
+    past["target"] = past["contact_id"].map(employer)
+    # A customer links to the others, never to itself.
+    worked = past[
+        among(past["customer_id"], customers) & (past["customer_id"] != past["target"]).to_numpy()
+    ].assign(via="worked_at", deal=None)
     links = store.select(
         "opportunity_contacts",
         ["opportunity_id", "contact_id"],
@@ -104,32 +135,36 @@ def job_changers(store: Any, *, account_id: str) -> list[dict[str, Any]]:
     deals = deals[
         deals["is_won"].fillna(False).astype(bool).to_numpy()
         & among(deals["account_id"], accounts["account_id"])
-        & (deals["account_id"] != account_id).to_numpy()
     ]
     won = links.merge(deals, on="opportunity_id").rename(
         columns={"account_id": "customer_id", "opportunity_id": "deal"}
     )
+    won["target"] = won["contact_id"].map(employer)
+    won = won[(won["customer_id"] != won["target"]).to_numpy()]
     found = pd.concat([worked, won.assign(via="won_deal")[worked.columns]], ignore_index=True)
     if found.empty:
-        return []
-    grouped = found.groupby(["contact_id", "customer_id"], sort=True)
-    out = pd.DataFrame(
+        return out
+    grouped = found.groupby(["target", "contact_id", "customer_id"], sort=True)
+    linked = pd.DataFrame(
         {
             "via": grouped["via"].agg(lambda v: sorted(set(v))),
             "deals": grouped["deal"].agg(lambda d: sorted(set(d.dropna()))),
         }
     ).reset_index()
     scores = store.select(
-        "scores/contacts", ["contact_id", "score"], where=("contact_id", out["contact_id"])
+        "scores/contacts", ["contact_id", "score"], where=("contact_id", linked["contact_id"])
     )
     names = accounts.set_index("account_id")["name"]
-    out = (
-        out.merge(people.drop(columns="previous_account_ids"), on="contact_id")
+    linked = (
+        linked.merge(people.drop(columns=["previous_account_ids", "target"]), on="contact_id")
         .merge(scores, on="contact_id", how="left")
         .assign(customer_name=lambda f: f["customer_id"].map(names))
     )
     keys = ["contact_id", "first_name", "last_name", "title", "score", "customer_id"]
-    return records(out[[*keys, "customer_name", "via", "deals"]])
+    rows = records(linked[[*keys, "customer_name", "via", "deals"]])
+    for target, row in zip(linked["target"].tolist(), rows, strict=True):
+        out[target].append(row)
+    return out
 
 
 def _employment(store: Any, known: pd.Series) -> pd.DataFrame:
@@ -152,35 +187,107 @@ def customer_paths(store: Any, *, account_id: str) -> list[dict[str, Any]]:
     label, first_name, last_name, title, score}`` for contacts; ``rels`` the
     relationship type of each step.
     """
-    import networkx as nx
+    return _customer_paths_many(store, [account_id])[account_id]
 
-    accounts, customers = _reused(store, "warm_paths.accounts", lambda: _accounts(store))
-    customers = set(customers)
-    if not among(accounts["account_id"], [account_id]).any():
-        return []
-    customers.discard(account_id)
-    employment = _reused(
-        store, "warm_paths.employment", lambda: _employment(store, accounts["account_id"])
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's code and the distinct values (no nulls among them), through Arrow."""
+    encoded = pa.array(values.to_numpy(dtype=object), type=pa.large_string()).dictionary_encode()
+    return (
+        encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64),
+        encoded.dictionary.to_numpy(zero_copy_only=False),
     )
 
-    # The ball of MAX_PEOPLE people around the target; customers end a walk.
-    seen_accounts, frontier, seen_people = {account_id}, {account_id}, set()
-    for _ in range(MAX_PEOPLE):
-        at = among(employment["account_id"], frontier - customers)
-        people = set(employment.loc[at, "contact_id"].tolist()) - seen_people
-        seen_people |= people
-        reached = among(employment["contact_id"], people)
-        frontier = set(employment.loc[reached, "account_id"].tolist()) - seen_accounts
-        seen_accounts |= frontier
-    edges = employment[
-        among(employment["contact_id"], seen_people)
-        & among(employment["account_id"], seen_accounts)
-    ]
+
+class _Employment:
+    """The employment links indexed both ways (by account and by contact), so the people
+    around one account are found without scanning every link."""
+
+    def __init__(self, links: pd.DataFrame, customers: set[str]) -> None:
+        self.account, self.accounts = _codes(links["account_id"])
+        self.contact, self.contacts = _codes(links["contact_id"])
+        self.rel = links["rel"].to_numpy()
+        self.customer = among(pd.Series(self.accounts), customers)
+        self.code = {a: i for i, a in enumerate(self.accounts.tolist())}
+        self._by_account = self._index(self.account, len(self.accounts))
+        self._by_contact = self._index(self.contact, len(self.contacts))
+
+    @staticmethod
+    def _index(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+        order = np.argsort(codes, kind="stable")
+        return order, np.searchsorted(codes[order], np.arange(size + 1))
+
+    @staticmethod
+    def _rows(index: tuple[np.ndarray, np.ndarray], codes: np.ndarray) -> np.ndarray:
+        order, starts = index
+        begin, count = starts[codes], starts[codes + 1] - starts[codes]
+        shift = np.repeat(begin - (np.cumsum(count) - count), count)
+        return order[shift + np.arange(int(count.sum()))]
+
+    def ball(self, account_id: str) -> np.ndarray:
+        """The links among the MAX_PEOPLE people around the account (customers end a walk)."""
+        start = self.code.get(account_id)
+        if start is None:
+            return np.zeros(0, dtype=np.int64)
+        seen_accounts = frontier = np.array([start])
+        seen_people = np.zeros(0, dtype=np.int64)
+        for _ in range(MAX_PEOPLE):
+            # The account itself is never a customer of its own walk.
+            open_ = frontier[~self.customer[frontier] | (frontier == start)]
+            people = np.setdiff1d(self.contact[self._rows(self._by_account, open_)], seen_people)
+            seen_people = np.union1d(seen_people, people)
+            reached = np.unique(self.account[self._rows(self._by_contact, people)])
+            frontier = np.setdiff1d(reached, seen_accounts)
+            seen_accounts = np.union1d(seen_accounts, frontier)
+        rows = self._rows(self._by_contact, seen_people)
+        return rows[np.isin(self.account[rows], seen_accounts)]
+
+
+def _customer_paths_many(store: Any, account_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """``customer_paths`` of every account asked; the links are indexed once for all of them."""
+    ids = list(dict.fromkeys(account_ids))
+    out: dict[str, list[dict[str, Any]]] = {a: [] for a in ids}
+    accounts, customers = _reused(store, "warm_paths.accounts", lambda: _accounts(store))
+    targets = _known(ids, accounts)
+    if not targets:
+        return out
+    employment = _reused(
+        store,
+        "warm_paths.index",
+        lambda: _Employment(
+            _reused(
+                store, "warm_paths.employment", lambda: _employment(store, accounts["account_id"])
+            ),
+            set(customers),
+        ),
+    )
+    found: dict[str, tuple[dict[str, list], nx.DiGraph]] = {}
+    for account_id in targets:
+        others = set(customers) - {account_id}
+        rows = employment.ball(account_id)
+        edges = zip(
+            employment.contacts[employment.contact[rows]].tolist(),
+            employment.accounts[employment.account[rows]].tolist(),
+            employment.rel[rows].tolist(),
+            strict=True,
+        )
+        found[account_id] = _routes(account_id, edges, others)
+    people = _people_on(store, {key for routes, _ in found.values() for key in _contacts(routes)})
+    names = dict(zip(accounts["account_id"].tolist(), accounts["name"].tolist(), strict=True))
+    for account_id, (routes, walks) in found.items():
+        out[account_id] = _path_rows(names, routes, walks, people)
+    return out
+
+
+def _routes(account_id: str, edges: Any, customers: set[str]) -> tuple[dict[str, list], Any]:
+    """The shortest walk from the account to each customer reached, read from the customer,
+    and the walk graph (its edges hold the relationship types)."""
+    import networkx as nx
 
     # Walks leave accounts only when they are not customers: customers are ends.
     walks = nx.DiGraph()
     walks.add_node(("Account", account_id))
-    for contact, account, rel in edges.itertuples(index=False):
+    for contact, account, rel in edges:
         ends = [(("Contact", contact), ("Account", account))]
         if account not in customers:
             ends.append((("Account", account), ("Contact", contact)))
@@ -190,33 +297,48 @@ def customer_paths(store: Any, *, account_id: str) -> list[dict[str, Any]]:
             else:
                 walks.add_edge(u, v, rels={rel})
 
-    reach = nx.single_source_shortest_path_length(
-        walks, ("Account", account_id), cutoff=2 * MAX_PEOPLE
-    )
-    found = sorted(a for (label, a), d in reach.items() if label == "Account" and a in customers)
+    # One breadth-first search from the account gives every shortest walk to every customer.
+    source = ("Account", account_id)
+    before = nx.predecessor(walks, source, cutoff=2 * MAX_PEOPLE)
+    found = sorted(a for label, a in before if label == "Account" and a in customers)
     routes = {}
     for customer in found:
-        paths = nx.all_shortest_paths(walks, ("Account", account_id), ("Account", customer))
-        routes[customer] = min((path[::-1] for path in paths), key=lambda p: [key for _, key in p])
-    return _path_rows(store, accounts, routes, walks)
+        paths = _shortest_walks(before, source, ("Account", customer))
+        routes[customer] = min(paths, key=lambda p: [key for _, key in p])
+    return routes, walks
+
+
+def _shortest_walks(before: dict, source: Any, end: Any) -> Iterator[list]:
+    """Every shortest walk from ``source`` to ``end``, read from ``end``, given each node's
+    predecessors on shortest walks from ``source``."""
+    stack = [[end]]
+    while stack:
+        walk = stack.pop()
+        if walk[-1] == source:
+            yield walk
+            continue
+        stack.extend([*walk, step] for step in before[walk[-1]])
+
+
+def _contacts(routes: dict[str, list]) -> set[str]:
+    return {key for path in routes.values() for label, key in path if label == "Contact"}
+
+
+def _people_on(store: Any, contact_ids: set[str]) -> dict[str, dict[str, Any]]:
+    ids = sorted(contact_ids)
+    facts = store.select(
+        "contacts", ["contact_id", "first_name", "last_name", "title"], where=("contact_id", ids)
+    )
+    scores = store.select("scores/contacts", ["contact_id", "score"], where=("contact_id", ids))
+    return {r["contact_id"]: r for r in records(facts.merge(scores, on="contact_id", how="left"))}
 
 
 def _path_rows(
-    store: Any, accounts: pd.DataFrame, routes: dict[str, list], walks: nx.DiGraph
+    names: dict[str, Any],
+    routes: dict[str, list],
+    walks: nx.DiGraph,
+    people: dict[str, dict[str, Any]],
 ) -> list[dict[str, Any]]:
-    contact_ids = sorted(
-        {key for path in routes.values() for label, key in path if label == "Contact"}
-    )
-    facts = store.select(
-        "contacts",
-        ["contact_id", "first_name", "last_name", "title"],
-        where=("contact_id", contact_ids),
-    )
-    scores = store.select(
-        "scores/contacts", ["contact_id", "score"], where=("contact_id", contact_ids)
-    )
-    people = {r["contact_id"]: r for r in records(facts.merge(scores, on="contact_id", how="left"))}
-    names = dict(zip(accounts["account_id"].tolist(), accounts["name"].tolist(), strict=True))
     rows = []
     for customer, path in routes.items():
         nodes = []
@@ -262,10 +384,42 @@ def warm_paths(
     NotFoundError
         The account is not in the store.
     """
-    account = account_row(store, account_id)
-    target = account["name"] or account_id
+    return warm_paths_by_account(store, [account_id], limit)[account_id]
+
+
+def warm_paths_by_account(
+    store: GraphStore, account_ids: Sequence[str], limit: int | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """``warm_paths`` for many accounts at once: ``{account_id: rows}``.
+
+    The embedded store reads the contacts and indexes the employment links
+    once for all of them; Neo4j asks its two queries once per account.
+
+    Raises
+    ------
+    NotFoundError
+        An account is not in the store.
+    """
+    accounts = account_rows(store, account_ids)
+    ids = list(accounts)
+    if store.backend == "neo4j":
+        changers = {a: job_changers(store, account_id=a) for a in ids}
+        paths = {a: customer_paths(store, account_id=a) for a in ids}
+    else:
+        changers = _job_changers_many(store, ids)
+        paths = _customer_paths_many(store, ids)
+    return {a: _warm_rows(a, accounts[a]["name"] or a, changers[a], paths[a], limit) for a in ids}
+
+
+def _warm_rows(
+    account_id: str,
+    target: str,
+    changers: list[dict[str, Any]],
+    paths: list[dict[str, Any]],
+    limit: int | None,
+) -> list[dict[str, Any]]:
     rows = []
-    for changer in job_changers(store, account_id=account_id):
+    for changer in changers:
         name = person_name(changer["first_name"], changer["last_name"]) or changer["contact_id"]
         customer = changer["customer_name"] or changer["customer_id"]
         link = "WON_DEAL" if "won_deal" in changer["via"] else "WORKED_AT"
@@ -291,7 +445,7 @@ def warm_paths(
             }
         )
     linked = {r["customer_id"] for r in rows}
-    for found in customer_paths(store, account_id=account_id):
+    for found in paths:
         if found["customer_id"] in linked:
             continue
         rows.append(_path_row(account_id, found))

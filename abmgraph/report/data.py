@@ -3,8 +3,8 @@
 Everything comes from the library's own answers — ranked accounts, the org
 chart and paths to power, gaps, warm paths, ``explain``, surging accounts,
 intent and weekly engagement — so the report shows the CLI's numbers and
-is the same on every store. Questions asked of many accounts (explanations,
-the timeline) are asked once for all of them.
+is the same on every store. Every question is asked once for all the
+accounts covered (explanations, the timeline, org charts, gaps, warm paths).
 """
 
 from __future__ import annotations
@@ -18,9 +18,12 @@ import pandas as pd
 
 from abmgraph.errors import NotFoundError, StoreError
 from abmgraph.graph.store import GraphStore
-from abmgraph.queries import account_gaps, org_chart, surging, warm_paths
+from abmgraph.queries import surging
 from abmgraph.queries.engine import records
+from abmgraph.queries.gaps import gaps_by_account
+from abmgraph.queries.org import org_charts
 from abmgraph.queries.timeline import weekly_engagement
+from abmgraph.queries.warm_paths import warm_paths_by_account
 from abmgraph.report.committee import as_roles, committee_diagram
 from abmgraph.report.snapshot import Snapshot
 from abmgraph.scoring.explain import explain_accounts
@@ -190,11 +193,15 @@ def gather(
     facts = {
         r["account_id"]: r for r in records(store.table("accounts", pd.Series(ids, dtype="str")))
     }
+    # The graph questions of every page, each asked once for all the accounts.
+    charts = org_charts(store, ids)
+    gaps = gaps_by_account(store, ids, per_role=2)
+    warm = warm_paths_by_account(store, ids, limit=5)
     for done, row in enumerate(covered, start=1):
         if progress and done % 25 == 0:
             progress(f"Account pages: {done} of {len(covered)}.")
         account_id = row["account_id"]
-        chart = org_chart(store, account_id)
+        chart = charts[account_id]
         people = [{**p, "roles": as_roles(p["roles"])} for p in chart["people"]]
         missing = as_roles(row["missing_roles"])
         data.pages.append(
@@ -204,8 +211,8 @@ def gather(
                 people=people,
                 diagram=committee_diagram(people, missing, chart["paths_to_power"]),
                 paths_to_power=chart["paths_to_power"],
-                gaps=account_gaps(store, account_id, per_role=2),
-                warm_paths=warm_paths(store, account_id, limit=5),
+                gaps=gaps[account_id],
+                warm_paths=warm[account_id],
                 contributions=_waterfall(explained[account_id], row["priority"]),
                 timeline=weeks[account_id],
                 intent=topics[account_id],
