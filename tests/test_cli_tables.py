@@ -154,3 +154,26 @@ def test_explain_hides_zero_contributions_unless_all(workspace: Path) -> None:
         line.split()[0] for line in run(workspace, "explain", "A05", "--all").splitlines()[3:]
     ]
     assert zero <= set(with_all)
+
+
+def test_role_lists_wrap_between_words(capsys: pytest.CaptureFixture[str]) -> None:
+    from abmgraph.cli.output import render_rows
+
+    rows = [
+        {
+            "account_id": "A1",
+            "name": "Internationalisation Logistics Group",
+            "priority": 53.65,
+            "tier": 2,
+            "stage": "consideration",
+            "roles_covered": ["economic_buyer", "champion", "technical_evaluator"],
+            "missing_roles": ["decision_maker", "end_user"],
+        }
+    ]
+    render_rows(rows, "table")
+    text = capsys.readouterr().out
+    assert max(len(line) for line in text.splitlines()) <= 100
+    words = [w.strip(",") for w in text.split()]
+    for word in ("technical", "evaluator", "economic", "buyer", "decision", "maker"):
+        assert word in words
+    assert "evaluato" not in words and "technical_evaluator" not in text

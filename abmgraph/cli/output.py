@@ -46,7 +46,9 @@ def _cell(value: Any, column: str = "") -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        # Lists hold vocabulary names (roles, departments): shown as words, so a narrow
+        # column wraps between them ("technical evaluator") instead of inside one.
+        return ", ".join(str(v).replace("_", " ") for v in value)
     if isinstance(value, float):
         return f"{value:.1f}" if column in _ONE_DECIMAL else f"{value:.2f}"
     return str(value)
