@@ -23,6 +23,7 @@ from abmgraph.ingest.readers import as_text
 __all__ = [
     "TYPE_KEYS",
     "currency_code",
+    "flag_as",
     "hubspot_activity_type",
     "hubspot_call_outcome",
     "hubspot_consent",
@@ -196,17 +197,24 @@ def hubspot_marketing_contact(
     return per_value(values, status).astype("str"), no_errors(values)
 
 
-def refusal(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """An opt-out flag read as consent: opted out (true) → consent refused (``false``);
-    not opted out (false) → empty, since not refusing is not consenting."""
+def flag_as(
+    values: pd.Series, when_true: str | None, when_false: str | None
+) -> tuple[pd.Series, pd.Series]:
+    """A true/false column read as text: ``when_true`` / ``when_false``, errors named."""
     from abmgraph.ingest.scalars import parse_bool
 
     flags, invalid = parse_bool(values)
-    out = flags.map({True: "false", False: None}).astype("str")
+    out = flags.map({True: when_true, False: when_false}).astype("str")
     errors = no_errors(values)
     bad = invalid.to_numpy(dtype=bool)
     errors[bad] = "not true/false/yes/no/1/0: " + as_text(values[bad]).str.strip().map(repr)
     return out.where(~bad), errors
+
+
+def refusal(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """An opt-out flag read as consent: opted out (true) → consent refused (``false``);
+    not opted out (false) → empty, since not refusing is not consenting."""
+    return flag_as(values, "false", None)
 
 
 # -- HubSpot activities ---------------------------------------------------------------------------

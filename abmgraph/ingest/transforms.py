@@ -21,6 +21,7 @@ from abmgraph.graph.vocab import alias_key
 from abmgraph.ingest.crm_values import (
     TYPE_KEYS,
     currency_code,
+    flag_as,
     hubspot_activity_type,
     hubspot_call_outcome,
     hubspot_consent,
@@ -58,14 +59,7 @@ def first_of_list(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd
 
 def salesforce_bounced(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """``IsEmailBounced``: true → bounced, false → valid."""
-    from abmgraph.ingest.scalars import parse_bool
-
-    flags, invalid = parse_bool(values)
-    out = flags.map({True: "bounced", False: "valid"}).astype("str")
-    errors = no_errors(values)
-    bad = invalid.to_numpy(dtype=bool)
-    errors[bad] = "not true/false/yes/no/1/0: " + as_text(values[bad]).str.strip().map(repr)
-    return out.where(~bad), errors
+    return flag_as(values, "bounced", "valid")
 
 
 _SF_ACTIVITY = {
