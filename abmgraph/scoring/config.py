@@ -68,6 +68,7 @@ MAX_DAYS = 36_500
 
 
 from abmgraph.scoring.export_settings import ExportSection  # noqa: E402
+from abmgraph.scoring.intent_settings import IntentSection  # noqa: E402
 
 
 class _Section(BaseModel):
@@ -581,6 +582,7 @@ class ScoringConfig(_Section):
 
     # Excluded from dumps like audiences: conversion changes reports, never scores.
     currency: CurrencySection = Field(default_factory=CurrencySection, exclude=True)
+    intent: IntentSection = Field(default_factory=IntentSection, exclude=True)
 
     @field_validator("engagement", mode="before")
     @classmethod
