@@ -37,8 +37,6 @@ _SURGE_TABLE = [
     "name",
     "priority",
     "tier",
-    "recent_points",
-    "prior_points",
     "change",
     "change_pct",
     "recent_contacts",
