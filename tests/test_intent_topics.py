@@ -139,6 +139,25 @@ def test_an_account_without_intent_and_an_unknown_account(graph):
         intent_topics(graph, "A1", as_of="not a date")
 
 
+def test_an_empty_store_has_no_topics(store):
+    assert intent_topics(store) == []
+    assert intent_topics(store, as_of="2026-11-01", limit=3) == []
+
+
+def test_an_observation_at_the_as_of_instant_counts(store, builder):
+    builder.account("ONLY", name="Only Co").add(
+        "intent", account_id="ONLY", topic="crm", score=35, observed_at=_seen(0)
+    )
+    builder.load(store)
+    # Observed at as_of itself: counted, new, a rise of 35 (a surge at 30, not at 40).
+    assert _trend(intent_topics(store, "ONLY", as_of=AS_OF)) == [("crm", 35.0, None, 35.0, True)]
+    strict = IntentSection(surge_points=40)
+    assert intent_topics(store, as_of=AS_OF, surge=strict)[0]["surge"] is False
+    # A microsecond before it, nothing was seen yet.
+    earlier = (parse_as_of(AS_OF) - pd.Timedelta(microseconds=1)).isoformat()
+    assert intent_topics(store, "ONLY", as_of=earlier) == []
+
+
 def test_explain_names_each_intent_topic_with_its_score(graph):
     # Topics at 70+ in the last 30 days: intent data (90) and lead scoring (75).
     lines = {c["name"]: c for c in explain_account(graph, "A1")["contributions"]}

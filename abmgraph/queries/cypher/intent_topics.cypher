@@ -3,8 +3,19 @@
 // microseconds), the number of observations, and the latest score at or before
 // $since_us (null when the topic was not seen by then). Only the accounts in
 // $account_ids, or every account when it is null. By account_id, then topic.
-MATCH (a:Account)-[r:SHOWS_INTENT]->(t:Topic)
-WHERE $account_ids IS NULL OR a.account_id IN $account_ids
+// The accounts asked about are found through the account_id index; only a
+// question about every account scans them.
+CALL () {
+  WITH $account_ids AS ids WHERE ids IS NOT NULL
+  UNWIND ids AS id
+  MATCH (a:Account {account_id: id})
+  RETURN a
+  UNION
+  WITH $account_ids AS ids WHERE ids IS NULL
+  MATCH (a:Account)
+  RETURN a
+}
+MATCH (a)-[r:SHOWS_INTENT]->(t:Topic)
 WITH a.account_id AS account_id, t.name AS topic, r.score AS score,
      r.observed_at.epochSeconds * 1000000 + r.observed_at.nanosecond / 1000 AS seen_us
 WHERE seen_us <= $as_of_us
