@@ -18,6 +18,7 @@ the trend starts from each topic's latest score at or before 2026-10-04):
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -262,4 +263,22 @@ def test_surging_command_reads_the_surge_settings_from_the_config(workspace):
         ("A3", "first_party"),
         ("A2", "intent"),
         ("A1", "first_party"),
+    ]
+
+
+def test_the_report_says_which_surge(graph, tmp_path):
+    from abmgraph.report import build_report
+
+    build_report(graph, tmp_path / "site", top=4)
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    card = index[
+        index.index('<ol id="surging">') : index.index("</ol>", index.index('id="surging"'))
+    ]
+    items = re.findall(r"<li>(.*?)</li>", card, flags=re.S)
+    text = [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in items]
+    assert text == [
+        "Acme +15 0 → 15 intent: abm, boundary, intent data",
+        "Gamma +30 0 → 30",
+        "Beta intent: intent data",
+        "Delta intent: crm",
     ]
