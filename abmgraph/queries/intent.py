@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from abmgraph.graph.store import GraphStore
@@ -183,10 +184,14 @@ def intent_surges(
     surging = frame[frame["surge"]].sort_values(
         ["account_id", "trend", "topic"], ascending=[True, False, True], kind="stable"
     )
-    grouped = surging.groupby("account_id", sort=True)
-    rise = grouped["trend"].sum().round(2)
-    topics = grouped["topic"].agg(list)
+    accounts = surging["account_id"].to_numpy()
+    if not len(accounts):
+        return {}
+    # Sorted by account: each account's topics are one run of rows.
+    starts = np.flatnonzero(np.r_[True, accounts[1:] != accounts[:-1]])
+    rises = np.add.reduceat(surging["trend"].to_numpy(dtype="float64"), starts).round(2)
+    topics = np.split(surging["topic"].to_numpy(dtype=object), starts[1:])
     return {
-        str(a): {"intent_rise": float(rise[a]), "intent_topics": [str(t) for t in topics[a]]}
-        for a in rise.index
+        str(accounts[start]): {"intent_rise": float(rise), "intent_topics": [str(t) for t in names]}
+        for start, rise, names in zip(starts, rises, topics, strict=True)
     }

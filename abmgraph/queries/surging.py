@@ -169,9 +169,14 @@ def surging(
         both_days=float(2 * days),
         points=points,
     )
-    counts = {r["account_id"]: _counted(r) for r in found}
-    rising = {a for a, r in counts.items() if r["change"] > 0}
     topics = intent_surges(store, instant, intent or IntentSection())
+    # Only accounts that rose or surged on intent are shown: the others need no row.
+    counts = {
+        r["account_id"]: _counted(r)
+        for r in found
+        if r["recent_points"] > r["prior_points"] or r["account_id"] in topics
+    }
+    rising = {a for a, r in counts.items() if r["change"] > 0}
     top_change = max((counts[a]["change"] for a in rising), default=0.0)
     top_rise = max((t["intent_rise"] for t in topics.values()), default=0.0)
     out = []
