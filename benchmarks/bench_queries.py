@@ -93,6 +93,8 @@ def questions(picks: dict[str, str]) -> list[tuple[str, list[str], Callable[[Any
         (f"warm-paths {top}", ["warm-paths", top], lambda s: queries.warm_paths(s, top)),
         (f"hierarchy {family}", ["hierarchy", family], lambda s: queries.hierarchy(s, family)),
         ("surging --days 14", ["surging", "--days", "14"], lambda s: queries.surging(s, days=14)),
+        (f"intent {top}", ["intent", top], lambda s: queries.intent_topics(s, top)),
+        ("intent", ["intent"], lambda s: queries.intent_topics(s)),
         (f"similar {top}", ["similar", top], lambda s: queries.similar_accounts(s, top)),
         ("similar --to-customers", ["similar", "--to-customers"], lambda s: queries.similar_to_customers(s)),
         ("champions", ["champions"], lambda s: queries.champions(s)),
@@ -133,6 +135,11 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="Keep a scored workspace built before."
     )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="Time only the questions whose label starts with one of these (comma-separated).",
+    )
     args = parser.parse_args()
 
     workspace = args.out / f"ws-queries-{args.contacts}"
@@ -150,6 +157,8 @@ def main() -> None:
     }
     print(f"{'question':<28} {'library s':>10} {'CLI s':>7} {'rows':>6}")
     for label, cli_args, call in questions(picks):
+        if not label.startswith(tuple(args.only.split(","))):
+            continue
         seconds, rows = time_library(workspace, call, args.repeat)
         wall = time_cli(["--workspace", str(workspace), *cli_args, "--format", "json"], args.repeat)
         results["runs"].append(

@@ -17,7 +17,17 @@ from abmgraph.cli import cli
 from abmgraph.graph.embedded import EmbeddedStore
 from abmgraph.queries import account_gaps, champions, surging
 
-COMMANDS = ["gaps", "org", "warm-paths", "hierarchy", "surging", "similar", "champions", "cypher"]
+COMMANDS = [
+    "gaps",
+    "org",
+    "warm-paths",
+    "hierarchy",
+    "surging",
+    "intent",
+    "similar",
+    "champions",
+    "cypher",
+]
 
 
 def run(workspace: Path, *args: str):

@@ -25,6 +25,7 @@ _COMMANDS = {
     "warm-paths": "abmgraph.cli.queries:warm_paths",
     "hierarchy": "abmgraph.cli.queries:hierarchy",
     "surging": "abmgraph.cli.queries:surging",
+    "intent": "abmgraph.cli.queries:intent",
     "similar": "abmgraph.cli.queries:similar",
     "champions": "abmgraph.cli.queries:champions",
     "cypher": "abmgraph.cli.queries:cypher",

@@ -1,4 +1,4 @@
-"""Graph questions: gaps, org, warm-paths, hierarchy, surging, similar, champions, cypher.
+"""Graph questions: gaps, org, warm-paths, hierarchy, surging, intent, similar, champions, cypher.
 
 Each command parses its options, asks ``abmgraph.queries`` one question and
 renders the answer: a table (or a tree) for reading, JSON or CSV for pipes.
@@ -22,6 +22,7 @@ __all__ = [
     "cypher",
     "gaps",
     "hierarchy",
+    "intent",
     "org",
     "similar",
     "surging",
@@ -36,12 +37,13 @@ _SURGE_TABLE = [
     "name",
     "priority",
     "tier",
-    "recent_points",
-    "prior_points",
     "change",
     "change_pct",
     "recent_contacts",
+    "surge",
+    "intent_topics",
 ]
+_INTENT_TABLE = ["account_id", "topic", "score", "trend", "surge", "first_seen", "last_seen"]
 _CHAMPION_TABLE = [
     "contact_id",
     "name",
@@ -249,10 +251,12 @@ def _member(m: dict[str, Any]) -> str:
 @format_option
 @pass_app
 def surging(app: App, days: int, as_of: str | None, limit: int, fmt: str) -> None:
-    """Accounts whose engagement rose most lately.
+    """Accounts surging on first-party engagement, intent, or both.
 
-    Engagement points in the last --days days against the same number of
-    days before, the largest rise first.
+    First-party: engagement points in the last --days days against the same
+    number of days before. Intent: a topic whose score rose by the config's
+    intent.surge_points over its intent.surge_weeks. The `surge` column says
+    which; the strongest first.
 
     \b
     Example:
@@ -261,11 +265,69 @@ def surging(app: App, days: int, as_of: str | None, limit: int, fmt: str) -> Non
     """
     from abmgraph.queries import surging as rising
 
-    rows = rising(app.store(), days=days, as_of=as_of, limit=limit)
+    intent = app.workspace.config().intent
+    rows = rising(app.store(), days=days, as_of=as_of, limit=limit, intent=intent)
     if not rows:
-        info(f"No account's engagement rose in the last {days} days.")
-    title = f"Surging: points in the last {days} days against the {days} before"
+        info(f"No account's engagement rose in the last {days} days, and no intent topic surged.")
+    title = (
+        f"Surging: points in the last {days} days against the {days} before; intent topics up "
+        f"{intent.surge_points:g}+ in {intent.surge_weeks} weeks"
+    )
     render_rows(rows, fmt, _SURGE_TABLE if fmt == "table" else None, title)
+
+
+@click.command()
+@click.argument("account_id", required=False)
+@click.option("--as-of", help="The instant to look from (default: the last scoring's as-of).")
+@click.option(
+    "--surge-points", type=click.FloatRange(0, 100, min_open=True), help="Rise that is a surge."
+)
+@click.option("--surge-weeks", type=click.IntRange(1, 520), help="Weeks the rise is measured over.")
+@click.option("--surging", "only_surging", is_flag=True, help="Only the topics that surge.")
+@limit_option
+@format_option
+@pass_app
+def intent(
+    app: App,
+    account_id: str | None,
+    as_of: str | None,
+    surge_points: float | None,
+    surge_weeks: int | None,
+    only_surging: bool,
+    limit: int | None,
+    fmt: str,
+) -> None:
+    """Intent topics with score, first and last seen, and trend.
+
+    Of ACCOUNT_ID, or of every account. The trend is the rise of a topic's
+    score over the last intent.surge_weeks weeks (from 0 for a topic first
+    seen in them); a rise of intent.surge_points or more is a surge. The
+    largest rise first.
+
+    \b
+    Example:
+        abmgraph intent A00042
+        abmgraph intent --surging --format csv > surging-topics.csv
+    """
+    from abmgraph.queries import intent_topics
+
+    settings = app.workspace.config().intent
+    changed = {"surge_points": surge_points, "surge_weeks": surge_weeks}
+    settings = settings.model_copy(update={k: v for k, v in changed.items() if v is not None})
+    rows = intent_topics(app.store(), account_id, as_of=as_of, surge=settings)
+    if only_surging:
+        rows = [r for r in rows if r["surge"]]
+    more = 0
+    if limit is not None:
+        more, rows = max(len(rows) - limit, 0), rows[:limit]
+    if not rows:
+        info("No intent topics" + (f" for {account_id}." if account_id else "."))
+    title = (
+        f"Intent topics{' of ' + account_id if account_id else ''}: trend over "
+        f"{settings.surge_weeks} weeks, a surge at +{settings.surge_points:g}"
+    )
+    columns = _INTENT_TABLE[1:] if account_id and fmt == "table" else _INTENT_TABLE
+    render_rows(rows, fmt, columns if fmt == "table" else None, title, more=more)
 
 
 @click.command()

@@ -9,6 +9,7 @@ tables (see ``engine.named_query``).
 from abmgraph.queries.champions import champions
 from abmgraph.queries.gaps import account_gaps, portfolio_gaps
 from abmgraph.queries.hierarchy import hierarchy
+from abmgraph.queries.intent import intent_topics
 from abmgraph.queries.org import org_chart
 from abmgraph.queries.similar import similar_accounts, similar_to_customers
 from abmgraph.queries.surging import surging
@@ -19,6 +20,7 @@ __all__ = [
     "account_gaps",
     "champions",
     "hierarchy",
+    "intent_topics",
     "org_chart",
     "parse_params",
     "portfolio_gaps",

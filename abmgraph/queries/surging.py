@@ -1,9 +1,12 @@
-"""``abmgraph surging``: accounts whose engagement rose most in the last days against the days before.
+"""``abmgraph surging``: accounts surging on first-party engagement, on intent, or on both.
 
+First-party: engagement points in the last days against the days before.
 The counting happens in the store: on Neo4j one Cypher aggregation per
 account, on the embedded store the columnar ``engagement_summary`` rolled up
 to accounts. Both weigh each event by its type's points in the scoring
 config (positive types only, no decay) and use the same window edges.
+Intent: topics whose score rose by the config's ``intent.surge_points`` over
+its ``intent.surge_weeks`` (see ``abmgraph.queries.intent``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ import pyarrow.compute as pc
 
 from abmgraph.graph.store import EventWindow, GraphStore
 from abmgraph.queries.engine import among, named_query, records, scored_config
+from abmgraph.queries.intent import intent_surges
 from abmgraph.scoring.engine import parse_as_of
+from abmgraph.scoring.intent_settings import IntentSection
 
 __all__ = ["SURGE_KEYS", "account_surge", "surge_window", "surging"]
 
@@ -34,8 +39,11 @@ SURGE_KEYS = [
     "prior_events",
     "recent_contacts",
     "prior_contacts",
+    "surge",
+    "intent_rise",
+    "intent_topics",
 ]
-_COUNTS = SURGE_KEYS[4:6] + SURGE_KEYS[8:]
+_COUNTS = SURGE_KEYS[8:12]
 
 
 def surge_window(as_of: pd.Timestamp, days: float) -> EventWindow:
@@ -120,14 +128,28 @@ def account_surge(
 
 
 def surging(
-    store: GraphStore, days: float = 14, as_of: Any = None, limit: int | None = 20
+    store: GraphStore,
+    days: float = 14,
+    as_of: Any = None,
+    limit: int | None = 20,
+    intent: IntentSection | None = None,
 ) -> list[dict[str, Any]]:
-    """Accounts whose engagement points rose in the last ``days`` against the ``days`` before.
+    """Accounts surging on first-party engagement, on intent topics, or on both.
 
-    ``as_of`` defaults to the instant of the last scoring run. Rows have
-    ``SURGE_KEYS``: ``change`` is recent minus prior points, ``change_pct``
-    the rise against the prior window (None when it was empty). Only rising
-    accounts, the largest rise first (ties: more recent points, then id).
+    First-party: engagement points rose in the last ``days`` against the
+    ``days`` before. Intent: a topic's score rose by ``intent.surge_points``
+    over the last ``intent.surge_weeks`` weeks (defaults of
+    ``IntentSection``). ``as_of`` defaults to the instant of the last scoring
+    run. Rows have ``SURGE_KEYS``: ``change`` is recent minus prior points,
+    ``change_pct`` the rise against the prior window (None when it was
+    empty); ``surge`` says which surge (``first_party``, ``intent`` or
+    ``both``), ``intent_rise`` sums the surging topics' rises and
+    ``intent_topics`` names them.
+
+    Each surge is measured against the largest of its kind: the largest
+    first-party change counts 1, half of it 0.5; the same for intent rises.
+    Accounts rank by the two shares added (so one surging on both leads at
+    like strength); ties: larger change, more recent points, then id.
 
     Raises
     ------
@@ -147,28 +169,48 @@ def surging(
         both_days=float(2 * days),
         points=points,
     )
-    rows = [r for r in found if r["recent_points"] > r["prior_points"]]
+    topics = intent_surges(store, instant, intent or IntentSection())
+    # Only accounts that rose or surged on intent are shown: the others need no row.
+    counts = {
+        r["account_id"]: _counted(r)
+        for r in found
+        if r["recent_points"] > r["prior_points"] or r["account_id"] in topics
+    }
+    rising = {a for a, r in counts.items() if r["change"] > 0}
+    top_change = max((counts[a]["change"] for a in rising), default=0.0)
+    top_rise = max((t["intent_rise"] for t in topics.values()), default=0.0)
     out = []
-    for row in rows:
-        recent, prior = round(row["recent_points"], 2), round(row["prior_points"], 2)
-        change = round(recent - prior, 2)
-        out.append(
-            {
-                **{k: row[k] for k in _COUNTS},
-                "account_id": row["account_id"],
-                "recent_points": recent,
-                "prior_points": prior,
-                "change": change,
-                "change_pct": round(100 * change / prior, 1) if prior else None,
-            }
+    for account_id in rising | set(topics):
+        row = counts.get(account_id) or _counted({"account_id": account_id})
+        mine = topics.get(account_id, {"intent_rise": 0.0, "intent_topics": []})
+        first_party, by_intent = account_id in rising, account_id in topics
+        share = (row["change"] / top_change if first_party else 0.0) + (
+            mine["intent_rise"] / top_rise if by_intent else 0.0
         )
-    out.sort(key=lambda r: (-r["change"], -r["recent_points"], r["account_id"]))
-    shown = out if limit is None else out[:limit]
+        kind = "both" if first_party and by_intent else "first_party" if first_party else "intent"
+        out.append((share, {**row, **mine, "surge": kind}))
+    out.sort(key=lambda s: (-s[0], -s[1]["change"], -s[1]["recent_points"], s[1]["account_id"]))
+    shown = [row for _, row in (out if limit is None else out[:limit])]
     # Names and priorities are looked up for the accounts shown only.
     names = _names(store, [r["account_id"] for r in shown])
     unknown = {"name": None, "priority": None, "tier": None}
     shown = [{**names.get(r["account_id"], unknown), **r} for r in shown]
     return [{k: r[k] for k in SURGE_KEYS} for r in shown]
+
+
+def _counted(row: dict[str, Any]) -> dict[str, Any]:
+    """One ``account_surge`` row (zeros where missing) with its points rounded and compared."""
+    recent = round(row.get("recent_points", 0.0), 2)
+    prior = round(row.get("prior_points", 0.0), 2)
+    change = round(recent - prior, 2)
+    return {
+        **{k: row.get(k, 0) for k in _COUNTS},
+        "account_id": row["account_id"],
+        "recent_points": recent,
+        "prior_points": prior,
+        "change": change,
+        "change_pct": round(100 * change / prior, 1) if prior else None,
+    }
 
 
 def _names(store: GraphStore, account_ids: list[str]) -> dict[str, dict[str, Any]]:

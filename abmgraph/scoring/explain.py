@@ -157,19 +157,29 @@ def _account_detail(
 def _intent_topics(
     store: GraphStore, account_ids: list[str], config: ScoringConfig, as_of: pd.Timestamp
 ) -> dict[str, list[str]]:
-    """The topics that earned each account its intent points (as account fit counts them)."""
+    """The topics that earned each account its intent points (as account fit counts them).
+
+    Each as ``topic (score)`` with its highest score in the window, the
+    highest first (ties by topic).
+    """
     fit = config.account.fit
-    intent = store.table("intent")
+    intent = store.table(
+        "intent",
+        pd.Series(account_ids, dtype="str"),
+        ["account_id", "topic", "score", "observed_at"],
+    )
     seen = intent[
-        intent["account_id"].isin(account_ids)
-        & (intent["observed_at"] <= as_of)
+        (intent["observed_at"] <= as_of)
         & (intent["observed_at"] >= as_of - pd.Timedelta(days=fit.intent_days))
         & (intent["score"] >= fit.intent_threshold)
     ]
-    return {
-        str(a): sorted({str(t) for t in topics})
-        for a, topics in seen.groupby("account_id")["topic"]
-    }
+    best = (
+        seen.groupby(["account_id", "topic"], as_index=False)["score"]
+        .max()
+        .sort_values(["account_id", "score", "topic"], ascending=[True, False, True])
+    )
+    named = best["topic"].astype("str") + " (" + best["score"].map(_pts).astype("str") + ")"
+    return {str(a): list(topics) for a, topics in named.groupby(best["account_id"], sort=False)}
 
 
 def explain_accounts(store: GraphStore, account_ids: list[str]) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from abmgraph.scoring.config.currency import CurrencySection
 from abmgraph.scoring.config.engagement import DEFAULT_EVENT_POINTS, EventPoints, Window
 from abmgraph.scoring.config.section import Section, over_defaults
 from abmgraph.scoring.export_settings import ExportSection
+from abmgraph.scoring.intent_settings import IntentSection
 
 __all__ = ["ScoringConfig"]
 
@@ -51,6 +52,7 @@ class ScoringConfig(Section):
 
     # Excluded from dumps like audiences: conversion changes reports, never scores.
     currency: CurrencySection = Field(default_factory=CurrencySection, exclude=True)
+    intent: IntentSection = Field(default_factory=IntentSection, exclude=True)
 
     @field_validator("engagement", mode="before")
     @classmethod
