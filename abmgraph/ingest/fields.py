@@ -40,20 +40,23 @@ def clean_text(series: pd.Series) -> pd.Series:
         series = as_text(series)
     original = pa.array(series.array)
     trimmed = pc.utf8_trim_whitespace(original)
-    # Whitespace before a formula character (`=`, `+`, `-`, `@`) disarms it in a
-    # spreadsheet: such a value keeps its leading whitespace, as it was given.
-    armed = pc.and_(
-        pc.fill_null(pc.match_substring_regex(trimmed, r"^[=+\-@]"), False),
-        pc.fill_null(pc.match_substring_regex(original, r"^\s"), False),
-    )
-    if pc.any(armed).as_py():
-        trimmed = pc.if_else(armed, pc.utf8_rtrim_whitespace(original), trimmed)
     lengths = pc.binary_length(trimmed)
     empty = pc.equal(lengths, 0)
-    if pc.any(empty).as_py():
+    has_empty = pc.any(empty).as_py()
+    was_trimmed = pc.any(pc.not_equal(lengths, pc.binary_length(original))).as_py()
+    if not has_empty and not was_trimmed:
+        return series  # the common case: nothing to trim, no regex over the column
+    if was_trimmed:
+        # Whitespace before a formula character (`=`, `+`, `-`, `@`) disarms it in a
+        # spreadsheet: such a value keeps its leading whitespace, as it was given.
+        armed = pc.and_(
+            pc.fill_null(pc.match_substring_regex(trimmed, r"^[=+\-@]"), False),
+            pc.fill_null(pc.match_substring_regex(original, r"^\s"), False),
+        )
+        if pc.any(armed).as_py():
+            trimmed = pc.if_else(armed, pc.utf8_rtrim_whitespace(original), trimmed)
+    if has_empty:
         trimmed = pc.if_else(empty, pa.scalar(None, trimmed.type), trimmed)
-    elif pc.all(pc.equal(lengths, pc.binary_length(original))).as_py() is not False:
-        return series
     return pd.Series(trimmed.to_pandas(), index=series.index, dtype="str")
 
 
