@@ -1,4 +1,4 @@
-"""``abmgraph export``: audience files for ad platforms and ABM tools."""
+"""``abmgraph export``: audience files for ad platforms and ABM tools, score files for CRMs."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import click
 
 from abmgraph.cli.app import App, pass_app
 from abmgraph.cli.output import info
+from abmgraph.export.crm import CRM_PLATFORMS
 from abmgraph.export.platforms import PLATFORM_NAMES
 from abmgraph.graph.vocab import BUYING_ROLES
 from abmgraph.scoring.config import AccountStage, Quadrant
@@ -44,7 +45,7 @@ def _tiers(ctx: click.Context, param: click.Parameter, value: str | None) -> lis
 
 
 @click.command()
-@click.argument("platform", type=click.Choice(PLATFORM_NAMES))
+@click.argument("platform", type=click.Choice([*PLATFORM_NAMES, *CRM_PLATFORMS]))
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
@@ -135,16 +136,48 @@ def export(
     contacts without consent. A manifest JSON beside the file records the
     filters, as_of, the scoring config's hash and every count left out.
 
+    salesforce-accounts, salesforce-contacts, salesforce-leads,
+    hubspot-companies and hubspot-contacts write the scores back instead: an
+    update file keyed by the CRM's record id (Data Loader, HubSpot import)
+    for the records ingested with that CRM's preset, under the field names
+    of [export.salesforce] / [export.hubspot] in the scoring config.
+
     \b
     Example:
         abmgraph export linkedin-companies --tier 1,2 --out tier12.csv
         abmgraph export google-customer-match --roles decision_maker --out gcm.csv
         abmgraph export meta-customer-list --audience tier1-buyers --dry-run
+        abmgraph export salesforce-accounts --out sf-accounts.csv
     """
     from abmgraph.export import export_audience
 
     if out is None and not dry_run:
         raise click.UsageError("Give --out PATH, or --dry-run to only count.")
+    if platform in CRM_PLATFORMS:
+        chosen = {
+            "--audience": audience,
+            "--tier": tier,
+            "--min-priority": min_priority,
+            "--stage": stage,
+            "--quadrant": quadrant,
+            "--roles": roles,
+            "--min-contact-score": min_contact_score,
+            "--include-customers": include_customers,
+            "--account-ids": account_ids,
+            "--require-consent": require_consent,
+            "--hash": hash_emails or None,
+            "--level": level,
+            "--max-rows": max_rows,
+            "--force": force or None,
+        }
+        given = [name for name, value in chosen.items() if value is not None]
+        if given:
+            raise click.UsageError(
+                f"{', '.join(given)} do not apply to {platform}: a CRM file updates every "
+                "scored record that came from that CRM."
+            )
+        _crm(app, platform, out, config, dry_run)
+        return
     filters = {
         "tier": tier,
         "min_priority": min_priority,
@@ -169,6 +202,25 @@ def export(
         max_rows=max_rows,
         protected=[app.workspace.store_path],
         force=force,
+    )
+    for warning in report.warnings:
+        info(f"Warning: {warning}")
+    if dry_run:
+        click.echo(json.dumps(report.counts()))
+    else:
+        info(report.summary_line())
+
+
+def _crm(app: App, platform: str, out: Path | None, config: Path | None, dry_run: bool) -> None:
+    from abmgraph.export.crm import export_crm
+
+    report = export_crm(
+        app.store(),
+        platform,
+        out,
+        app.workspace.config(config),
+        dry_run,
+        protected=[app.workspace.store_path],
     )
     for warning in report.warnings:
         info(f"Warning: {warning}")

@@ -42,7 +42,11 @@ from abmgraph.ingest.rejects import (
 from abmgraph.ingest.validate import Validator
 from abmgraph.safe_io import check_output
 
-__all__ = ["CLI_KINDS", "IngestReport", "count_new", "ingest_file", "store_kind"]
+__all__ = ["CLI_KINDS", "CRM_PRESETS", "IngestReport", "count_new", "ingest_file", "store_kind"]
+
+# Presets whose files come from a CRM: accounts and contacts loaded through one keep
+# its name in ``crm_source`` (a file loaded natively leaves a stored origin alone).
+CRM_PRESETS = ("salesforce", "hubspot")
 
 # CLI spelling → store kind.
 CLI_KINDS: dict[str, Kind] = {kind.replace("_", "-"): kind for kind in KINDS}
@@ -205,6 +209,9 @@ def ingest_file(
         plan = validator.plan(raw_columns)
         named = {spec.name for spec in validator.specs if plan.has(spec.name)}
         good = named_only(target, good, named)
+        if preset in CRM_PRESETS and target in ("accounts", "contacts"):
+            # The record's id is the CRM's own: score write-back files are keyed by it.
+            good["crm_source"] = preset
     duplicate, duplicate_rejects = validator.duplicates(good)
     if duplicate.any():
         lines = duplicate_rejects["source_line"].to_numpy()

@@ -10,19 +10,28 @@ company needs a recorded basis. Add ``unknown`` where another lawful basis
 covers the contacts (for example legitimate interest for business contacts
 outside the EU and UK, or a list kept inside the company); never add
 ``refused``.
+
+Scores written back to a CRM (``abmgraph export salesforce-accounts`` …) go
+under field names set in ``[export.salesforce]`` and ``[export.hubspot]``:
+the custom fields' API names (Salesforce) or the properties' internal names
+(HubSpot). The defaults are ``ABM_Priority__c`` … and ``abm_priority`` …;
+create the fields in the CRM under these names or set the ones you made.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
     "CONSENT_STATES",
     "ConsentByPlatform",
     "ConsentState",
+    "CrmFields",
     "ExportSection",
+    "HubSpotFields",
+    "SalesforceFields",
     "setting_name",
 ]
 
@@ -60,9 +69,87 @@ def setting_name(platform: str) -> str:
     return f"{name}_contacts" if name in ("csv", "json") else name
 
 
+# What a write-back file carries: account fields for account-level files, contact
+# fields for contact-level ones (Salesforce contacts and leads, HubSpot contacts).
+ACCOUNT_SCORES = ("priority", "tier", "stage", "missing_roles")
+CONTACT_SCORES = ("contact_score", "grade", "quadrant")
+
+
+def _field(default: str, what: str) -> object:
+    return Field(default=default, min_length=1, max_length=100, description=what)
+
+
+class CrmFields(BaseModel):
+    """The CRM field each score is written to."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+    priority: str
+    tier: str
+    stage: str
+    missing_roles: str
+    contact_score: str
+    grade: str
+    quadrant: str
+
+    _pattern: str = r"[A-Za-z][A-Za-z0-9_]*"
+    _kind: str = "field name"
+
+    @model_validator(mode="after")
+    def _names(self) -> CrmFields:
+        import re
+
+        for name, value in self.model_dump().items():
+            if not re.fullmatch(self._pattern, value):
+                raise ValueError(f"{name} = {value!r} is not a valid {self._kind}.")
+        for group in (ACCOUNT_SCORES, CONTACT_SCORES):
+            names = [getattr(self, name) for name in group]
+            repeated = sorted({n for n in names if names.count(n) > 1})
+            if repeated:
+                raise ValueError(f"{', '.join(repeated)} is given to more than one score.")
+        return self
+
+    def header(self, level: str) -> dict[str, str]:
+        """Score column → CRM field, for ``accounts`` or ``contacts``."""
+        names = ACCOUNT_SCORES if level == "accounts" else CONTACT_SCORES
+        return {name: getattr(self, name) for name in names}
+
+
+class SalesforceFields(CrmFields):
+    """Custom field API names on Account, Contact and Lead (Data Loader update)."""
+
+    priority: str = _field("ABM_Priority__c", "Account priority, 0-100.")  # type: ignore[assignment]
+    tier: str = _field("ABM_Tier__c", "Account tier, 1-3.")  # type: ignore[assignment]
+    stage: str = _field("ABM_Stage__c", "Account buying stage.")  # type: ignore[assignment]
+    missing_roles: str = _field("ABM_Missing_Roles__c", "Missing buying roles, ;-separated.")  # type: ignore[assignment]
+    contact_score: str = _field("ABM_Contact_Score__c", "Contact score, 0-100.")  # type: ignore[assignment]
+    grade: str = _field("ABM_Grade__c", "Contact grade, A-D.")  # type: ignore[assignment]
+    quadrant: str = _field("ABM_Quadrant__c", "Contact quadrant.")  # type: ignore[assignment]
+
+    _pattern: str = r"[A-Za-z][A-Za-z0-9_]*"
+    _kind: str = "Salesforce field API name"
+
+
+class HubSpotFields(CrmFields):
+    """Property internal names on companies and contacts (HubSpot import)."""
+
+    priority: str = _field("abm_priority", "Account priority, 0-100.")  # type: ignore[assignment]
+    tier: str = _field("abm_tier", "Account tier, 1-3.")  # type: ignore[assignment]
+    stage: str = _field("abm_stage", "Account buying stage.")  # type: ignore[assignment]
+    missing_roles: str = _field("abm_missing_roles", "Missing buying roles, ;-separated.")  # type: ignore[assignment]
+    contact_score: str = _field("abm_contact_score", "Contact score, 0-100.")  # type: ignore[assignment]
+    grade: str = _field("abm_grade", "Contact grade, A-D.")  # type: ignore[assignment]
+    quadrant: str = _field("abm_quadrant", "Contact quadrant.")  # type: ignore[assignment]
+
+    _pattern: str = r"[a-z][a-z0-9_]*"
+    _kind: str = "HubSpot property internal name (lowercase letters, digits, _)"
+
+
 class ExportSection(BaseModel):
-    """Audience exports: what each platform may receive."""
+    """Audience exports: what each platform may receive; CRM write-back field names."""
 
     model_config = ConfigDict(extra="forbid", validate_default=True)
 
     consent: ConsentByPlatform = Field(default_factory=ConsentByPlatform)
+    salesforce: SalesforceFields = Field(default_factory=SalesforceFields)
+    hubspot: HubSpotFields = Field(default_factory=HubSpotFields)
