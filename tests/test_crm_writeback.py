@@ -236,3 +236,35 @@ def test_field_names_are_checked(tmp_path: Path) -> None:
         config_from_dict({"export": {"salesforce": {"tier": "ABM_Priority__c"}}})
     assert ScoringConfig().export.salesforce.priority == "ABM_Priority__c"
     assert AS_OF
+
+
+def test_cli_writes_the_file_and_refuses_audience_filters(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from abmgraph.cli import cli
+
+    workspace = tmp_path / "ws"
+
+    def run(*args: str):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(cli, ["--workspace", str(workspace), *args])
+
+    (tmp_path / "Account.csv").write_text(SF_ACCOUNTS, encoding="utf-8")
+    (tmp_path / "native.csv").write_text("account_id,name\nN1,Native\n", encoding="utf-8")
+    assert run("init").exit_code == 0
+    ingest = run("ingest", "accounts", str(tmp_path / "Account.csv"), "--preset", "salesforce")
+    assert ingest.exit_code == 0, ingest.output
+    assert run("ingest", "accounts", str(tmp_path / "native.csv")).exit_code == 0
+    assert run("score", "--as-of", AS_OF).exit_code == 0
+    out = tmp_path / "sf.csv"
+    result = run("export", "salesforce-accounts", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Wrote 2 accounts for salesforce-accounts" in result.output
+    assert "(not_from_salesforce 1)" in result.output
+    shown = {
+        row["account_id"]: row for row in json.loads(run("accounts", "--format", "json").stdout)
+    }
+    for row in _read(out):
+        assert row["ABM_Priority__c"] == _text(shown[row["Id"]]["priority"])
+    refused = run("export", "salesforce-accounts", "--tier", "1", "--out", str(out))
+    assert refused.exit_code == 2
+    assert "--tier does not apply to salesforce-accounts" in refused.output

@@ -173,7 +173,8 @@ def export(
         given = [name for name, value in chosen.items() if value is not None]
         if given:
             raise click.UsageError(
-                f"{', '.join(given)} do not apply to {platform}: a CRM file updates every "
+                f"{', '.join(given)} {'does' if len(given) == 1 else 'do'} not apply to "
+                f"{platform}: a CRM file updates every "
                 "scored record that came from that CRM."
             )
         _crm(app, platform, out, config, dry_run)

@@ -42,6 +42,9 @@ CONTACT_PREFIX = "003"
 LEAD_PREFIX = "00Q"
 
 
+_CRM_NAMES = {"salesforce": "Salesforce", "hubspot": "HubSpot"}
+
+
 @dataclass(frozen=True)
 class CrmTarget:
     """One write-back file: which CRM, which records, which id column."""
@@ -295,7 +298,8 @@ def _why_empty(excluded: dict[str, int], target: CrmTarget) -> str:
         return f"the store holds no {target.level}."
     told = ", ".join(f"{name} {count:,}" for name, count in excluded.items())
     hint = (
-        f" Records count as {target.crm} records when ingested with --preset {target.crm}."
+        f" Records count as {_CRM_NAMES[target.crm]} records when ingested with "
+        f"--preset {target.crm}."
         if excluded.get(f"not_from_{target.crm}")
         else ""
     )
