@@ -9,16 +9,24 @@ manifest beside them that says what went in, what was left out and why.
 Platforms: ``linkedin-companies``, ``linkedin-contacts``,
 ``google-customer-match``, ``meta-customer-list``, ``6sense-accounts``,
 ``demandbase-accounts``, and ``csv`` / ``json`` for everything else.
+
+``export_crm`` writes the scores back instead: Salesforce Data Loader and
+HubSpot import update files keyed by the CRM's record ids (see
+:mod:`abmgraph.export.crm`).
 """
 
+from abmgraph.export.crm import CRM_PLATFORMS, CrmExportReport, export_crm
 from abmgraph.export.platforms import PLATFORM_NAMES, PLATFORMS, Platform, platform_spec
 from abmgraph.export.run import ExportReport, export_audience
 
 __all__ = [
+    "CRM_PLATFORMS",
     "PLATFORMS",
     "PLATFORM_NAMES",
+    "CrmExportReport",
     "ExportReport",
     "Platform",
     "export_audience",
+    "export_crm",
     "platform_spec",
 ]
