@@ -175,11 +175,10 @@ def _rows(
     key = "account_id" if target.level == "accounts" else "contact_id"
     header = fields.header(target.level)
     source = {"contact_score": "score"}
-    at = (
-        pd.Index(scores[key].astype("str")).get_indexer(records["id"])
-        if len(scores)
-        else np.full(len(records), -1)
-    )
+    if key not in scores.columns:  # scored, but with no rows of this level
+        needed = [key, *(source.get(name, name) for name in header)]
+        scores = pd.DataFrame({name: pd.Series([], dtype="object") for name in needed})
+    at = pd.Index(scores[key].astype("str")).get_indexer(records["id"])
     reasons = _reasons(records, target, at >= 0)
     keep = reasons.isna().to_numpy()
     picked = at[keep]
