@@ -30,6 +30,7 @@ import pandas as pd
 
 from abmgraph.errors import InputError, StoreError
 from abmgraph.export import writer
+from abmgraph.export.summary import WriteSummary
 from abmgraph.graph.store import GraphStore
 from abmgraph.safe_io import check_output
 from abmgraph.scoring.config import ScoringConfig, config_hash
@@ -72,33 +73,11 @@ CRM_PLATFORMS: dict[str, CrmTarget] = {
 }
 
 
-@dataclass
-class CrmExportReport:
+@dataclass(kw_only=True)
+class CrmExportReport(WriteSummary):
     """What a write-back wrote, and how many records it left out and why."""
 
-    platform: str
-    level: str
-    dry_run: bool
     header: tuple[str, ...]
-    as_of: str | None
-    config_hash: str | None
-    candidates: int
-    included: int
-    excluded: dict[str, int]
-    parts: list[writer.FilePart]
-    warnings: list[str]
-    manifest: Path | None = None
-
-    def counts(self) -> dict[str, Any]:
-        """Candidates, included and excluded by reason (the ``--dry-run`` output)."""
-        return {
-            "platform": self.platform,
-            "level": self.level,
-            "candidates": self.candidates,
-            "included": self.included,
-            "excluded": dict(self.excluded),
-            "files": [part.as_dict() for part in self.parts],
-        }
 
     def as_dict(self) -> dict[str, Any]:
         """The manifest written beside the file."""
@@ -109,28 +88,10 @@ class CrmExportReport:
             "as_of": self.as_of,
             "config_hash": self.config_hash,
             "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "counts": {
-                "candidates": self.candidates,
-                "included": self.included,
-                "excluded": dict(self.excluded),
-            },
+            "counts": self.count_block(),
             "files": [part.as_dict() for part in self.parts],
             "warnings": list(self.warnings),
         }
-
-    def summary_line(self) -> str:
-        left_out = sum(self.excluded.values())
-        reasons = ", ".join(f"{name} {count:,}" for name, count in self.excluded.items() if count)
-        verb = "Would write" if self.dry_run else "Wrote"
-        files = ", ".join(part.path.name for part in self.parts)
-        line = (
-            f"{verb} {self.included:,} {self.level} for {self.platform} to {files}; "
-            f"left out {left_out:,} of {self.candidates:,}"
-        )
-        line += f" ({reasons})." if reasons else "."
-        if self.manifest is not None:
-            line += f" Manifest: {self.manifest.name}."
-        return line
 
 
 def _fields(config: ScoringConfig, target: CrmTarget) -> CrmFields:

@@ -22,6 +22,7 @@ from abmgraph.export.audience import (
 )
 from abmgraph.export.platforms import CONTACT_SOURCES, Level, Platform, platform_spec
 from abmgraph.export.reasons import explain_left_out, fixes
+from abmgraph.export.summary import WriteSummary
 from abmgraph.graph.store import GraphStore
 from abmgraph.safe_io import check_output
 from abmgraph.scoring.config import AudienceFilters, ScoringConfig, config_hash
@@ -29,37 +30,16 @@ from abmgraph.scoring.config import AudienceFilters, ScoringConfig, config_hash
 __all__ = ["ExportReport", "export_audience"]
 
 
-@dataclass
-class ExportReport:
+@dataclass(kw_only=True)
+class ExportReport(WriteSummary):
     """What an export selected, left out (and why), and wrote."""
 
-    platform: str
     level: Level
-    dry_run: bool
     audience: str | None
     filters: AudienceFilters
     hashed: tuple[str, ...]
-    as_of: str | None
-    config_hash: str | None
-    candidates: int
-    included: int
-    excluded: dict[str, int]
-    parts: list[writer.FilePart]
     limits: dict[str, int | None]
     truncated: dict[str, int] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    manifest: Path | None = None
-
-    def counts(self) -> dict[str, Any]:
-        """Candidates, included and excluded by reason (the ``--dry-run`` output)."""
-        return {
-            "platform": self.platform,
-            "level": self.level,
-            "candidates": self.candidates,
-            "included": self.included,
-            "excluded": dict(self.excluded),
-            "files": [part.as_dict() for part in self.parts],
-        }
 
     def as_dict(self) -> dict[str, Any]:
         """The manifest written beside the files."""
@@ -72,11 +52,7 @@ class ExportReport:
             "as_of": self.as_of,
             "config_hash": self.config_hash,
             "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "counts": {
-                "candidates": self.candidates,
-                "included": self.included,
-                "excluded": dict(self.excluded),
-            },
+            "counts": self.count_block(),
             "truncated": dict(self.truncated),
             "limits": dict(self.limits),
             "files": [part.as_dict() for part in self.parts],
@@ -84,17 +60,7 @@ class ExportReport:
         }
 
     def summary_line(self) -> str:
-        left_out = sum(self.excluded.values())
-        reasons = ", ".join(f"{name} {count:,}" for name, count in self.excluded.items() if count)
-        files = ", ".join(part.path.name for part in self.parts)
-        verb = "Would write" if self.dry_run else "Wrote"
-        line = (
-            f"{verb} {self.included:,} {self.level} for {self.platform} to {files}; "
-            f"left out {left_out:,} of {self.candidates:,}"
-        )
-        line += f" ({reasons})." if reasons else "."
-        if self.manifest is not None:
-            line += f" Manifest: {self.manifest.name}."
+        line = super().summary_line()
         actions = fixes(self.excluded, self.platform)
         if actions:
             line += f" To include more — {actions}."
