@@ -16,6 +16,11 @@ __all__ = ["cli", "main"]
 
 # Command name → "module:attribute".
 _COMMANDS = {
+    "accounts": "abmgraph.cli.listings:accounts",
+    "contacts": "abmgraph.cli.listings:contacts",
+    "committee": "abmgraph.cli.listings:committee",
+    "explain": "abmgraph.cli.listings:explain",
+    "status": "abmgraph.cli.listings:status",
     "export": "abmgraph.cli.export:export",
     "backtest": "abmgraph.cli.evaluate:backtest",
     "calibrate": "abmgraph.cli.evaluate:calibrate",
