@@ -33,7 +33,8 @@ from test_neo4j_store import (
 from abmgraph.cli import cli
 from abmgraph.errors import StoreError
 from abmgraph.graph.embedded import EmbeddedStore
-from abmgraph.graph.neo4j_import import ARGUMENTS_FILE, _for_csv, write_import_files
+from abmgraph.graph.neo4j_import import ARGUMENTS_FILE, write_import_files
+from abmgraph.graph.neo4j_import_csv import _for_csv
 from abmgraph.graph.neo4j_store import Neo4jStore
 from abmgraph.scoring.config import ScoringConfig
 from abmgraph.scoring.engine import parse_as_of, score_store
