@@ -320,10 +320,14 @@ def score(app: App, as_of: str | None, config: Path | None, fmt: str) -> None:
     """
     import json
 
+    from abmgraph.alerts import after_score
     from abmgraph.scoring.engine import parse_as_of, score_store
 
     when = parse_as_of(as_of)  # refused before anything is locked or written
-    result = score_store(app.store(write=True), app.workspace.config(config), when)
+    settings = app.workspace.config(config)
+    store = app.store(write=True)
+    result = score_store(store, settings, when)
+    outcome = after_score(app.workspace.path, store, result, settings)
     seconds = sum(result.timings.values())
     summary = {
         "as_of": result.as_of.isoformat(),
@@ -333,6 +337,7 @@ def score(app: App, as_of: str | None, config: Path | None, fmt: str) -> None:
         # Where the time went: reading the tables, aggregating events, scoring, writing back.
         "timings": {phase: round(t, 3) for phase, t in result.timings.items()},
         "warnings": result.warnings,
+        **outcome.as_dict(),
     }
     for warning in result.warnings:
         info(f"Warning: {warning}")
