@@ -31,10 +31,10 @@ CONFIG = config_from_dict(
 DAY_BEFORE = (parse_as_of(AS_OF) - pd.Timedelta(days=1)).isoformat()
 
 
-def _people(builder: GraphBuilder) -> GraphBuilder:
+def _people(builder: GraphBuilder, **a1: str) -> GraphBuilder:
     # Every contact is a manager in IT with a corporate email: fit 10 + 10 + 5 = 25.
     return (
-        builder.account("A1")
+        builder.account("A1", **a1)
         .account("A2")
         .contact("C1", "A1", buying_role="champion")
         .contact("C2", "A1", buying_role="end_user", department="finance")
@@ -47,14 +47,15 @@ def run(ws: Path, store: GraphStore, as_of: str, config: ScoringConfig = CONFIG)
     return after_score(ws, store, result, config)
 
 
-def two_runs(ws: Path, store: GraphStore, builder: GraphBuilder, tmp_path: Path):
+def two_runs(ws: Path, store: GraphStore, builder: GraphBuilder, tmp_path: Path, **a1: str):
     """Run 1 the day before AS_OF; run 2 at AS_OF after more events came in.
 
     Run 1: C1 has two demo requests (30 each, cap 40): 25 + 40 = 65, an MQL; A1 tier 1.
     Run 2: C1 adds two meetings (25 each, cap 40): engagement 40 + 40 = 80, capped at
     60, so 85, an SQL. C3 gets two demo requests: 65, an MQL; A2 reaches tier 1.
     """
-    _people(builder).event("C1", "demo_request", 1).event("C1", "demo_request", 1).load(store)
+    _people(builder, **a1).event("C1", "demo_request", 1).event("C1", "demo_request", 1)
+    builder.load(store)
     first = run(ws, store, DAY_BEFORE)
     more = GraphBuilder(tmp_path / "more")
     more._events = 10  # event ids E11… : the first builder's E1… would be taken as re-sent

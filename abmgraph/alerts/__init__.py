@@ -9,6 +9,6 @@ webhook is set, POSTs them there.
 
 from __future__ import annotations
 
-from abmgraph.alerts.run import AlertOutcome, after_score
+from abmgraph.alerts.run import AlertOutcome, AlertsNotDelivered, after_score, alerts_path
 
-__all__ = ["AlertOutcome", "after_score"]
+__all__ = ["AlertOutcome", "AlertsNotDelivered", "after_score", "alerts_path"]
