@@ -28,7 +28,7 @@ def _table_row(row: dict) -> dict:
 
     return {
         **row,
-        "what": [*row["what"], *row["departments_gained"], *row["roles_gained"]],
+        "what": [*row["what"], *(f"+{g}" for g in row["departments_gained"] + row["roles_gained"])],
         "tier": arrow(row["tier_before"], row["tier_after"]) if row["tier_after"] else "",
         "stage": arrow(row["stage_before"], row["stage_after"]),
         "top_movers": ", ".join(_movers(row, short=True)),

@@ -16,7 +16,7 @@ __all__ = ["AlertsSection", "HistorySection"]
 
 
 class HistorySection(BaseModel):
-    """Score history: how many runs ``<workspace>/history/`` keeps."""
+    """Score history: how many runs <workspace>/history/ keeps."""
 
     model_config = ConfigDict(extra="forbid", validate_default=True, allow_inf_nan=False)
 
