@@ -207,3 +207,22 @@ def test_a_crashed_record_leaves_no_half_run(
     latest = run(ws, store, AS_OF)
     assert history.runs(ws)["run_id"].tolist() == [kept.run_id, latest.run_id]
     assert not stale.exists() and not orphan.exists()
+
+
+def test_the_demo_records_its_baseline_and_reset_forgets_the_history(tmp_path: Path) -> None:
+    from abmgraph.demo_run import run_demo
+    from abmgraph.graph.store import open_store
+    from abmgraph.workspace import Workspace
+
+    ws = Workspace(tmp_path / "ws")
+    with open_store("embedded", ws.path) as store:
+        run_demo(store, ws, 10, 1, "2026-11-01", tmp_path / "demo")
+        first = history.runs(ws.path)["run_id"].tolist()
+        assert len(first) == 1
+        run(ws.path, store, AS_OF, ScoringConfig())
+        assert len(history.runs(ws.path)) == 2
+        run_demo(store, ws, 10, 2, "2026-11-01", tmp_path / "demo", reset=True)
+        again = history.runs(ws.path)["run_id"].tolist()
+    # Only the new demo's baseline is left; the old runs described data now gone.
+    assert len(again) == 1 and again != first
+    assert set(history.handovers(ws.path)["run_id"]) <= set(again)

@@ -31,7 +31,15 @@ def check_webhook(url: str) -> str:
 
 
 def redact(url: str) -> str:
-    """The URL without path, query or credentials: ``https://hooks.example.com``."""
+    """The URL without path, query or credentials, for messages.
+
+    Examples
+    --------
+    >>> redact("https://bot:pw@hooks.example.com/T0/B1/XyZ?token=abc")
+    'https://hooks.example.com'
+    >>> redact("http://127.0.0.1:8080/alerts")
+    'http://127.0.0.1:8080'
+    """
     parts = urlsplit(url)
     host = parts.hostname or "?"
     port = f":{parts.port}" if parts.port else ""
