@@ -21,7 +21,7 @@ import pandas as pd
 
 from abmgraph.alerts.diff import compare_accounts, compare_contacts, contribution_moves
 from abmgraph.errors import StoreError
-from abmgraph.history import find_run, run_table, runs
+from abmgraph.history import among, find_run, run_table, runs
 
 __all__ = ["CHANGE_KEYS", "Changes", "changes"]
 
@@ -118,7 +118,7 @@ def _account_rows(
     a = a.assign(size=a["delta"].abs()).sort_values(
         ["size", "account_id"], ascending=[False, True], kind="stable"
     )
-    movers = contribution_moves(before, after[after["account_id"].isin(a["account_id"])])
+    movers = contribution_moves(before, after[among(after["account_id"], a["account_id"])])
     out = pd.DataFrame(
         {
             "level": "account",

@@ -62,7 +62,8 @@ def compare_accounts(
     ``priority_before``/``_after``, ``delta``, ``tier_before``/``_after``,
     ``stage_before``/``_after``, ``rise_before``/``_after`` (recent minus prior
     window points), ``surge_before``/``_after``, ``departments_before``/``_after``,
-    ``roles_before``/``_after`` (lists), ``departments_gained``, ``roles_gained``.
+    ``roles_before``/``_after`` (``a;b`` text), ``departments_gained``,
+    ``roles_gained`` (lists).
     The ``_before`` values of a new account are missing.
     """
     columns = ["account_id", "priority", "tier", "stage", "rise", "departments", "roles_covered"]
@@ -88,8 +89,9 @@ def compare_accounts(
     out["surge_before"] = ~new & (baseline["rise"].astype(float) >= surge_points)
     out["surge_after"] = both["rise_after"] >= surge_points
     for name, column in (("departments", "departments"), ("roles", "roles_covered")):
-        out[f"{name}_before"] = _lists(both[f"{column}_before"])
-        out[f"{name}_after"] = _lists(both[f"{column}_after"])
+        # As ``a;b`` text: lists are made only for the rows that get reported.
+        out[f"{name}_before"] = both[f"{column}_before"].astype(object)
+        out[f"{name}_after"] = both[f"{column}_after"].astype(object)
         out[f"{name}_gained"] = _gained(
             both["account_id"], both[f"{column}_after"], both[f"{column}_before"]
         )
@@ -158,21 +160,29 @@ def run_alerts(
     kind (``ALERT_KINDS`` order), then account and contact.
     """
     a, c = accounts, contacts
-    priority = (
-        _number(a["priority_before"]).where(~a["new"], "-") + " → " + _number(a["priority_after"])
-    )
     up = a["tier_after"] < a["tier_was"]
     down = ~a["new"] & (a["tier_after"] > a["tier_was"])
     stage = a["stage_after"] != a["stage_was"]
     surge = a["surge_after"] & ~a["surge_before"]
     departments = a["departments_gained"].map(len) > 0
     roles = a["roles_gained"].map(len) > 0
-    tier_why = "tier " + a["tier_was"].astype(str) + " → " + a["tier_after"].astype(str)
+
+    def tier_why(rows: pd.DataFrame) -> pd.Series:
+        before = _number(rows["priority_before"]).where(~rows["new"], "-")
+        return (
+            "tier " + rows["tier_was"].astype(str) + " → " + rows["tier_after"].astype(str)
+            + "; priority " + before + " → " + _number(rows["priority_after"])
+        )  # fmt: skip
+
+    def listed(rows: pd.DataFrame, name: str) -> pd.DataFrame:
+        return rows.assign(
+            **{f"{name}_before": _lists(rows[f"{name}_before"]),
+               f"{name}_after": _lists(rows[f"{name}_after"])}
+        )  # fmt: skip
+
     frames = [
-        _alerts("account_tier_up", a[up], "tier", tier_why[up] + "; priority " + priority[up]),
-        _alerts(
-            "account_tier_down", a[down], "tier", tier_why[down] + "; priority " + priority[down]
-        ),
+        _alerts("account_tier_up", a[up], "tier", tier_why(a[up])),
+        _alerts("account_tier_down", a[down], "tier", tier_why(a[down])),
         _alerts(
             "account_stage",
             a[stage],
@@ -189,30 +199,26 @@ def run_alerts(
         ),
         _alerts(
             "new_department",
-            a[departments],
+            listed(a[departments], "departments"),
             "departments",
             "engaged a new department: "
             + a.loc[departments, "departments_gained"].map(_words).astype(object),
         ),
         _alerts(
             "new_required_role",
-            a[roles],
+            listed(a[roles], "roles"),
             "roles",
             "now covers " + a.loc[roles, "roles_gained"].map(_words).astype(object),
         ),
     ]
     mql = (c["stage_after"] == "mql") & (c["stage_was"] == "lead")
     sql = (c["stage_after"] == "sql") & (c["stage_was"] != "sql")
-    score = (
-        _number(c["score_before"]).where(c["score_before"].notna(), "-")
-        + " → "
-        + _number(c["score_after"])
-    )
     for kind, mask, threshold, label in (
         ("contact_mql", mql, mql_threshold, "MQL"),
         ("contact_sql", sql, sql_threshold, "SQL"),
     ):
         rows = c[mask]
+        before = _number(rows["score_before"]).where(rows["score_before"].notna(), "-")
         frames.append(
             pd.DataFrame(
                 {
@@ -222,7 +228,9 @@ def run_alerts(
                     "before": rows["stage_before"],
                     "after": rows["stage_after"].astype(object),
                     "why": "score "
-                    + score[mask]
+                    + before
+                    + " → "
+                    + _number(rows["score_after"])
                     + f" reached the {label} threshold ({threshold:g})",
                 }
             )

@@ -19,7 +19,7 @@ import pandas as pd
 from abmgraph.alerts.diff import ALERT_KEYS, compare_accounts, compare_contacts, run_alerts
 from abmgraph.alerts.sinks import append_alerts, post_alerts
 from abmgraph.errors import DeliveryError
-from abmgraph.history import owners, record_run, run_table
+from abmgraph.history import RecordedRun, owners, record_run, run_table
 
 if TYPE_CHECKING:
     from abmgraph.graph.store import GraphStore
@@ -93,7 +93,7 @@ def after_score(
     recorded = record_run(workspace, store, result, config)
     alerts: list[dict[str, Any]] = []
     if recorded.previous is not None:
-        found = _alerts(workspace, store, recorded.previous, recorded.run_id, result, config)
+        found = _alerts(workspace, store, recorded, result, config)
         alerts = _plain(found)
     append_alerts(alerts_path(workspace), alerts)
     url = (webhook or config.alerts.webhook or "").strip() or None
@@ -121,20 +121,14 @@ def _count(n: int, noun: str) -> str:
 def _alerts(
     workspace: Path,
     store: GraphStore,
-    previous: str,
-    current: str,
+    recorded: RecordedRun,
     result: ScoreResult,
     config: ScoringConfig,
 ) -> pd.DataFrame:
     surge = config.alerts.surge_points
-    accounts = compare_accounts(
-        run_table(workspace, previous, "accounts"),
-        run_table(workspace, current, "accounts"),
-        surge,
-    )
-    contacts = compare_contacts(
-        run_table(workspace, previous, "contacts"), run_table(workspace, current, "contacts")
-    )
+    previous = str(recorded.previous)
+    accounts = compare_accounts(recorded.prior_accounts, recorded.accounts, surge)
+    contacts = compare_contacts(run_table(workspace, previous, "contacts"), recorded.contacts)
     found = run_alerts(
         accounts,
         contacts,
