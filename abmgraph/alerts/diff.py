@@ -277,20 +277,21 @@ def _lists(texts: pd.Series) -> pd.Series:
 
 def _gained(ids: pd.Series, after: pd.Series, before: pd.Series) -> pd.Series:
     """Per row, the items of ``after`` (``a;b`` text) that ``before`` lacks, in ``after``'s order."""
-    now = _pairs(ids, after)
-    then = _pairs(ids, before)
+    after = after.astype(object).where(after.notna(), "")
+    before = before.astype(object).where(before.notna(), "")
+    # Only rows whose text changed can have gained anything: most have not.
+    changed = np.flatnonzero((after != before).to_numpy())
+    now = _pairs(after.iloc[changed]).assign(row=lambda f: changed[f["row"]])
+    then = _pairs(before.iloc[changed]).assign(row=lambda f: changed[f["row"]])
     merged = now.merge(then, on=["row", "item"], how="left", indicator=True)
-    fresh = merged[merged["_merge"] == "left_only"]
-    gained = fresh.groupby("row")["item"].agg(list)
-    return (
-        pd.Series(range(len(ids)))
-        .map(gained)
-        .map(lambda g: g if isinstance(g, list) else [])
-        .set_axis(ids.index)
-    )
+    gained = merged[merged["_merge"] == "left_only"].groupby("row")["item"].agg(list)
+    out = pd.Series([[] for _ in range(len(ids))], index=ids.index, dtype=object)
+    out.iloc[gained.index.to_numpy()] = gained.to_numpy()
+    return out
 
 
-def _pairs(ids: pd.Series, texts: pd.Series) -> pd.DataFrame:
-    items = texts.astype(object).where(texts.notna(), "").str.split(SEPARATOR)
-    long = pd.DataFrame({"row": np.arange(len(ids)), "item": items.to_numpy()}).explode("item")
+def _pairs(texts: pd.Series) -> pd.DataFrame:
+    """One row per (position, item) of a column of ``a;b`` texts."""
+    items = texts.str.split(SEPARATOR)
+    long = pd.DataFrame({"row": np.arange(len(texts)), "item": items.to_numpy()}).explode("item")
     return long[long["item"].notna() & (long["item"] != "")]
