@@ -110,7 +110,13 @@ def run_table(workspace: Path, run_id: str, level: Level) -> pd.DataFrame:
     """
     if run_id not in set(runs(workspace)["run_id"]):
         raise NotFoundError(f"No score run {run_id!r} in the history; see 'abmgraph changes'.")
-    return pd.read_parquet(history_path(workspace) / "runs" / run_id / f"{level}.parquet")
+    path = history_path(workspace) / "runs" / run_id / f"{level}.parquet"
+    if not path.exists():
+        raise NotFoundError(
+            f"Score run {run_id} lost its files ({path} is missing); compare with another "
+            "run (--since)."
+        )
+    return pd.read_parquet(path)
 
 
 def handovers(workspace: Path) -> pd.DataFrame:
@@ -214,6 +220,8 @@ def record_run(
     root = history_path(workspace)
     table = runs(workspace)
     previous = None if table.empty else str(table["run_id"].iloc[-1])
+    if previous is not None and not _complete(root / "runs" / previous):
+        previous = None  # its files were deleted: this run starts the comparisons afresh
     prior_accounts = None if previous is None else run_table(workspace, previous, "accounts")
     accounts, contacts = snapshot(store, result, prior_accounts)
 
@@ -239,10 +247,16 @@ def record_run(
         "mode": getattr(result, "mode", "full"),
         "accounts_rescored": int(getattr(result, "accounts_rescored", len(result.accounts))),
     }
-    kept = [*_index_rows(table), entry][-config.history.keep_runs :]
+    # A run whose files were deleted can no longer be compared with: the index drops it.
+    usable = [row for row in _index_rows(table) if _complete(root / "runs" / row["run_id"])]
+    kept = [*usable, entry][-config.history.keep_runs :]
     atomic_write_text(root / "runs.json", json.dumps(kept, indent=1) + "\n")
     _prune(root / "runs", {row["run_id"] for row in kept})
     return RecordedRun(run_id, result.as_of, previous, added, accounts, contacts, prior_accounts)
+
+
+def _complete(folder: Path) -> bool:
+    return all((folder / f"{level}.parquet").exists() for level in ("accounts", "contacts"))
 
 
 def clear_history(workspace: Path) -> None:

@@ -226,3 +226,19 @@ def test_the_demo_records_its_baseline_and_reset_forgets_the_history(tmp_path: P
     # Only the new demo's baseline is left; the old runs described data now gone.
     assert len(again) == 1 and again != first
     assert set(history.handovers(ws.path)["run_id"]) <= set(again)
+
+
+def test_a_run_whose_files_were_deleted_is_not_compared_with(
+    store: GraphStore, builder: GraphBuilder, tmp_path: Path
+) -> None:
+    import shutil
+
+    ws = tmp_path / "ws"
+    _people(builder).load(store)
+    lost = run(ws, store, AS_OF).run_id
+    shutil.rmtree(ws / "history" / "runs" / lost)
+    with pytest.raises(NotFoundError, match=f"Score run {lost} lost its files"):
+        history.run_table(ws, lost, "contacts")
+    latest = run(ws, store, AS_OF)
+    assert latest.previous is None and latest.alerts == []
+    assert history.runs(ws)["run_id"].tolist() == [latest.run_id]  # the index drops it
