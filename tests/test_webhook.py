@@ -29,12 +29,14 @@ class Hook:
     def __init__(self, statuses: list[int]) -> None:
         self.statuses = statuses
         self.received: list[Any] = []
+        self.keys: list[str | None] = []
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 hook.received.append(json.loads(body))
+                hook.keys.append(self.headers.get("Idempotency-Key"))
                 status = hook.statuses[min(len(hook.received), len(hook.statuses)) - 1]
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
@@ -83,8 +85,9 @@ def test_a_refusal_is_not_retried_and_the_token_is_never_shown(hook: Hook) -> No
 
 @pytest.mark.parametrize("hook", [[503, 200], [429, 502, 200]], indirect=True)
 def test_unavailable_and_rate_limited_answers_are_retried(hook: Hook) -> None:
-    assert post_alerts(hook.url, PAYLOAD, backoff=0) == 200
+    assert post_alerts(hook.url, PAYLOAD, key="r1", backoff=0) == 200
     assert hook.received == [PAYLOAD] * len(hook.statuses)
+    assert hook.keys == ["r1"] * len(hook.statuses)  # a retry says it is the same delivery
 
 
 @pytest.mark.parametrize("hook", [[503]], indirect=True)
@@ -131,6 +134,7 @@ def test_score_posts_the_runs_alerts(hook: Hook, tmp_path: Path) -> None:
     latest = runs(ws)["run_id"].iloc[-1]
     [payload] = hook.received
     assert payload["run_id"] == latest and payload["as_of"] == AS_OF
+    assert hook.keys == [latest]
     # C1 became an MQL (25 + 40); A1 went up a tier, moved stage, surged, gained IT.
     kinds = [a["kind"] for a in payload["alerts"]]
     assert "contact_mql" in kinds and "account_tier_up" in kinds

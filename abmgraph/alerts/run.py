@@ -104,7 +104,7 @@ def after_score(
 
     payload = {"run_id": recorded.run_id, "as_of": result.as_of.isoformat(), "alerts": alerts}
     try:
-        post_alerts(url, payload)
+        post_alerts(url, payload, key=recorded.run_id)
     except DeliveryError as exc:
         raise AlertsNotDelivered(
             f"{exc}; {_count(len(alerts), 'alert')} kept in {alerts_path(workspace)}.",

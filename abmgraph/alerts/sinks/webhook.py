@@ -15,6 +15,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from abmgraph import __version__
 from abmgraph.errors import DeliveryError, InputError
 
 __all__ = ["RETRY_STATUSES", "check_webhook", "post_alerts", "redact"]
@@ -50,11 +51,15 @@ def post_alerts(
     url: str,
     payload: dict[str, Any],
     *,
+    key: str | None = None,
     retries: int = 4,
     backoff: float = 0.5,
     timeout: float = 10.0,
 ) -> int:
     """POST ``payload`` as JSON; the HTTP status of the answer that was accepted.
+
+    ``key`` is sent as the ``Idempotency-Key`` header (the run id), so an
+    endpoint that sees a retried request twice can tell.
 
     Raises
     ------
@@ -74,12 +79,15 @@ def post_alerts(
         respect_retry_after_header=True,
     )
     where = redact(url)
+    headers = {"User-Agent": f"abmgraph/{__version__}"}
+    if key:
+        headers["Idempotency-Key"] = key
     with requests.Session() as session:
         adapter = HTTPAdapter(max_retries=retry)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         try:
-            response = session.post(url, json=payload, timeout=timeout)
+            response = session.post(url, json=payload, timeout=timeout, headers=headers)
         except requests.RequestException as exc:
             reason = type(exc).__name__
             raise DeliveryError(f"The webhook at {where} could not be reached ({reason})") from None
