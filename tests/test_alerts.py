@@ -96,15 +96,23 @@ def test_a_drop_alerts_tier_down_and_a_rescore_with_nothing_new_alerts_nothing(
 
 
 def test_new_accounts_compare_with_nothing_scored() -> None:
-    before = _accounts([("A1", 40.0, 2, "awareness", 0.0, "it", "")])
-    after = _accounts(
+    # Rows: id, priority, tier, stage, recent points, prior points, departments, roles.
+    before = _accounts(
         [
-            ("A1", 40.0, 2, "awareness", 0.0, "finance;it", "champion"),
-            ("A2", 20.0, 3, "target", 0.0, "", ""),  # new, tier 3 and target: nothing
-            ("A3", 60.0, 1, "awareness", 30.0, "sales", ""),  # new, straight to tier 1
+            ("A1", 40.0, 2, "awareness", 0.0, 0.0, "it", ""),
+            ("A4", 40.0, 2, "awareness", 30.0, 0.0, "", ""),  # surging already: 30 ≥ 25
         ]
     )
-    compared = compare_accounts(before, after, surge_points=25)
+    after = _accounts(
+        [
+            # The prior window is three times as long: 30 - 30 / 3 = 20, not a surge.
+            ("A1", 40.0, 2, "awareness", 30.0, 30.0, "finance;it", "champion"),
+            ("A2", 20.0, 3, "target", 0.0, 0.0, "", ""),  # new, tier 3 and target: nothing
+            ("A3", 60.0, 1, "awareness", 40.0, 30.0, "sales", ""),  # new: 40 - 10 = 30
+            ("A4", 40.0, 2, "awareness", 60.0, 30.0, "", ""),  # still surging: no alert
+        ]
+    )
+    compared = compare_accounts(before, after, surge_points=25, prior_scale=1 / 3)
     contacts = compare_contacts(None, _contacts([]))
     found = run_alerts(
         compared, contacts, as_of, mql_threshold=50, sql_threshold=80, surge_points=25
@@ -129,7 +137,7 @@ def test_a_lead_straight_to_sql_is_one_alert() -> None:
         [("C1", "A1", 85.0, "sql"), ("C2", "A1", 60.0, "mql"), ("C3", "A1", 55.0, "mql")]
     )
     found = run_alerts(
-        compare_accounts(None, _accounts([]), 25),
+        compare_accounts(None, _accounts([])),
         compare_contacts(before, after),
         as_of,
         mql_threshold=50,
@@ -154,10 +162,10 @@ def test_appended_lines_survive_a_line_a_crash_cut_short(tmp_path: Path) -> None
 def _accounts(rows: list[tuple]) -> pd.DataFrame:
     frame = pd.DataFrame(
         rows,
-        columns=["account_id", "priority", "tier", "stage", "recent_points", "departments",
-                 "roles_covered"],
+        columns=["account_id", "priority", "tier", "stage", "recent_points", "prior_points",
+                 "departments", "roles_covered"],
     )  # fmt: skip
-    return frame.assign(name=frame["account_id"], prior_points=0.0).astype({"tier": "int64"})
+    return frame.assign(name=frame["account_id"]).astype({"tier": "int64"})
 
 
 def _contacts(rows: list[tuple]) -> pd.DataFrame:

@@ -67,9 +67,7 @@ class Changes:
         )
 
 
-def changes(
-    workspace: Path, *, since: str | None = None, min_points: float = 10, surge_points: float = 25
-) -> Changes:
+def changes(workspace: Path, *, since: str | None = None, min_points: float = 10) -> Changes:
     """The accounts and contacts that moved between two runs; see the module docstring.
 
     Raises
@@ -94,15 +92,15 @@ def changes(
     when = table.set_index("run_id")["as_of"]
     before = {lvl: run_table(workspace, baseline, lvl) for lvl in ("accounts", "contacts")}
     after = {lvl: run_table(workspace, latest, lvl) for lvl in ("accounts", "contacts")}
-    rows = _account_rows(before["accounts"], after["accounts"], min_points, surge_points)
+    rows = _account_rows(before["accounts"], after["accounts"], min_points)
     rows += _contact_rows(before["contacts"], after["contacts"], after["accounts"])
     return Changes(baseline, when[baseline], latest, when[latest], rows)
 
 
 def _account_rows(
-    before: pd.DataFrame, after: pd.DataFrame, min_points: float, surge_points: float
+    before: pd.DataFrame, after: pd.DataFrame, min_points: float
 ) -> list[dict[str, Any]]:
-    a = compare_accounts(before, after, surge_points)
+    a = compare_accounts(before, after)
     flags = np.column_stack(
         [
             a["tier_after"] < a["tier_was"],

@@ -12,9 +12,10 @@ Alert kinds, in the order alerts are listed:
 * ``account_tier_up`` / ``account_tier_down``: the tier changed (1 is best);
 * ``account_stage``: the buying stage changed;
 * ``account_surge``: the account's engagement points in the recent window
-  now exceed those of the window before by ``[alerts] surge_points`` or
-  more, and did not in the earlier run (the same recent-against-prior
-  comparison as ``abmgraph surging``, on the scoring config's windows);
+  now exceed those of the window before (scaled to the recent window's
+  length) by ``[alerts] surge_points`` or more, and did not in the earlier
+  run (the recent-against-prior comparison of ``abmgraph surging``, on the
+  scoring config's windows);
 * ``new_department``: an engaged contact in a department no engaged
   contact was in before;
 * ``new_required_role``: a required buying role is now covered;
@@ -54,23 +55,31 @@ _UNSCORED = {"tier": 3, "stage": "target", "priority": 0.0, "rise": 0.0}
 
 
 def compare_accounts(
-    before: pd.DataFrame | None, after: pd.DataFrame, surge_points: float
+    before: pd.DataFrame | None,
+    after: pd.DataFrame,
+    *,
+    surge_points: float = 25.0,
+    prior_scale: float = 1.0,
 ) -> pd.DataFrame:
     """One row per account of ``after``: each measure before and after, what it gained.
 
     Columns: ``account_id``, ``name``, ``new`` (not in ``before``),
     ``priority_before``/``_after``, ``delta``, ``tier_before``/``_after``,
-    ``stage_before``/``_after``, ``rise_before``/``_after`` (recent minus prior
-    window points), ``surge_before``/``_after``, ``departments_before``/``_after``,
+    ``stage_before``/``_after``, ``rise_before``/``_after`` (the recent
+    window's engagement points minus the prior window's times
+    ``prior_scale``: recent days over prior days, so windows of different
+    lengths compare at the same rate), ``surge_before``/``_after`` (a rise of
+    ``surge_points`` or more), ``departments_before``/``_after``,
     ``roles_before``/``_after`` (``a;b`` text), ``departments_gained``,
-    ``roles_gained`` (lists).
-    The ``_before`` values of a new account are missing.
+    ``roles_gained`` (lists). The ``_before`` values of a new account are missing.
     """
     columns = ["account_id", "priority", "tier", "stage", "rise", "departments", "roles_covered"]
-    now = after.assign(rise=after["recent_points"] - after["prior_points"])
+    now = after.assign(rise=(after["recent_points"] - prior_scale * after["prior_points"]).round(2))
     if before is None:
         before = now.iloc[0:0]
-    then = before.assign(rise=before["recent_points"] - before["prior_points"])[columns]
+    then = before.assign(
+        rise=(before["recent_points"] - prior_scale * before["prior_points"]).round(2)
+    )[columns]
     both = now[["account_id", "name", *columns[1:]]].merge(
         then, on="account_id", how="left", suffixes=("_after", "_before"), indicator=True
     )

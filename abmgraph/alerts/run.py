@@ -127,7 +127,13 @@ def _alerts(
 ) -> pd.DataFrame:
     surge = config.alerts.surge_points
     previous = str(recorded.previous)
-    accounts = compare_accounts(recorded.prior_accounts, recorded.accounts, surge)
+    window = config.window
+    accounts = compare_accounts(
+        recorded.prior_accounts,
+        recorded.accounts,
+        surge_points=surge,
+        prior_scale=window.recent_days / window.prior_days,
+    )
     contacts = compare_contacts(run_table(workspace, previous, "contacts"), recorded.contacts)
     found = run_alerts(
         accounts,

@@ -66,13 +66,9 @@ def changes(
     """
     from abmgraph.alerts.changes import changes as find_changes
 
-    settings = app.workspace.config().alerts
-    found = find_changes(
-        app.workspace.path,
-        since=since,
-        min_points=min_points if min_points is not None else settings.min_points,
-        surge_points=settings.surge_points,
-    )
+    if min_points is None:
+        min_points = app.workspace.config().alerts.min_points
+    found = find_changes(app.workspace.path, since=since, min_points=min_points)
     info(found.summary_line())
     rows = found.rows[:limit] if limit else found.rows
     if fmt == "table":
