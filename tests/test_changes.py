@@ -15,6 +15,7 @@ from abmgraph.cli.app import cli
 from abmgraph.errors import NotFoundError, StoreError
 from abmgraph.graph.store import GraphStore
 from abmgraph.history import run_table
+from abmgraph.scoring.config import ScoringConfig
 from tests.conftest import GraphBuilder
 from tests.test_history import run, two_runs
 
@@ -76,6 +77,12 @@ def test_since_a_run_or_a_date_and_the_errors(
     assert changes(ws, since=first).baseline == first
     assert changes(ws, since="2026-10-15").baseline == first  # the last as of that day or before
     assert changes(ws, since=latest).rows == []  # the latest against itself: nothing moved
+    assert not changes(ws).config_changed
+    # A run with another config (the defaults, not the test's): the summary says so.
+    newest = run(ws, store, "2026-11-01", ScoringConfig())
+    found = changes(ws)
+    assert (found.baseline, found.latest, found.config_changed) == (latest, newest.run_id, True)
+    assert found.summary_line().endswith("The scoring config changed between them.")
     with pytest.raises(NotFoundError, match="is neither a run id nor a date"):
         changes(ws, since="nope")
 

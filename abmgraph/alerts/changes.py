@@ -57,13 +57,16 @@ class Changes:
     latest: str
     latest_as_of: pd.Timestamp
     rows: list[dict[str, Any]] = field(default_factory=list)
+    # The two runs scored with different configs: some moves come from the config.
+    config_changed: bool = False
 
     def summary_line(self) -> str:
         accounts = sum(r["level"] == "account" for r in self.rows)
+        note = " The scoring config changed between them." if self.config_changed else ""
         return (
             f"{accounts} accounts and {len(self.rows) - accounts} contacts moved from run "
             f"{self.baseline} (as of {self.baseline_as_of:%Y-%m-%d %H:%M}) to run "
-            f"{self.latest} (as of {self.latest_as_of:%Y-%m-%d %H:%M})."
+            f"{self.latest} (as of {self.latest_as_of:%Y-%m-%d %H:%M}).{note}"
         )
 
 
@@ -89,12 +92,14 @@ def changes(workspace: Path, *, since: str | None = None, min_points: float = 10
         baseline = str(table["run_id"].iloc[-2])
     else:
         baseline = find_run(workspace, since)
-    when = table.set_index("run_id")["as_of"]
+    by_id = table.set_index("run_id")
+    when = by_id["as_of"]
+    config_changed = bool(by_id.at[baseline, "config_hash"] != by_id.at[latest, "config_hash"])
     before = {lvl: run_table(workspace, baseline, lvl) for lvl in ("accounts", "contacts")}
     after = {lvl: run_table(workspace, latest, lvl) for lvl in ("accounts", "contacts")}
     rows = _account_rows(before["accounts"], after["accounts"], min_points)
     rows += _contact_rows(before["contacts"], after["contacts"], after["accounts"])
-    return Changes(baseline, when[baseline], latest, when[latest], rows)
+    return Changes(baseline, when[baseline], latest, when[latest], rows, config_changed)
 
 
 def _account_rows(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from abmgraph.alerts.diff import ALERT_KEYS, compare_accounts, compare_contacts, run_alerts
-from abmgraph.alerts.sinks import append_alerts, post_alerts
+from abmgraph.alerts.sinks import append_alerts, post_alerts, redact
 from abmgraph.errors import DeliveryError
 from abmgraph.history import RecordedRun, owners, record_run, run_table
 
@@ -100,8 +100,6 @@ def after_score(
     outcome = AlertOutcome(recorded.run_id, recorded.previous, alerts, recorded.handovers)
     if url is None or not alerts:
         return outcome
-    from abmgraph.alerts.sinks import redact
-
     payload = {"run_id": recorded.run_id, "as_of": result.as_of.isoformat(), "alerts": alerts}
     try:
         post_alerts(url, payload, key=recorded.run_id)
