@@ -134,7 +134,8 @@ def test_score_posts_the_runs_alerts(hook: Hook, tmp_path: Path) -> None:
     latest = runs(ws)["run_id"].iloc[-1]
     [payload] = hook.received
     assert payload["run_id"] == latest and payload["as_of"] == AS_OF
-    assert hook.keys == [latest]
+    assert (payload["batch"], payload["batches"]) == (1, 1)
+    assert hook.keys == [f"{latest}-1"]
     # C1 became an MQL (25 + 40); A1 went up a tier, moved stage, surged, gained IT.
     kinds = [a["kind"] for a in payload["alerts"]]
     assert "contact_mql" in kinds and "account_tier_up" in kinds
@@ -166,3 +167,31 @@ def test_a_bad_webhook_url_is_refused_before_scoring(tmp_path: Path) -> None:
     assert result.output == "Error: --webhook must be an http:// or https:// URL with a host.\n"
     assert runs(ws).empty
     assert open_store("embedded", ws).score_meta() is None
+
+
+@pytest.mark.parametrize("hook", [[200, 200, 403]], indirect=True)
+def test_a_large_run_posts_its_alerts_in_batches(hook: Hook, tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "scoring.toml").write_text("[alerts]\nwebhook_batch = 2\n", encoding="utf-8")
+    result = _two_scores(ws, tmp_path, "--webhook", hook.url)
+    kept = [json.loads(x) for x in alerts_path(ws).read_text().splitlines()]
+    # A1's tier, stage, surge, department and roles (inferred for an IT manager), and
+    # C1's MQL: 6 alerts, three batches of 2.
+    assert [a["kind"] for a in kept] == [
+        "account_tier_up", "account_stage", "account_surge", "new_department",
+        "new_required_role", "contact_mql",
+    ]  # fmt: skip
+    assert [(p["batch"], p["batches"], len(p["alerts"])) for p in hook.received] == [
+        (1, 3, 2),
+        (2, 3, 2),
+        (3, 3, 2),
+    ]
+    assert [a for p in hook.received for a in p["alerts"]] == kept
+    latest = runs(ws)["run_id"].iloc[-1]
+    assert hook.keys == [f"{latest}-1", f"{latest}-2", f"{latest}-3"]
+    # The third batch was refused: the message says the first two went.
+    assert result.exit_code == 1
+    assert "refused the alerts (HTTP 403) (batches 1–2 of 3 went); the 6 alerts were kept" in (
+        result.output
+    )

@@ -100,14 +100,24 @@ def after_score(
     outcome = AlertOutcome(recorded.run_id, recorded.previous, alerts, recorded.handovers)
     if url is None or not alerts:
         return outcome
-    payload = {"run_id": recorded.run_id, "as_of": result.as_of.isoformat(), "alerts": alerts}
-    try:
-        post_alerts(url, payload, key=recorded.run_id)
-    except DeliveryError as exc:
-        raise AlertsNotDelivered(
-            f"{exc}; {_count(len(alerts), 'alert')} kept in {alerts_path(workspace)}.",
-            outcome,
-        ) from None
+    size = config.alerts.webhook_batch
+    batches = [alerts[i : i + size] for i in range(0, len(alerts), size)]
+    for number, batch in enumerate(batches, start=1):
+        payload = {
+            "run_id": recorded.run_id,
+            "as_of": result.as_of.isoformat(),
+            "batch": number,
+            "batches": len(batches),
+            "alerts": batch,
+        }
+        try:
+            post_alerts(url, payload, key=f"{recorded.run_id}-{number}")
+        except DeliveryError as exc:
+            sent = "" if number == 1 else f" (batches 1–{number - 1} of {len(batches)} went)"
+            raise AlertsNotDelivered(
+                f"{exc}{sent}; {_count(len(alerts), 'alert')} kept in {alerts_path(workspace)}.",
+                outcome,
+            ) from None
     return AlertOutcome(recorded.run_id, recorded.previous, alerts, recorded.handovers, redact(url))
 
 

@@ -46,6 +46,13 @@ class AlertsSection(BaseModel):
         "--webhook overrides).",
     )
 
+    webhook_batch: int = Field(
+        1000,
+        ge=1,
+        le=100_000,
+        description="Most alerts in one webhook POST; a run with more sends several.",
+    )
+
     @field_validator("webhook")
     @classmethod
     def _http(cls, value: str) -> str:
