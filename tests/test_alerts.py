@@ -12,7 +12,7 @@ from abmgraph.alerts.diff import compare_accounts, compare_contacts, run_alerts
 from abmgraph.alerts.sinks import append_alerts, read_alerts
 from abmgraph.graph.store import GraphStore
 from tests.conftest import AS_OF, GraphBuilder
-from tests.test_history import CONFIG, DAY_BEFORE, run, two_runs
+from tests.test_history import CONFIG, DAY_BEFORE, FULL, run, two_runs
 
 as_of = pd.Timestamp(AS_OF)
 
@@ -179,7 +179,7 @@ def test_after_score_with_a_scored_store_but_no_history(
     from abmgraph.scoring.engine import parse_as_of, score_store
 
     builder.account("A1").contact("C1", "A1").load(store)
-    score_store(store, CONFIG, parse_as_of(DAY_BEFORE))
-    result = score_store(store, CONFIG, parse_as_of(AS_OF))
+    score_store(store, CONFIG, parse_as_of(DAY_BEFORE), **FULL)
+    result = score_store(store, CONFIG, parse_as_of(AS_OF), **FULL)
     outcome = after_score(tmp_path / "ws", store, result, CONFIG)
     assert outcome.previous is None and outcome.alerts == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 import pandas as pd
@@ -42,8 +43,13 @@ def _people(builder: GraphBuilder, **a1: str) -> GraphBuilder:
     )
 
 
+# Where the engine scores incrementally, these tests ask for full runs: a run that only
+# moves as_of rescores nothing incrementally, and the expected values are full runs'.
+FULL = {"full": True} if "full" in inspect.signature(score_store).parameters else {}
+
+
 def run(ws: Path, store: GraphStore, as_of: str, config: ScoringConfig = CONFIG):
-    result = score_store(store, config, parse_as_of(as_of))
+    result = score_store(store, config, parse_as_of(as_of), **FULL)
     return after_score(ws, store, result, config)
 
 
@@ -97,6 +103,21 @@ def test_runs_are_recorded_oldest_first_with_a_full_snapshot(
     parts = [c for c in accounts.columns if c.startswith(("fit.", "committee."))]
     assert "committee.volume" in parts
     assert accounts[parts].sum(axis=1).round(2).to_dict() == accounts["priority"].to_dict()
+
+
+def test_a_run_records_the_mode_and_rescored_count_it_reports(
+    store: GraphStore, builder: GraphBuilder, tmp_path: Path
+) -> None:
+    ws = tmp_path / "ws"
+    _people(builder).load(store)
+    result = score_store(store, CONFIG, parse_as_of(AS_OF), **FULL)
+    first = after_score(ws, store, result, CONFIG)
+    # An incremental run that rescored one account of the two says so.
+    result.mode, result.accounts_rescored = "incremental", 1
+    second = after_score(ws, store, result, CONFIG)
+    table = history.runs(ws).set_index("run_id")
+    assert table.loc[first.run_id, ["mode", "accounts_rescored"]].tolist() == ["full", 2]
+    assert table.loc[second.run_id, ["mode", "accounts_rescored"]].tolist() == ["incremental", 1]
 
 
 def test_handovers_keep_the_first_crossing(
@@ -170,7 +191,7 @@ def test_default_keeps_thirty_runs(
 ) -> None:
     ws = tmp_path / "ws"
     _people(builder).load(store)
-    result = score_store(store, CONFIG, parse_as_of(AS_OF))
+    result = score_store(store, CONFIG, parse_as_of(AS_OF), **FULL)
     ids = [after_score(ws, store, result, CONFIG).run_id for _ in range(32)]
     assert history.runs(ws)["run_id"].tolist() == ids[2:]
     assert len(list((ws / "history" / "runs").iterdir())) == 30
