@@ -112,12 +112,19 @@ def test_a_run_records_the_mode_and_rescored_count_it_reports(
     _people(builder).load(store)
     result = score_store(store, CONFIG, parse_as_of(AS_OF), **FULL)
     first = after_score(ws, store, result, CONFIG)
-    # An incremental run that rescored one account of the two says so.
-    result.mode, result.accounts_rescored = "incremental", 1
+    # An incremental run that rescored one account of the two (its result holds that row).
+    result.mode, result.accounts = (
+        "incremental",
+        result.accounts[result.accounts["account_id"] == "A2"],
+    )
     second = after_score(ws, store, result, CONFIG)
     table = history.runs(ws).set_index("run_id")
     assert table.loc[first.run_id, ["mode", "accounts_rescored"]].tolist() == ["full", 2]
     assert table.loc[second.run_id, ["mode", "accounts_rescored"]].tolist() == ["incremental", 1]
+    # A1's contributions, not in this run's result, come from the run before.
+    one, two = (history.run_table(ws, r.run_id, "accounts") for r in (first, second))
+    assert two.columns.tolist() == one.columns.tolist()
+    pd.testing.assert_frame_equal(two, one)
 
 
 def test_handovers_keep_the_first_crossing(
