@@ -310,25 +310,38 @@ def ingest(
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Rescore every account, not only those whose inputs changed since the last run.",
+)
 @pass_app
-def score(app: App, as_of: str | None, config: Path | None, fmt: str) -> None:
-    """Score every contact and account and store the result.
+def score(app: App, as_of: str | None, config: Path | None, fmt: str, full: bool) -> None:
+    """Score what changed since the last run (or everything) and store the result.
+
+    Only the accounts whose data changed are rescored, unless --full, a
+    changed config, a never-scored store or an --as-of before the stored
+    scores' asks for every account.
 
     \b
     Example:
         abmgraph score --as-of 2026-09-30
+        abmgraph score --full
     """
     import json
 
     from abmgraph.scoring.engine import parse_as_of, score_store
 
     when = parse_as_of(as_of)  # refused before anything is locked or written
-    result = score_store(app.store(write=True), app.workspace.config(config), when)
+    result = score_store(app.store(write=True), app.workspace.config(config), when, full=full)
     seconds = sum(result.timings.values())
     summary = {
         "as_of": result.as_of.isoformat(),
         "contacts": len(result.contacts),
         "accounts": len(result.accounts),
+        "mode": result.mode,
+        "accounts_rescored": result.accounts_rescored,
+        "full_reason": result.full_reason,
         "seconds": round(seconds, 3),
         # Where the time went: reading the tables, aggregating events, scoring, writing back.
         "timings": {phase: round(t, 3) for phase, t in result.timings.items()},
@@ -339,7 +352,9 @@ def score(app: App, as_of: str | None, config: Path | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(summary))
     else:
+        why = f" ({result.full_reason})" if result.full_reason else " (only what changed)"
         info(
             f"Scored {summary['contacts']} contacts and {summary['accounts']} accounts "
-            f"as of {result.as_of:%Y-%m-%d %H:%M} UTC in {seconds:.1f} s."
+            f"as of {result.as_of:%Y-%m-%d %H:%M} UTC in {seconds:.1f} s: "
+            f"{result.mode} run{why}, {result.accounts_rescored} accounts rescored."
         )

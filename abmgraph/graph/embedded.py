@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from abmgraph.errors import StoreError
+from abmgraph.graph.changelog import Changes, EmbeddedChangeLog
 from abmgraph.graph.event_identity import IDENTITY, collision_error
 from abmgraph.graph.store import KEYS, SUMMARY_COLUMNS, EventWindow, GraphStore, ScoreLevel
 from abmgraph.safe_io import atomic_open, atomic_write_text, clean_stale_temps
@@ -68,6 +69,7 @@ class EmbeddedStore(GraphStore):
         # contacts and accounts come from one run even if another is switched in.
         self._run: Path | None = None
         self._cleaned = False
+        self._log = EmbeddedChangeLog(self.root / "changes")
 
     # -- tables ------------------------------------------------------------------
     def _path(self, kind: str) -> Path:
@@ -97,7 +99,10 @@ class EmbeddedStore(GraphStore):
         keys = list(KEYS[kind])
         old = self.table(kind)
         new_keys = _key_index(rows, keys).difference(_key_index(old, keys))
+        changed = self._touched(kind, rows)
         merged = merge_rows(kind, old, rows)
+        if changed is not None:  # before the rows: an interrupted write over-reports only
+            self._log.append(changed)
         _write_parquet(merged, self._path(kind))
         self._tables[kind] = merged
         self._decoded.pop(kind, None)
@@ -150,6 +155,9 @@ class EmbeddedStore(GraphStore):
             rows = rows[~seen]
         if rows.empty:
             return 0
+        changed = self._touched("engagements", rows)
+        if changed is not None:
+            self._log.append(changed)
         part = (
             self.root
             / "events"
@@ -264,10 +272,35 @@ class EmbeddedStore(GraphStore):
                 self._run = self._scores_root / "runs" / name
         return self._run
 
+    def changes(self, after: int) -> Changes:
+        return self._log.since(after)
+
+    def forget_changes(self, upto: int) -> None:
+        self._log.forget(upto)
+
     def write_scores(
-        self, contacts: pd.DataFrame, accounts: pd.DataFrame, meta: dict[str, Any]
+        self,
+        contacts: pd.DataFrame,
+        accounts: pd.DataFrame,
+        meta: dict[str, Any],
+        *,
+        partial: bool = False,
     ) -> None:
         self._clean_once()
+        if partial:
+            contacts = _merge_scores(self.scores("contacts"), contacts, "contact_id")
+            order = pd.Index(self.table("contacts")["contact_id"]).get_indexer(
+                contacts["contact_id"]
+            )
+            # Contacts in the contacts table's order, as a full run stores them.
+            order = np.where(order < 0, len(order), order)
+            contacts = contacts.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+            accounts = _merge_scores(self.scores("accounts"), accounts, "account_id")
+            accounts = accounts.sort_values(
+                ["priority", "account_id"], ascending=[False, True], kind="stable"
+            ).reset_index(drop=True)
+        meta = {**meta, "contacts": len(contacts), "accounts": len(accounts)}
+        meta["oldest_as_of"] = _oldest_as_of(contacts, accounts)
         runs = self._scores_root / "runs"
         previous = self._current_run()
         name = f"{pd.Timestamp.now(tz='UTC'):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
@@ -440,6 +473,21 @@ _SUMMARY_DTYPES = {
     "prior": "int64",
     "last_at": "datetime64[us, UTC]",
 }
+
+
+def _merge_scores(stored: pd.DataFrame, rows: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Stored score rows with those of ``rows``' keys replaced by ``rows``."""
+    if stored.empty or rows.empty:  # an empty frame's dtypes must not widen the stored ones
+        return (stored if rows.empty else rows).reset_index(drop=True)
+    kept = stored[~stored[key].isin(rows[key])]
+    columns = [*rows.columns, *(c for c in stored.columns if c not in rows.columns)]
+    return pd.concat([kept, rows], ignore_index=True)[columns]
+
+
+def _oldest_as_of(*frames: pd.DataFrame) -> str | None:
+    """The earliest ``as_of`` of the score rows, ISO-8601; None without rows."""
+    stamps = [f["as_of"].min() for f in frames if "as_of" in f.columns and f["as_of"].notna().any()]
+    return min(stamps).isoformat() if stamps else None
 
 
 def _factorize(column: pa.ChunkedArray) -> tuple[np.ndarray, pd.api.extensions.ExtensionArray]:
