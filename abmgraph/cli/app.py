@@ -337,13 +337,16 @@ def score(app: App, as_of: str | None, config: Path | None, fmt: str, full: bool
     seconds = sum(result.timings.values())
     summary = {
         "as_of": result.as_of.isoformat(),
-        "contacts": len(result.contacts),
-        "accounts": len(result.accounts),
+        # What the stored result holds; the rows this run rescored are counted apart.
+        "contacts": result.stored["contacts"],
+        "accounts": result.stored["accounts"],
         "mode": result.mode,
         "accounts_rescored": result.accounts_rescored,
+        "contacts_rescored": len(result.contacts),
         "full_reason": result.full_reason,
         "seconds": round(seconds, 3),
-        # Where the time went: reading the tables, aggregating events, scoring, writing back.
+        # Where the time went: finding what changed, reading the tables, aggregating
+        # events, scoring, writing back.
         "timings": {phase: round(t, 3) for phase, t in result.timings.items()},
         "warnings": result.warnings,
     }
@@ -352,9 +355,15 @@ def score(app: App, as_of: str | None, config: Path | None, fmt: str, full: bool
     if fmt == "json":
         click.echo(json.dumps(summary))
     else:
-        why = f" ({result.full_reason})" if result.full_reason else " (only what changed)"
-        info(
-            f"Scored {summary['contacts']} contacts and {summary['accounts']} accounts "
-            f"as of {result.as_of:%Y-%m-%d %H:%M} UTC in {seconds:.1f} s: "
-            f"{result.mode} run{why}, {result.accounts_rescored} accounts rescored."
-        )
+        took = f"as of {result.as_of:%Y-%m-%d %H:%M} UTC in {seconds:.1f} s"
+        if result.mode == "full":
+            info(
+                f"Scored {summary['contacts']} contacts and {summary['accounts']} accounts "
+                f"{took} (full run: {result.full_reason})."
+            )
+        else:
+            info(
+                f"Rescored {result.accounts_rescored} of {summary['accounts']} accounts and "
+                f"{summary['contacts_rescored']} of {summary['contacts']} contacts {took} "
+                "(incremental run: only what changed; the others keep their as-of)."
+            )

@@ -80,6 +80,12 @@ class EmbeddedStore(GraphStore):
     ) -> pd.DataFrame:
         if kind == "engagements":
             raise StoreError("Engagements are read through engagement_summary().")
+        path = self._path(kind)
+        if kind not in self._tables and columns is not None and path.exists():
+            # Some columns of a table not in memory: decode only those (see select()).
+            order = [c for c in self._stored_columns(kind, path) if c in set(columns)]
+            where = None if ids is None else (KEYS[kind][0], ids)
+            return self.select(kind, order, where)
         if kind not in self._tables:
             path = self._path(kind)
             self._tables[kind] = pd.read_parquet(path) if path.exists() else _empty(kind)
@@ -199,13 +205,44 @@ class EmbeddedStore(GraphStore):
             first = pairs[differs].iloc[0]
             raise collision_error(int(differs.sum()), first["event_id"], first["event_id_stored"])
 
+    def _events_of(self, contact_ids: pd.Series) -> pa.Table:
+        """The events of these contacts, filtered part by part as they are read.
+
+        The contact column is read dictionary-encoded, so membership is decided
+        once per distinct contact and the events' strings are never built:
+        a few contacts' events cost a scan of integer codes, not of 10M strings.
+        """
+        ids = pd.Series(contact_ids, dtype="str").dropna().unique()
+        wanted = pa.array(np.asarray(ids, dtype=object), type=pa.string())
+        columns = ["contact_id", "type", "occurred_at"]
+        parts = []
+        for path in self._event_parts():
+            table = pq.read_table(path, columns=columns, read_dictionary=["contact_id"])
+            codes = table.column("contact_id")
+            mask = pa.chunked_array(
+                [
+                    pc.take(pc.is_in(c.dictionary, value_set=wanted), c.indices)
+                    for c in codes.chunks
+                ],
+                type=pa.bool_(),
+            )
+            kept = table.filter(mask)
+            parts.append(kept.set_column(0, "contact_id", kept.column(0).cast(pa.string())))
+        if not parts:
+            return pa.table({c: pa.array([], type=pa.string()) for c in columns})
+        return pa.concat_tables(parts, promote_options="default")
+
     def event_count(self) -> int:
         return sum(pq.ParquetFile(p).metadata.num_rows for p in self._event_parts())
 
     def engagement_summary(
         self, window: EventWindow, contact_ids: pd.Series | None = None
     ) -> pd.DataFrame:
-        events = self.events(["contact_id", "type", "occurred_at"])
+        events = (
+            self.events(["contact_id", "type", "occurred_at"])
+            if contact_ids is None
+            else self._events_of(contact_ids)
+        )
         if len(events) == 0:
             return pd.DataFrame({c: pd.Series(dtype=_SUMMARY_DTYPES[c]) for c in SUMMARY_COLUMNS})
         micros = events.column("occurred_at").cast(pa.timestamp("us", tz="UTC")).cast(pa.int64())
@@ -299,8 +336,8 @@ class EmbeddedStore(GraphStore):
             accounts = accounts.sort_values(
                 ["priority", "account_id"], ascending=[False, True], kind="stable"
             ).reset_index(drop=True)
-        meta = {**meta, "contacts": len(contacts), "accounts": len(accounts)}
-        meta["oldest_as_of"] = _oldest_as_of(contacts, accounts)
+            meta = {**meta, "contacts": len(contacts), "accounts": len(accounts)}
+            meta["oldest_as_of"] = _oldest_as_of(contacts, accounts)
         runs = self._scores_root / "runs"
         previous = self._current_run()
         name = f"{pd.Timestamp.now(tz='UTC'):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"

@@ -288,11 +288,9 @@ class Neo4jWriter(Neo4jConnection):
         levels: dict[str, list[str]] = {}
         for level, frame in (("contacts", contacts), ("accounts", accounts)):
             levels.update(self._write_level_scores(level, frame, run, previous, merging=partial))
-        meta = {**meta, "contacts": len(contacts), "accounts": len(accounts)}
-        meta["oldest_as_of"] = _oldest_as_of(contacts, accounts)
         if partial:
             self._run(build_query("rank_scores"))
-            meta.update(self._scored_summary())
+            meta = {**meta, **self._scored_summary()}
         self._set_meta(SCORES, {**score_record(run, meta), **levels})
         self._write(tx_consume, build_query("delete_meta"), key=SCORES_WRITING)
 
@@ -362,12 +360,6 @@ def _widened(
     written = zip(*(record[n] for n in names), strict=True)
     entries = [*stored, *(entry for entry in written if entry[0] not in known)]
     return {n: [entry[i] for entry in entries] for i, n in enumerate(names)}
-
-
-def _oldest_as_of(*frames: pd.DataFrame) -> str | None:
-    """The earliest ``as_of`` among score rows, ISO-8601; None without rows."""
-    stamps = [f["as_of"].min() for f in frames if "as_of" in f.columns and f["as_of"].notna().any()]
-    return pd.Timestamp(min(stamps)).isoformat() if stamps else None
 
 
 def _identity_params(rows: pd.DataFrame) -> dict[str, Any]:

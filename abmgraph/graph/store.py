@@ -111,10 +111,11 @@ class GraphStore(ABC):
         A partial write replaces the stored rows of the accounts and contacts
         it carries and keeps every other row as it was, so :meth:`scores`
         still returns every account and contact (accounts ranked by
-        priority, contacts in the contacts table's order). Either way
-        ``meta``'s ``accounts``, ``contacts`` (rows stored) and
-        ``oldest_as_of`` (the oldest row's ``as_of``) are set from the whole
-        stored result. Readers see the old result or the new one, never a mix.
+        priority, contacts in the contacts table's order), and sets ``meta``'s
+        ``accounts``, ``contacts`` (rows stored) and ``oldest_as_of`` (the
+        oldest row's ``as_of``) from the whole stored result; a full write
+        stores ``meta`` as given. Readers see the old result or the new one,
+        never a mix.
         """
 
     # -- what changed (see abmgraph.graph.changelog) ------------------------------

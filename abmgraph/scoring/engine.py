@@ -75,6 +75,8 @@ class ScoreResult:
     full_reason: str | None = None
     # The change log's last number this run covers (see abmgraph.graph.changelog).
     changes_seq: int = 0
+    # Rows the store holds after this run (rescored or kept), per level.
+    stored: dict[str, int] = field(default_factory=dict)
 
     @property
     def accounts_rescored(self) -> int:
@@ -88,6 +90,8 @@ class ScoreResult:
             "config": self.config.model_dump(mode="json"),
             "contacts": len(self.contacts),
             "accounts": len(self.accounts),
+            # A partial write sets these two and oldest_as_of from the whole stored result.
+            "oldest_as_of": self.as_of.isoformat(),
             "mode": self.mode,
             "accounts_rescored": self.accounts_rescored,
             "changes_seq": self.changes_seq,
@@ -181,12 +185,18 @@ def score_graph(
     started = time.perf_counter()
     ids = None if account_ids is None else pd.Series(account_ids, dtype="str")
     accounts = store.table("accounts", ids)
-    contacts = store.table("contacts", columns=contact_inputs(config))
-    if ids is not None:
-        keep = contacts["account_id"].isin(ids)
+    if ids is None:
+        contacts = store.table("contacts", columns=contact_inputs(config))
+    else:
+        # Which contacts first (two narrow columns), then only their rows: a few
+        # accounts never turn every contact into a frame.
+        members = store.table("contacts", columns=["contact_id", "account_id"])
+        keep = members["account_id"].isin(ids)
         if also_contacts is not None:
-            keep |= contacts["contact_id"].isin(also_contacts)
-        contacts = contacts[keep]
+            keep |= members["contact_id"].isin(also_contacts)
+        contacts = store.table(
+            "contacts", members.loc[keep, "contact_id"], columns=contact_inputs(config)
+        )
     if contact_ids is not None:
         contacts = contacts[contacts["contact_id"].isin(contact_ids)]
     opportunities = _visible_opportunities(store.table("opportunities"), as_of)
@@ -267,4 +277,6 @@ def score_store(
     )
     store.forget_changes(plan.changes_seq)
     result.timings["write"] = time.perf_counter() - mark
+    meta = store.score_meta() or {}
+    result.stored = {level: int(meta.get(level, 0)) for level in ("contacts", "accounts")}
     return result
