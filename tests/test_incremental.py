@@ -348,3 +348,26 @@ def test_incremental_then_full_agree(
     touched = incremental.accounts.set_index("account_id")["priority"]
     again = full.accounts.set_index("account_id")["priority"].reindex(touched.index)
     np.testing.assert_allclose(touched.to_numpy(), again.to_numpy(), rtol=0, atol=1e-9)
+
+
+def test_events_ordered_by_contact_give_the_same_scores(
+    builder: GraphBuilder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The embedded store's contact-ordered event index (built here on every ingest that
+    leaves more than a tenth of the events outside it) changes no score."""
+    from abmgraph.graph import event_index
+    from abmgraph.graph.store import open_store
+
+    monkeypatch.setattr(event_index, "_STALE_MIN", 0)
+    with open_store("embedded", tmp_path / "indexed") as store:
+        _base(builder, store)
+        assert (store.root / "events_index" / "covers.json").exists()
+        _score(store)
+        ingest = Ingests(store, tmp_path / "ingests")
+        for kind, rows in _random_batches(4):
+            ingest(kind, rows)
+        incremental = _score(store)
+        partial = store.scores("accounts")
+        _score(store, full=True)
+        assert incremental.mode == "incremental" and incremental.accounts_rescored > 0
+        pd.testing.assert_frame_equal(partial, store.scores("accounts"), rtol=0, atol=1e-9)

@@ -16,9 +16,10 @@ never contacts from one and accounts from another.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,7 @@ import pyarrow.parquet as pq
 from abmgraph.errors import StoreError
 from abmgraph.graph.changelog import Changes, EmbeddedChangeLog
 from abmgraph.graph.event_identity import IDENTITY, collision_error
+from abmgraph.graph.event_index import EventIndex
 from abmgraph.graph.store import KEYS, SUMMARY_COLUMNS, EventWindow, GraphStore, ScoreLevel
 from abmgraph.safe_io import atomic_open, atomic_write_text, clean_stale_temps
 
@@ -70,6 +72,7 @@ class EmbeddedStore(GraphStore):
         self._run: Path | None = None
         self._cleaned = False
         self._log = EmbeddedChangeLog(self.root / "changes")
+        self._index = EventIndex(self.root / "events_index")
 
     # -- tables ------------------------------------------------------------------
     def _path(self, kind: str) -> Path:
@@ -170,6 +173,7 @@ class EmbeddedStore(GraphStore):
             / f"part-{len(self._event_parts()):06d}-{uuid.uuid4().hex[:8]}.parquet"
         )
         _write_parquet(rows.reset_index(drop=True), part)
+        self._index.refresh(self._event_parts())
         return len(rows)
 
     def _refuse_collisions(self, matched: pd.DataFrame) -> None:
@@ -206,31 +210,21 @@ class EmbeddedStore(GraphStore):
             raise collision_error(int(differs.sum()), first["event_id"], first["event_id_stored"])
 
     def _events_of(self, contact_ids: pd.Series) -> pa.Table:
-        """The events of these contacts, filtered part by part as they are read.
-
-        The contact column is read dictionary-encoded, so membership is decided
-        once per distinct contact and the events' strings are never built:
-        a few contacts' events cost a scan of integer codes, not of 10M strings.
-        """
+        """The events of these contacts: from the contact-ordered index, then the parts after it."""
         ids = pd.Series(contact_ids, dtype="str").dropna().unique()
         wanted = pa.array(np.asarray(ids, dtype=object), type=pa.string())
         columns = ["contact_id", "type", "occurred_at"]
-        parts = []
-        for path in self._event_parts():
-            table = pq.read_table(path, columns=columns, read_dictionary=["contact_id"])
-            codes = table.column("contact_id")
-            mask = pa.chunked_array(
-                [
-                    pc.take(pc.is_in(c.dictionary, value_set=wanted), c.indices)
-                    for c in codes.chunks
-                ],
-                type=pa.bool_(),
-            )
-            kept = table.filter(mask)
-            parts.append(kept.set_column(0, "contact_id", kept.column(0).cast(pa.string())))
-        if not parts:
+        parts = self._event_parts()
+        covered = self._index.covered(parts)
+        found = [self._index.events_of(wanted)] if covered else []
+        for path in parts:
+            if path.name not in covered:
+                table = pq.read_table(path, columns=columns)
+                found.append(table.filter(pc.is_in(table.column("contact_id"), value_set=wanted)))
+        if not found:
             return pa.table({c: pa.array([], type=pa.string()) for c in columns})
-        return pa.concat_tables(parts, promote_options="default")
+        # Parts written by different pandas versions hold text as string or large_string.
+        return pa.concat_tables(found, promote_options="permissive")
 
     def event_count(self) -> int:
         return sum(pq.ParquetFile(p).metadata.num_rows for p in self._event_parts())
@@ -324,28 +318,28 @@ class EmbeddedStore(GraphStore):
         partial: bool = False,
     ) -> None:
         self._clean_once()
+        tables = {"contacts": contacts, "accounts": accounts}
         if partial:
-            contacts = _merge_scores(self.scores("contacts"), contacts, "contact_id")
-            order = pd.Index(self.table("contacts")["contact_id"]).get_indexer(
-                contacts["contact_id"]
-            )
-            # Contacts in the contacts table's order, as a full run stores them.
-            order = np.where(order < 0, len(order), order)
-            contacts = contacts.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
-            accounts = _merge_scores(self.scores("accounts"), accounts, "account_id")
-            accounts = accounts.sort_values(
-                ["priority", "account_id"], ascending=[False, True], kind="stable"
-            ).reset_index(drop=True)
-            meta = {**meta, "contacts": len(contacts), "accounts": len(accounts)}
-            meta["oldest_as_of"] = _oldest_as_of(contacts, accounts)
+            tables = {
+                "contacts": self._merged_scores("contacts", contacts, self._contact_order()),
+                "accounts": self._merged_scores("accounts", accounts),
+            }
+            stored = {
+                level: pq.read_table(self._score_path(level), columns=["as_of"])
+                if table is None
+                else table
+                for level, table in tables.items()
+            }
+            meta = {**meta, **{level: t.num_rows for level, t in stored.items()}}
+            meta["oldest_as_of"] = _oldest_as_of(stored.values())
         runs = self._scores_root / "runs"
         previous = self._current_run()
         name = f"{pd.Timestamp.now(tz='UTC'):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
         # Written under a temporary name: a killed run leaves a folder the next write removes.
         staging = runs / f".{name}.tmp"
         staging.mkdir(parents=True)
-        _write_parquet(contacts, staging / "contacts.parquet")
-        _write_parquet(accounts, staging / "accounts.parquet")
+        for level, table in tables.items():
+            _write_scores_file(table, staging / f"{level}.parquet", self._score_path(level))
         text = json.dumps(meta, indent=2, default=str)
         atomic_write_text(staging / "meta.json", text)
         staging.rename(runs / name)
@@ -355,6 +349,45 @@ class EmbeddedStore(GraphStore):
         self._decoded.pop("scores/contacts", None)
         self._decoded.pop("scores/accounts", None)
         self._drop_old_runs(keep={name, previous.name})
+
+    def _contact_order(self) -> pa.Array:
+        """Every contact id in the contacts table's order (a full run's contact order)."""
+        if "contacts" in self._tables:
+            return pa.array(self._tables["contacts"]["contact_id"], type=pa.string())
+        path = self._path("contacts")
+        if not path.exists():
+            return pa.array([], type=pa.string())
+        self._stored_columns("contacts", path)
+        return self._decode("contacts", path, ["contact_id"]).column(0).combine_chunks()
+
+    def _merged_scores(
+        self, level: ScoreLevel, rows: pd.DataFrame, order: pa.Array | None = None
+    ) -> pa.Table | None:
+        """The stored scores of ``level`` with ``rows``' keys replaced, in Arrow (None: unchanged).
+
+        Accounts come ranked by priority, contacts in ``order``: as a full run
+        stores them. Merged in Arrow: half a million stored contacts never
+        become a frame.
+        """
+        path = self._score_path(level)
+        if not path.exists():
+            return pa.Table.from_pandas(rows, preserve_index=False)
+        if rows.empty:
+            return None  # the stored file is linked into the new run as it is
+        key = "contact_id" if level == "contacts" else "account_id"
+        new = pa.Table.from_pandas(rows, preserve_index=False)
+        stored = pq.read_table(path)
+        kept = stored.filter(pc.invert(pc.is_in(stored.column(key), value_set=new.column(key))))
+        merged = pa.concat_tables(
+            [kept, new.select(kept.column_names)], promote_options="permissive"
+        )
+        if order is None:
+            return merged.sort_by([("priority", "descending"), ("account_id", "ascending")])
+        position = pc.index_in(
+            merged.column(key), value_set=order.cast(merged.schema.field(key).type)
+        )
+        position = pc.fill_null(position, len(order))
+        return merged.take(pc.sort_indices(position))
 
     def _drop_old_runs(self, keep: set[str]) -> None:
         """Remove runs but the current and the one before (a reader may still be on it)."""
@@ -371,6 +404,8 @@ class EmbeddedStore(GraphStore):
         self._cleaned = True
         for folder in (self.root, self.root / "events", self._scores_root):
             clean_stale_temps(folder)
+        for staging in self.root.glob(".events_index-*"):  # a killed index build
+            shutil.rmtree(staging, ignore_errors=True)
         runs = self._scores_root / "runs"
         if runs.is_dir():
             for staging in runs.glob(".*.tmp"):
@@ -512,19 +547,30 @@ _SUMMARY_DTYPES = {
 }
 
 
-def _merge_scores(stored: pd.DataFrame, rows: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Stored score rows with those of ``rows``' keys replaced by ``rows``."""
-    if stored.empty or rows.empty:  # an empty frame's dtypes must not widen the stored ones
-        return (stored if rows.empty else rows).reset_index(drop=True)
-    kept = stored[~stored[key].isin(rows[key])]
-    columns = [*rows.columns, *(c for c in stored.columns if c not in rows.columns)]
-    return pd.concat([kept, rows], ignore_index=True)[columns]
+def _write_scores_file(table: pd.DataFrame | pa.Table | None, path: Path, stored: Path) -> None:
+    """One level's scores into a new run: a frame, an Arrow table, or None for the stored file."""
+    if table is None:
+        # Unchanged: the same bytes under a second name, no copy (runs are never modified).
+        try:
+            os.link(stored, path)
+        except OSError:  # a file system without hard links
+            shutil.copyfile(stored, path)
+    elif isinstance(table, pa.Table):
+        with atomic_open(path, "wb") as stream:
+            pq.write_table(table, stream, compression="zstd", compression_level=1)
+    else:
+        _write_parquet(table, path)
 
 
-def _oldest_as_of(*frames: pd.DataFrame) -> str | None:
-    """The earliest ``as_of`` of the score rows, ISO-8601; None without rows."""
-    stamps = [f["as_of"].min() for f in frames if "as_of" in f.columns and f["as_of"].notna().any()]
-    return min(stamps).isoformat() if stamps else None
+def _oldest_as_of(tables: Iterable[pa.Table]) -> str | None:
+    """The earliest ``as_of`` of stored score rows, ISO-8601; None without any."""
+    stamps = [
+        pc.min(t.column("as_of")).as_py()
+        for t in tables
+        if "as_of" in t.column_names and t.num_rows
+    ]
+    stamps = [s for s in stamps if s is not None]
+    return pd.Timestamp(min(stamps)).isoformat() if stamps else None
 
 
 def _factorize(column: pa.ChunkedArray) -> tuple[np.ndarray, pd.api.extensions.ExtensionArray]:
