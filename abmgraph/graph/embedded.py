@@ -117,6 +117,16 @@ class EmbeddedStore(GraphStore):
         self._decoded.pop(kind, None)
         return len(new_keys)
 
+    def contacts_of(
+        self, account_ids: pd.Series, contact_ids: pd.Series | None = None
+    ) -> pd.Series:
+        # Filtered in Arrow: the contacts of a few accounts never turn every id into pandas.
+        found = self.select("contacts", ["contact_id"], ("account_id", account_ids))["contact_id"]
+        if contact_ids is not None and len(contact_ids):
+            extra = self.select("contacts", ["contact_id"], ("contact_id", contact_ids))
+            found = pd.concat([found, extra["contact_id"]]).drop_duplicates()
+        return found.astype("str").reset_index(drop=True)
+
     def resolve(self, kind: Kind, by: str, values: pd.Series) -> pd.Series:
         id_column = KEYS[kind][0]
         frame = self.table(kind)

@@ -203,6 +203,19 @@ class Neo4jReader(Neo4jConnection):
             frame[name] = [[] if v is None else v for v in frame[name]]
         return frame
 
+    def contacts_of(
+        self, account_ids: pd.Series, contact_ids: pd.Series | None = None
+    ) -> pd.Series:
+        if not self._table_columns("contacts"):
+            return pd.Series([], dtype="str")
+        found = self._read(
+            tx_single,
+            build_query("contacts_of_accounts"),
+            accounts=distinct(account_ids),
+            contacts=[] if contact_ids is None else distinct(contact_ids),
+        )
+        return pd.Series(found, dtype="str")
+
     def changes(self, after: int) -> Changes:
         last, accounts, contacts = self._read(
             tx_record, build_query("read_changes"), after=int(after)

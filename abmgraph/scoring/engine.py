@@ -188,15 +188,10 @@ def score_graph(
     if ids is None:
         contacts = store.table("contacts", columns=contact_inputs(config))
     else:
-        # Which contacts first (two narrow columns), then only their rows: a few
-        # accounts never turn every contact into a frame.
-        members = store.table("contacts", columns=["contact_id", "account_id"])
-        keep = members["account_id"].isin(ids)
-        if also_contacts is not None:
-            keep |= members["contact_id"].isin(also_contacts)
-        contacts = store.table(
-            "contacts", members.loc[keep, "contact_id"], columns=contact_inputs(config)
-        )
+        # Which contacts first, then only their rows: a few accounts never turn
+        # every contact into a frame.
+        wanted = store.contacts_of(ids, also_contacts)
+        contacts = store.table("contacts", wanted, columns=contact_inputs(config))
     if contact_ids is not None:
         contacts = contacts[contacts["contact_id"].isin(contact_ids)]
     opportunities = _visible_opportunities(store.table("opportunities"), as_of)
