@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -86,12 +87,25 @@ def new_events(workspace: Path, out: Path, seed: int, accounts: int, events: int
 
 
 def score(workspace: Path, *extra: str) -> dict:
-    """``abmgraph score`` in a child process: wall time and the command's own report."""
+    """``abmgraph score`` in a child process: wall and CPU time, the load, and its own report.
+
+    On a shared machine the wall time of each phase grows with the load; the
+    child's CPU seconds (start-up included) say what the work itself costs.
+    """
     command = [sys.executable, "-m", "abmgraph", "--workspace", str(workspace), "score"]
     command += ["--as-of", ANCHOR, "--format", "json", *extra]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     out = subprocess.run(command, check=True, capture_output=True, text=True)
-    return {"wall_seconds": round(time.perf_counter() - started, 2), **json.loads(out.stdout)}
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {
+        "wall_seconds": round(wall, 2),
+        "cpu_seconds": round(cpu, 2),
+        "load_average": round(os.getloadavg()[0], 1),
+        **json.loads(out.stdout),
+    }
 
 
 def main() -> None:
@@ -125,7 +139,8 @@ def main() -> None:
         print(
             f"run {run + 1}: {scored['mode']} rescored {scored['accounts_rescored']} accounts "
             f"({scored['contacts_rescored']} contacts) in {scored['seconds']:.2f} s of scoring "
-            f"{scored['timings']}, {scored['wall_seconds']:.2f} s wall",
+            f"{scored['timings']}, {scored['wall_seconds']:.2f} s wall, "
+            f"{scored['cpu_seconds']:.2f} s CPU, load {scored['load_average']}",
             file=sys.stderr,
         )
         path.unlink()
