@@ -371,3 +371,54 @@ def test_events_ordered_by_contact_give_the_same_scores(
         _score(store, full=True)
         assert incremental.mode == "incremental" and incremental.accounts_rescored > 0
         pd.testing.assert_frame_equal(partial, store.scores("accounts"), rtol=0, atol=1e-9)
+
+
+# -- the CLI ------------------------------------------------------------------------
+def test_cli_score_says_incremental_or_full_and_status_the_oldest(
+    builder: GraphBuilder, tmp_path: Path
+) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from abmgraph.cli.app import cli
+    from abmgraph.graph.store import open_store
+
+    workspace = tmp_path / "ws"
+    with open_store("embedded", workspace) as store:
+        _base(builder, store)
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(cli, ["--workspace", str(workspace), *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    first = json.loads(run("score", "--as-of", "2026-11-01T00:00:00Z", "--format", "json"))
+    assert (first["mode"], first["full_reason"], first["accounts_rescored"]) == (
+        "full",
+        "the store was never scored",
+        3,
+    )
+    events = tmp_path / "new.csv"
+    events.write_text(
+        "event_id,contact_id,type,occurred_at\nN1,C4,demo_request,2026-11-03T09:00:00Z\n",
+        encoding="utf-8",
+    )
+    run("ingest", "engagements", str(events))
+    later = json.loads(run("score", "--as-of", LATER, "--format", "json"))
+    assert {k: later[k] for k in ("mode", "accounts_rescored", "contacts_rescored")} == {
+        "mode": "incremental",
+        "accounts_rescored": 1,
+        "contacts_rescored": 1,
+    }
+    assert (later["accounts"], later["contacts"], later["full_reason"]) == (3, 4, None)
+    status = json.loads(run("status", "--format", "json"))
+    assert status["scored_oldest_as_of"] == "2026-11-01T00:00:00+00:00"
+    assert status["scored_as_of"] == "2026-11-05T00:00:00+00:00"
+    assert status["engagements"] == 5  # the existing keys stay
+    text = run("score", "--as-of", LATER, "--full")
+    assert "Scored 4 contacts and 3 accounts as of 2026-11-05 00:00 UTC" in text
+    assert text.rstrip().endswith("(full run: --full).")
+    text = run("score", "--as-of", LATER)
+    assert "Rescored 0 of 3 accounts and 0 of 4 contacts" in text
+    assert "(incremental run: only what changed; the others keep their as-of)." in text
