@@ -422,3 +422,19 @@ def test_cli_score_says_incremental_or_full_and_status_the_oldest(
     text = run("score", "--as-of", LATER)
     assert "Rescored 0 of 3 accounts and 0 of 4 contacts" in text
     assert "(incremental run: only what changed; the others keep their as-of)." in text
+
+
+def test_a_touched_account_rescores_its_corporate_family(
+    store: GraphStore, builder: GraphBuilder, ingest: Ingests
+) -> None:
+    builder.account("P1").account("S1", parent_account_id="P1")
+    builder.account("S2", parent_account_id="P1").account("X1")
+    builder.contact("C1", "S1").contact("C2", "X1")
+    builder.load(store)
+    _score(store)
+    ingest("engagements", [_event("N1", "C1", "demo_request", 1)])
+    # S1's parent P1 and its sibling S2 share the family; X1 stands alone.
+    assert _rescored(_score(store)) == ["P1", "S1", "S2"]
+    # S2 leaves P1's family for X1's: both families are rescored.
+    ingest("accounts", [{"account_id": "S2", "name": "Account S2", "parent_account_id": "X1"}])
+    assert _rescored(_score(store)) == ["P1", "S1", "S2", "X1"]

@@ -9,7 +9,7 @@ reads only the entries after it. Nothing scans the events to find them.
 What a write touches (rows whose stored values it leaves as they were touch
 nothing, so re-ingesting a file rescores nothing):
 
-* accounts: the account;
+* accounts: the account, and its parent before and after the write;
 * contacts: the contact, the account it belongs to after the write and the
   one before (a contact that moved touches both);
 * engagements: the contact of each new event;
@@ -70,8 +70,12 @@ def touched(store: GraphStore, kind: Kind, rows: pd.DataFrame) -> Changes:
     old, written = _changed_rows(store, kind, rows)
     if written.empty:
         return Changes()
-    if kind in ("accounts", "intent"):
+    if kind == "intent":
         return Changes(accounts=_ids(written["account_id"]))
+    if kind == "accounts":  # and the parents it leaves and joins: their families change
+        parents = [written[c] for c in ("parent_account_id",) if c in written.columns]
+        parents += [old[c] for c in ("parent_account_id",) if c in old.columns]
+        return Changes(accounts=_ids(pd.concat([written["account_id"], *parents])))
     if kind == "opportunity_contacts":
         return Changes(contacts=_ids(written["contact_id"]))
     accounts = pd.concat([written["account_id"], old["account_id"]])

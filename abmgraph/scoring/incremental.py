@@ -13,6 +13,9 @@ was scored at. A run rescores everything instead when
 * ``as_of`` is earlier than the stored run's: a look back in time (a backtest-like
   run) must not mix with scores taken later.
 
+A touched account also rescores the rest of its corporate family
+(``parent_account_id``), for the scores that look across a family.
+
 An ``as_of`` at or after the stored run's (no ``--as-of`` means now) rescores
 the touched accounts as of then; the others keep their older ``as_of`` until
 the next full run, and ``status`` shows the oldest.
@@ -87,8 +90,36 @@ def _full_reason(
 
 
 def _touched_accounts(store: GraphStore, changes: Changes) -> tuple[pd.Series, pd.Series]:
-    """The accounts to rescore (named ones and those of touched contacts), and the contacts."""
+    """The accounts to rescore (named ones, those of touched contacts, and their corporate
+    families), and the contacts."""
     contacts = store.table("contacts", changes.contacts, ["contact_id", "account_id"])
     accounts = pd.concat([changes.accounts, contacts["account_id"].astype("str")])
     accounts = accounts.dropna().drop_duplicates().reset_index(drop=True)
-    return accounts, changes.contacts
+    return _with_families(store, accounts), changes.contacts
+
+
+def _with_families(store: GraphStore, accounts: pd.Series) -> pd.Series:
+    """``accounts`` and every account of their corporate families (``parent_account_id``).
+
+    Scores that look across a family (the graph components) change when any
+    member does, so a touched account rescores its whole family (an account
+    that changes parent touches its old parent too, see the change log).
+    """
+    if accounts.empty:
+        return accounts
+    links = store.table("accounts", columns=["account_id", "parent_account_id"])
+    parent = links.dropna().set_index("account_id")["parent_account_id"].astype("str")
+    if parent.empty:
+        return accounts
+    ids = pd.Series(links["account_id"].astype("str").to_numpy())
+    root = ids.copy()
+    # Pointer jumping: every account's topmost ancestor in a few vectorised steps
+    # (the cap keeps a cycle in the data from looping).
+    for _ in range(64):
+        step = root.map(parent).fillna(root)
+        if step.equals(root):
+            break
+        root = step
+    roots = set(root[ids.isin(accounts)])
+    family = ids[root.isin(roots)]
+    return pd.concat([accounts, family]).drop_duplicates().reset_index(drop=True)
