@@ -438,3 +438,25 @@ def test_a_touched_account_rescores_its_corporate_family(
     # S2 leaves P1's family for X1's: both families are rescored.
     ingest("accounts", [{"account_id": "S2", "name": "Account S2", "parent_account_id": "X1"}])
     assert _rescored(_score(store)) == ["P1", "S1", "S2", "X1"]
+
+
+def test_explain_uses_the_instant_each_row_was_scored_at(
+    store: GraphStore, builder: GraphBuilder, ingest: Ingests
+) -> None:
+    from abmgraph.scoring.explain import explain_account, explain_accounts, explain_contact
+
+    _base(builder, store)
+    _score(store)
+    ingest("engagements", [_event("N1", "C1", "pricing_page_view", 1)])
+    _score(store, as_of=LATER)  # A1 as of Nov 5; A2 and A3 keep Nov 1
+    accounts = store.scores("accounts").set_index("account_id")["priority"]
+    contacts = store.scores("contacts").set_index("contact_id")["score"]
+    for explained in explain_accounts(store, ["A1", "A2", "A3"]):
+        assert explained["score"] == pytest.approx(accounts[explained["id"]], abs=1e-9)
+        total = sum(c["points"] for c in explained["contributions"])
+        assert total == pytest.approx(explained["score"], abs=0.011)
+    assert explain_account(store, "A2")["score"] == pytest.approx(accounts["A2"], abs=1e-9)
+    for contact_id in ("C1", "C3"):
+        assert explain_contact(store, contact_id)["score"] == pytest.approx(
+            contacts[contact_id], abs=1e-9
+        )
