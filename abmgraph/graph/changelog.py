@@ -40,7 +40,7 @@ from abmgraph.graph.schema import Kind
 from abmgraph.graph.store import KEYS, GraphStore
 from abmgraph.safe_io import atomic_open, atomic_write_text
 
-__all__ = ["Changes", "EmbeddedChangeLog", "touched"]
+__all__ = ["Changes", "EmbeddedChangeLog", "same_values", "touched"]
 
 
 def _ids(values: pd.Series | list[str] | None = None) -> pd.Series:
@@ -107,7 +107,7 @@ def _changed_rows(
         if column not in before.columns:
             changed |= written[column].notna().to_numpy()
         else:
-            changed |= ~_same(written[column], before[column])
+            changed |= ~same_values(written[column], before[column])
     return before[changed], written[changed]
 
 
@@ -119,7 +119,7 @@ def _key_text(frame: pd.DataFrame, keys: list[str]) -> pd.Index:
     return pd.Index(text.to_numpy(dtype=object))
 
 
-def _same(left: pd.Series, right: pd.Series) -> np.ndarray:
+def same_values(left: pd.Series, right: pd.Series) -> np.ndarray:
     """Element-wise equality where two missing values are equal."""
     a, b = pa.array(left, from_pandas=True), pa.array(right, from_pandas=True)
     try:

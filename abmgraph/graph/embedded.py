@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from abmgraph.errors import StoreError
-from abmgraph.graph.changelog import Changes, EmbeddedChangeLog
+from abmgraph.graph.changelog import Changes, EmbeddedChangeLog, same_values
 from abmgraph.graph.event_identity import IDENTITY, collision_error
 from abmgraph.graph.event_index import EventIndex
 from abmgraph.graph.store import KEYS, SUMMARY_COLUMNS, EventWindow, GraphStore, ScoreLevel
@@ -209,12 +209,12 @@ class EmbeddedStore(GraphStore):
             stored, on="event_key", suffixes=("", "_stored")
         )
         by_id = (pairs["event_id"].notna() | pairs["event_id_stored"].notna()).to_numpy()
-        differs = by_id & ~_same(pairs["event_id"], pairs["event_id_stored"])
+        differs = by_id & ~same_values(pairs["event_id"], pairs["event_id_stored"])
         if not by_id.all():  # keys derived from the fields: those must agree
             derived = pairs[~by_id]
             for column in present:
                 if column != "event_id":
-                    differs[~by_id] |= ~_same(derived[column], derived[f"{column}_stored"])
+                    differs[~by_id] |= ~same_values(derived[column], derived[f"{column}_stored"])
         if differs.any():
             first = pairs[differs].iloc[0]
             raise collision_error(int(differs.sum()), first["event_id"], first["event_id_stored"])
@@ -618,19 +618,6 @@ def _factorize(column: pa.ChunkedArray) -> tuple[np.ndarray, pd.api.extensions.E
     array = column.combine_chunks()
     codes, uniques = pd.factorize(pd.Series(array, dtype=pd.ArrowDtype(array.type)))
     return codes, uniques
-
-
-def _same(left: pd.Series, right: pd.Series) -> np.ndarray:
-    """Element-wise equality where two missing values are equal, compared in Arrow."""
-    a, b = pa.array(left, from_pandas=True), pa.array(right, from_pandas=True)
-    try:
-        if a.type != b.type:
-            b = b.cast(a.type)
-        equal = pc.fill_null(pc.equal(a, b), False)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        equal = pa.array((left.astype("str") == right.astype("str")).fillna(False).to_numpy())
-    both_missing = pc.and_(pc.is_null(a), pc.is_null(b))
-    return pc.or_(equal, both_missing).to_numpy(zero_copy_only=False)
 
 
 def _value_set(values: Collection[Any]) -> pa.Array:
