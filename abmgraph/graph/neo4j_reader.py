@@ -226,6 +226,10 @@ class Neo4jReader(Neo4jConnection):
             contacts=_flat_ids(contacts),
         )
 
+    def scores_interrupted(self) -> bool:
+        writing = self._meta(SCORES_WRITING)
+        return writing is not None and writing["run"] != (self._meta(SCORES) or {}).get("run")
+
     def score_meta(self) -> dict[str, Any] | None:
         meta = self._meta(SCORES)
         return None if meta is None else json.loads(meta["meta"])

@@ -118,6 +118,13 @@ class GraphStore(ABC):
         never a mix.
         """
 
+    def scores_interrupted(self) -> bool:
+        """Whether a score write stopped part-way, leaving rows of an unrecorded run.
+
+        The embedded store switches whole runs in, so never.
+        """
+        return False
+
     # -- what changed (see abmgraph.graph.changelog) ------------------------------
     @abstractmethod
     def changes(self, after: int) -> Changes:

@@ -11,7 +11,8 @@ was scored at. A run rescores everything instead when
 * the config differs from the stored scores' (its hash covers the look-back,
   half-life and windows, so any change to what a score means);
 * ``as_of`` is earlier than the stored run's: a look back in time (a backtest-like
-  run) must not mix with scores taken later.
+  run) must not mix with scores taken later;
+* the last score write stopped part-way (the Neo4j store writes in batches).
 
 A touched account also rescores the rest of its corporate family
 (``parent_account_id``), for the scores that look across a family.
@@ -64,6 +65,9 @@ def plan_run(
     meta = store.score_meta()
     seen = None if meta is None else meta.get("changes_seq")
     reason = _full_reason(meta, config, as_of, full)
+    if reason is None and store.scores_interrupted():
+        # Nodes of the stopped run hold scores no record vouches for: rescore them all.
+        reason = "the last score run stopped part-way"
     if reason is not None or seen is None:
         # Every change up to now is covered by scoring everything.
         return RunPlan("full", store.changes(_PAST_EVERY_ENTRY).seq, reason)
