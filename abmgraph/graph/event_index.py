@@ -11,8 +11,8 @@ are read.
 
 The index covers the parts named in its ``covers.json``; parts written
 after it (small ingests) are scanned, which stays cheap while they are few.
-When the uncovered events pass a share of the covered ones, the next ingest
-rebuilds the index from every part. The index is derived data: written to a
+When the uncovered events pass a share of the covered ones, or the uncovered
+parts pass a few dozen, the next ingest rebuilds the index from every part. The index is derived data: written to a
 temporary folder and renamed into place, and ignored whenever a part it
 names is gone, so it is never more than a cache.
 """
@@ -32,10 +32,11 @@ import pyarrow.parquet as pq
 __all__ = ["EventIndex"]
 
 _COLUMNS = ["contact_id", "type", "occurred_at"]
-# Rebuild once the events outside the index pass this share of those in it, or
-# this many events when the index is small.
+# Rebuild once the events outside the index pass this share of those in it (or
+# this many events when the index is small), or once this many parts lie outside.
 _STALE_SHARE = 0.1
 _STALE_MIN = 200_000
+_STALE_PARTS = 50
 
 
 class EventIndex:
@@ -44,22 +45,24 @@ class EventIndex:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
+    def _covers(self) -> dict:
+        try:
+            return json.loads((self.folder / "covers.json").read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return {"parts": [], "rows": 0}
+
     def covered(self, parts: list[Path]) -> set[str]:
         """The names of ``parts`` the index covers; none when it is missing or outdated."""
-        try:
-            names = set(json.loads((self.folder / "covers.json").read_text(encoding="utf-8")))
-        except (FileNotFoundError, ValueError):
-            return set()
-        present = {p.name for p in parts}
-        return names if names <= present else set()
+        names = set(self._covers()["parts"])
+        return names if names <= {p.name for p in parts} else set()
 
     def refresh(self, parts: list[Path]) -> None:
-        """Rebuild the index when too many events lie outside it."""
+        """Rebuild the index when too many events, or too many parts, lie outside it."""
         covered = self.covered(parts)
-        rows = {p.name: pq.ParquetFile(p).metadata.num_rows for p in parts}
-        inside = sum(n for name, n in rows.items() if name in covered)
-        outside = sum(n for name, n in rows.items() if name not in covered)
-        if outside > max(_STALE_MIN, _STALE_SHARE * inside):
+        inside = self._covers()["rows"] if covered else 0
+        outside = [p for p in parts if p.name not in covered]
+        events = sum(pq.ParquetFile(p).metadata.num_rows for p in outside)
+        if events > max(_STALE_MIN, _STALE_SHARE * inside) or len(outside) > _STALE_PARTS:
             self.build(parts)
 
     def build(self, parts: list[Path]) -> None:
@@ -92,8 +95,8 @@ class EventIndex:
         staging.mkdir(parents=True)
         _write_ipc(contacts, staging / "contacts.arrow")
         _write_ipc(sorted_events, staging / "events.arrow")
-        names = json.dumps(sorted(p.name for p in parts))
-        (staging / "covers.json").write_text(names, encoding="utf-8")
+        covers = {"parts": sorted(p.name for p in parts), "rows": events.num_rows}
+        (staging / "covers.json").write_text(json.dumps(covers), encoding="utf-8")
         old = self.folder.with_name(f".{self.folder.name}-{uuid.uuid4().hex[:8]}.old")
         if self.folder.exists():
             self.folder.rename(old)
