@@ -315,9 +315,16 @@ def ingest(
     is_flag=True,
     help="Rescore every account, not only those whose inputs changed since the last run.",
 )
+@click.option(
+    "--webhook",
+    metavar="URL",
+    help="POST the run's alerts to this URL as JSON (default: [alerts] webhook in the config).",
+)
 @pass_app
-def score(app: App, as_of: str | None, config: Path | None, fmt: str, full: bool) -> None:
-    """Score what changed since the last run (or everything) and store the result.
+def score(
+    app: App, as_of: str | None, config: Path | None, fmt: str, full: bool, webhook: str | None
+) -> None:
+    """Score what changed since the last run (or everything), store it, record the run and alert.
 
     Only the accounts whose data changed are rescored, unless --full, a
     changed config, a never-scored store or an --as-of before the stored
@@ -327,13 +334,26 @@ def score(app: App, as_of: str | None, config: Path | None, fmt: str, full: bool
     Example:
         abmgraph score --as-of 2026-09-30
         abmgraph score --full
+        abmgraph score --webhook https://hooks.example.com/abm
     """
     import json
 
+    from abmgraph.alerts import AlertsNotDelivered, after_score
     from abmgraph.scoring.engine import parse_as_of, score_store
 
     when = parse_as_of(as_of)  # refused before anything is locked or written
-    result = score_store(app.store(write=True), app.workspace.config(config), when, full=full)
+    if webhook is not None:
+        from abmgraph.alerts.sinks import check_webhook
+
+        webhook = check_webhook(webhook)
+    settings = app.workspace.config(config)
+    store = app.store(write=True)
+    result = score_store(store, settings, when, full=full)
+    undelivered = None
+    try:
+        outcome = after_score(app.workspace.path, store, result, settings, webhook=webhook)
+    except AlertsNotDelivered as exc:  # reported after the summary: the run itself is recorded
+        outcome, undelivered = exc.outcome, exc
     seconds = sum(result.timings.values())
     summary = {
         "as_of": result.as_of.isoformat(),
@@ -349,6 +369,7 @@ def score(app: App, as_of: str | None, config: Path | None, fmt: str, full: bool
         # events, scoring, writing back.
         "timings": {phase: round(t, 3) for phase, t in result.timings.items()},
         "warnings": result.warnings,
+        **outcome.as_dict(),
     }
     for warning in result.warnings:
         info(f"Warning: {warning}")
@@ -367,3 +388,6 @@ def score(app: App, as_of: str | None, config: Path | None, fmt: str, full: bool
                 f"{summary['contacts_rescored']} of {summary['contacts']} contacts {took} "
                 "(incremental run: only what changed; the others keep their as-of)."
             )
+        info(outcome.summary_line(app.workspace.path))
+    if undelivered is not None:
+        raise undelivered
