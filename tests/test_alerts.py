@@ -12,7 +12,7 @@ from abmgraph.alerts.diff import compare_accounts, compare_contacts, run_alerts
 from abmgraph.alerts.sinks import append_alerts, read_alerts
 from abmgraph.graph.store import GraphStore
 from tests.conftest import AS_OF, GraphBuilder
-from tests.test_history import CONFIG, DAY_BEFORE, FULL, run, two_runs
+from tests.test_history import CONFIG, DAY_BEFORE, run, two_runs
 
 as_of = pd.Timestamp(AS_OF)
 
@@ -89,9 +89,11 @@ def test_a_drop_alerts_tier_down_and_a_rescore_with_nothing_new_alerts_nothing(
     run(ws, store, AS_OF)
     assert run(ws, store, AS_OF).alerts == []
     # A year later the demo request is outside the 180-day look-back: C1 is not engaged,
-    # A1 falls to tier 3 and back to stage target; C1 drops out of MQL (no alert).
+    # A1 falls to tier 3 and back to stage target; C1 drops out of MQL (no alert). Only
+    # time moved, so an incremental run would rescore nothing: the full run sees the drop.
     later = (as_of + pd.Timedelta(days=365)).isoformat()
-    kinds = [(a["kind"], a["before"], a["after"]) for a in run(ws, store, later).alerts]
+    assert run(ws, store, later).alerts == []
+    kinds = [(a["kind"], a["before"], a["after"]) for a in run(ws, store, later, full=True).alerts]
     assert kinds == [("account_tier_down", 1, 3), ("account_stage", "decision", "target")]
 
 
@@ -179,7 +181,7 @@ def test_after_score_with_a_scored_store_but_no_history(
     from abmgraph.scoring.engine import parse_as_of, score_store
 
     builder.account("A1").contact("C1", "A1").load(store)
-    score_store(store, CONFIG, parse_as_of(DAY_BEFORE), **FULL)
-    result = score_store(store, CONFIG, parse_as_of(AS_OF), **FULL)
+    score_store(store, CONFIG, parse_as_of(DAY_BEFORE), full=True)
+    result = score_store(store, CONFIG, parse_as_of(AS_OF), full=True)
     outcome = after_score(tmp_path / "ws", store, result, CONFIG)
     assert outcome.previous is None and outcome.alerts == []

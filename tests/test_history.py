@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
 
 import pandas as pd
@@ -43,13 +42,10 @@ def _people(builder: GraphBuilder, **a1: str) -> GraphBuilder:
     )
 
 
-# Where the engine scores incrementally, these tests ask for full runs: a run that only
-# moves as_of rescores nothing incrementally, and the expected values are full runs'.
-FULL = {"full": True} if "full" in inspect.signature(score_store).parameters else {}
-
-
-def run(ws: Path, store: GraphStore, as_of: str, config: ScoringConfig = CONFIG):
-    result = score_store(store, config, parse_as_of(as_of), **FULL)
+def run(
+    ws: Path, store: GraphStore, as_of: str, config: ScoringConfig = CONFIG, *, full: bool = False
+):
+    result = score_store(store, config, parse_as_of(as_of), full=full)
     return after_score(ws, store, result, config)
 
 
@@ -81,7 +77,8 @@ def test_runs_are_recorded_oldest_first_with_a_full_snapshot(
     assert table["run_id"].tolist() == [first.run_id, second.run_id]
     assert table["as_of"].tolist() == [parse_as_of(DAY_BEFORE), parse_as_of(AS_OF)]
     assert table["config_hash"].tolist() == [config_hash(CONFIG)] * 2
-    assert table["mode"].tolist() == ["full", "full"]
+    # The second run rescores only what its events touched: both accounts.
+    assert table["mode"].tolist() == ["full", "incremental"]
     assert table["accounts_rescored"].tolist() == [2, 2]
     assert second.previous == first.run_id and first.previous is None
 
@@ -110,7 +107,7 @@ def test_a_run_records_the_mode_and_rescored_count_it_reports(
 ) -> None:
     ws = tmp_path / "ws"
     _people(builder).load(store)
-    result = score_store(store, CONFIG, parse_as_of(AS_OF), **FULL)
+    result = score_store(store, CONFIG, parse_as_of(AS_OF), full=True)
     first = after_score(ws, store, result, CONFIG)
     # An incremental run that rescored one account of the two (its result holds that row).
     result.mode, result.accounts = (
@@ -198,7 +195,7 @@ def test_default_keeps_thirty_runs(
 ) -> None:
     ws = tmp_path / "ws"
     _people(builder).load(store)
-    result = score_store(store, CONFIG, parse_as_of(AS_OF), **FULL)
+    result = score_store(store, CONFIG, parse_as_of(AS_OF), full=True)
     ids = [after_score(ws, store, result, CONFIG).run_id for _ in range(32)]
     assert history.runs(ws)["run_id"].tolist() == ids[2:]
     assert len(list((ws / "history" / "runs").iterdir())) == 30
