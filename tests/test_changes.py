@@ -29,6 +29,10 @@ def test_two_runs_list_exactly_who_moved(
     # saturation curves); what is left is worked out in two_runs' docstring.
     found = changes(ws, min_points=100)
     assert (found.baseline, found.latest) == (first.run_id, second.run_id)
+    assert found.summary_line() == (
+        f"1 account and 2 contacts moved from run {first.run_id} (as of 2026-10-31 00:00) "
+        f"to run {second.run_id} (as of 2026-11-01 00:00)."
+    )
     assert [list(r) for r in found.rows] == [CHANGE_KEYS] * 3
     a2, c1, c3 = found.rows
     priority = float(

@@ -64,10 +64,14 @@ class Changes:
         accounts = sum(r["level"] == "account" for r in self.rows)
         note = " The scoring config changed between them." if self.config_changed else ""
         return (
-            f"{accounts} accounts and {len(self.rows) - accounts} contacts moved from run "
-            f"{self.baseline} (as of {self.baseline_as_of:%Y-%m-%d %H:%M}) to run "
+            f"{_plural(accounts, 'account')} and "
+            f"{_plural(len(self.rows) - accounts, 'contact')} moved from run {self.baseline} (as of {self.baseline_as_of:%Y-%m-%d %H:%M}) to run "
             f"{self.latest} (as of {self.latest_as_of:%Y-%m-%d %H:%M}).{note}"
         )
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def changes(workspace: Path, *, since: str | None = None, min_points: float = 10) -> Changes:
