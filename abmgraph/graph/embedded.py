@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 from abmgraph.errors import StoreError
 from abmgraph.graph.event_identity import IDENTITY, collision_error
 from abmgraph.graph.store import KEYS, SUMMARY_COLUMNS, EventWindow, GraphStore, ScoreLevel
+from abmgraph.graph.walks import EmbeddedWalks
 from abmgraph.safe_io import atomic_open, atomic_write_text, clean_stale_temps
 
 # networkx and the contract's models load only for what needs them (``graph()``, empty
@@ -54,7 +55,7 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
         pq.write_table(table, stream, compression="zstd", compression_level=1)
 
 
-class EmbeddedStore(GraphStore):
+class EmbeddedStore(EmbeddedWalks, GraphStore):
     """A workspace folder holding the graph as Parquet tables."""
 
     backend = "embedded"

@@ -18,6 +18,7 @@ from abmgraph.graph.store import EventWindow, GraphStore
 from abmgraph.scoring.accounts import score_accounts
 from abmgraph.scoring.config import ScoringConfig, config_hash
 from abmgraph.scoring.contacts import score_contacts
+from abmgraph.scoring.graph_components import graph_inputs, graph_scope
 from abmgraph.scoring.roles import contact_roles, join_roles
 from abmgraph.scoring.staleness import stale_window_warning
 from abmgraph.scoring.views import ACCOUNT_KEYS, CONTACT_KEYS
@@ -163,6 +164,10 @@ def score_graph(
     timings: dict[str, float] = {}
     started = time.perf_counter()
     ids = None if account_ids is None else pd.Series(account_ids, dtype="str")
+    asked = ids
+    if ids is not None and contact_ids is None:
+        # The family component reads relatives' committees: score those alongside.
+        ids = graph_scope(store, ids, config)
     accounts = store.table("accounts", ids)
     contacts = store.table("contacts", columns=contact_inputs(config))
     if ids is not None:
@@ -191,6 +196,12 @@ def score_graph(
     )
     scored["roles"] = join_roles(roles).to_numpy()
     scored["role_source"] = source.to_numpy()
+    # One contact's explanation needs no walk: its account's row is not shown.
+    graph = (
+        None
+        if contact_ids is not None
+        else graph_inputs(store, config, scored, roles, opportunities, links, ids, as_of)
+    )
     ranked_accounts = score_accounts(
         accounts,
         scored,
@@ -200,7 +211,12 @@ def score_graph(
         _open_accounts(opportunities, as_of),
         config,
         as_of,
+        graph,
     )
+    if asked is not None and len(ids) > len(asked):
+        ranked_accounts = ranked_accounts[ranked_accounts["account_id"].isin(asked)]
+        scored = scored[scored["account_id"].isin(asked)].reset_index(drop=True)
+        summary = summary[summary["contact_id"].isin(scored["contact_id"])]
     timings["score"] = time.perf_counter() - mark
     ranked_accounts = ranked_accounts.sort_values(
         ["priority", "account_id"], ascending=[False, True], kind="stable"

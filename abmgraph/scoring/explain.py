@@ -7,6 +7,7 @@ the numbers are the stored ones, and the contributions add up to the score.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -16,6 +17,7 @@ from abmgraph.graph.store import GraphStore
 from abmgraph.scoring.config import ScoringConfig, config_from_dict
 from abmgraph.scoring.contacts import contribution_columns
 from abmgraph.scoring.engine import score_graph
+from abmgraph.scoring.graph_explain import graph_detail, graph_labels
 
 __all__ = ["explain_account", "explain_accounts", "explain_contact"]
 
@@ -102,7 +104,12 @@ def explain_contact(store: GraphStore, contact_id: str) -> dict[str, Any]:
 
 
 def _account_detail(
-    name: str, row: pd.Series, facts: pd.Series, config: ScoringConfig, topics: list[str]
+    name: str,
+    row: pd.Series,
+    facts: pd.Series,
+    config: ScoringConfig,
+    topics: list[str],
+    names: Mapping[str, str],
 ) -> str:
     section = config.account
     fit = section.fit
@@ -151,6 +158,8 @@ def _account_detail(
         f"{_pts(config.window.recent_days)} days vs {row['prior_points']:.0f} in the "
         f"{_pts(config.window.prior_days)} before",
     }
+    if name.startswith("graph."):
+        return graph_detail(name, row, config, names) + weight
     return details[name] + weight
 
 
@@ -201,8 +210,9 @@ def explain_accounts(store: GraphStore, account_ids: list[str]) -> list[dict[str
         shown = ", ".join(repr(a) for a in unknown[:5]) + (" …" if len(unknown) > 5 else "")
         raise NotFoundError(f"No account {shown}; list them with 'abmgraph accounts'.")
     result = score_graph(store, config, as_of, ids)
-    names = contribution_columns(result.accounts, ("fit.", "committee."))
+    names = contribution_columns(result.accounts, ("fit.", "committee.", "graph."))
     scored = result.accounts.set_index("account_id")
+    labels = graph_labels(store, scored)
     facts = facts.set_index("account_id", drop=False)
     topics = _intent_topics(store, ids, config, as_of)
     out = []
@@ -213,10 +223,10 @@ def explain_accounts(store: GraphStore, account_ids: list[str]) -> list[dict[str
             {
                 "name": n,
                 "points": float(row[n]),
-                "detail": _account_detail(n, row, fact, config, mine),
+                "detail": _account_detail(n, row, fact, config, mine, labels),
             }
             for n in names
-            if n != "fit.cap" or row[n] != 0
+            if n not in ("fit.cap", "graph.cap") or row[n] != 0
         ]
         out.append(
             {"id": account_id, "score": float(row["priority"]), "contributions": contributions}

@@ -1,0 +1,171 @@
+"""The graph walks scoring needs, answered on the embedded store's tables.
+
+Each walk is vectorised over the whole table: a REPORTS_TO chain is followed
+by pointer jumping over an array of manager positions (one numpy step per
+hop, never a loop per contact), corporate families are the connected
+components of the SUBSIDIARY_OF links (scipy), and past deals are joins.
+The Neo4j store answers the same questions in Cypher (``neo4j_walks``); the
+shared tests hold both to the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["EmbeddedWalks", "account_families", "alumni_employers", "past_deals", "reporting_paths"]
+
+_PATH_COLUMNS = {"contact_id": "str", "path": "object"}
+_DEAL_COLUMNS = ["account_id", "contact_id", "from_account_id", "opportunity_id"]
+
+
+def _positions(index: pd.Index, values: pd.Series | np.ndarray) -> np.ndarray:
+    """Positions of ``values`` in ``index``; -1 for missing or unknown values."""
+    return index.get_indexer(pd.Series(values, dtype="object").where(pd.notna(values), None))
+
+
+def reporting_paths(
+    contacts: pd.DataFrame, starts: pd.Series, targets: pd.Series, max_hops: int
+) -> pd.DataFrame:
+    """``GraphStore.reporting_paths`` over a contacts table (contact_id, account_id, manager_id).
+
+    Examples
+    --------
+    >>> people = pd.DataFrame({"contact_id": ["a", "b", "c"], "account_id": ["A"] * 3,
+    ...                        "manager_id": ["b", "c", None]})
+    >>> reporting_paths(people, pd.Series(["a"]), pd.Series(["c"]), 3)["path"].tolist()
+    [['a', 'b', 'c']]
+    """
+    index = pd.Index(contacts["contact_id"].astype("object"))
+    account, _ = pd.factorize(contacts["account_id"], use_na_sentinel=True)
+    manager = _positions(index, contacts["manager_id"])
+    # A step is followed only to a stored colleague at the same account.
+    safe = np.where(manager >= 0, manager, 0)
+    manager = np.where((manager >= 0) & (account >= 0) & (account[safe] == account), manager, -1)
+    is_target = np.zeros(len(index) + 1, dtype=bool)  # the last slot stands for "nowhere"
+    found_targets = _positions(index, targets)
+    is_target[found_targets[found_targets >= 0]] = True
+
+    start = np.unique(_positions(index, starts))
+    start = start[start >= 0]
+    steps = [start]
+    hops = np.full(len(start), -1)
+    here = start
+    for hop in range(1, max_hops + 1):
+        here = np.where(here >= 0, manager[np.where(here >= 0, here, 0)], -1)
+        steps.append(here)
+        reached = (hops < 0) & (here >= 0) & (here != start) & is_target[here]
+        hops[reached] = hop
+    found = np.flatnonzero(hops > 0)
+    if not len(found):
+        return pd.DataFrame({c: pd.Series(dtype=d) for c, d in _PATH_COLUMNS.items()})
+    walked = np.stack(steps, axis=1)[found]  # one row per start that reached a target
+    ids = index.to_numpy(dtype=object)
+    paths = [list(ids[row[: n + 1]]) for row, n in zip(walked, hops[found].tolist(), strict=True)]
+    out = pd.DataFrame({"contact_id": ids[start[found]], "path": paths})
+    return out.astype({"contact_id": "str"}).sort_values("contact_id").reset_index(drop=True)
+
+
+def past_deals(
+    accounts: pd.DataFrame,
+    contacts: pd.DataFrame,
+    opportunities: pd.DataFrame,
+    links: pd.DataFrame,
+    account_ids: pd.Series | None = None,
+) -> pd.DataFrame:
+    """``GraphStore.past_deals`` over the tables (every link must end at a stored node)."""
+    known = pd.Index(accounts["account_id"].dropna())
+    people = contacts[contacts["account_id"].isin(known)]
+    if account_ids is not None:
+        people = people[people["account_id"].isin(account_ids)]
+    people = people.dropna(subset=["previous_account_ids"])
+    worked = (
+        people[["contact_id", "account_id"]]
+        .assign(from_account_id=people["previous_account_ids"].str.split(";"))
+        .explode("from_account_id")
+    )
+    worked = worked[
+        worked["from_account_id"].isin(known) & (worked["from_account_id"] != worked["account_id"])
+    ].drop_duplicates()
+    deals = opportunities[["opportunity_id", "account_id"]].rename(
+        columns={"account_id": "from_account_id"}
+    )
+    out = worked.merge(deals, on="from_account_id").merge(
+        links[["opportunity_id", "contact_id"]].drop_duplicates(),
+        on=["opportunity_id", "contact_id"],
+    )
+    return (
+        out[_DEAL_COLUMNS]
+        .astype("str")
+        .drop_duplicates()
+        .sort_values(["contact_id", "opportunity_id"])
+        .reset_index(drop=True)
+    )
+
+
+def account_families(accounts: pd.DataFrame, account_ids: pd.Series | None = None) -> pd.DataFrame:
+    """``GraphStore.account_families`` over an accounts table (account_id, parent_account_id)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    index = pd.Index(accounts["account_id"].astype("object"))
+    child = np.arange(len(index))
+    parent = _positions(index, accounts["parent_account_id"])
+    linked = (parent >= 0) & (parent != child)  # a self-parent is no relative
+    n = len(index)
+    graph = coo_matrix((np.ones(linked.sum()), (child[linked], parent[linked])), shape=(n, n))
+    _, label = connected_components(graph, directed=True, connection="weak")
+    sizes = np.bincount(label, minlength=n) if n else np.zeros(0, dtype=int)
+    members = sizes[label] > 1 if n else np.zeros(0, dtype=bool)
+    out = pd.DataFrame({"account_id": index.to_numpy(dtype=object), "label": label})[members]
+    out["family"] = out.groupby("label")["account_id"].transform("min")
+    if account_ids is not None:
+        wanted = out.loc[out["account_id"].isin(account_ids), "label"]
+        out = out[out["label"].isin(wanted)]
+    return (
+        out[["account_id", "family"]].astype("str").sort_values("account_id").reset_index(drop=True)
+    )
+
+
+def alumni_employers(
+    accounts: pd.DataFrame, contacts: pd.DataFrame, account_ids: pd.Series
+) -> pd.Series:
+    """``GraphStore.alumni_employers`` over the tables."""
+    known = pd.Index(accounts["account_id"].dropna())
+    people = contacts[contacts["account_id"].isin(known)].dropna(subset=["previous_account_ids"])
+    past = people["previous_account_ids"].str.split(";").explode()
+    asked = past.isin(known) & past.isin(account_ids)
+    employers = people.loc[asked[asked].index.unique(), "account_id"]
+    return pd.Series(sorted(set(employers.tolist())), dtype="str")
+
+
+class EmbeddedWalks:
+    """The graph walks of ``GraphStore``, over the embedded store's own tables."""
+
+    table: Callable[..., pd.DataFrame]  # the store's own
+
+    def reporting_paths(self, starts: pd.Series, targets: pd.Series, max_hops: int) -> pd.DataFrame:
+        people = self.table("contacts", columns=["contact_id", "account_id", "manager_id"])
+        return reporting_paths(people, starts, targets, max_hops)
+
+    def past_deals(self, account_ids: pd.Series | None = None) -> pd.DataFrame:
+        return past_deals(
+            self.table("accounts", columns=["account_id"]),
+            self.table("contacts", columns=["contact_id", "account_id", "previous_account_ids"]),
+            self.table("opportunities", columns=["opportunity_id", "account_id"]),
+            self.table("opportunity_contacts", columns=["opportunity_id", "contact_id"]),
+            account_ids,
+        )
+
+    def account_families(self, account_ids: pd.Series | None = None) -> pd.DataFrame:
+        accounts = self.table("accounts", columns=["account_id", "parent_account_id"])
+        return account_families(accounts, account_ids)
+
+    def alumni_employers(self, account_ids: pd.Series) -> pd.Series:
+        return alumni_employers(
+            self.table("accounts", columns=["account_id"]),
+            self.table("contacts", columns=["contact_id", "account_id", "previous_account_ids"]),
+            account_ids,
+        )
