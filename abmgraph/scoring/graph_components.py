@@ -183,12 +183,11 @@ def _moved_champions(
         on="opportunity_id",
     )
     championed = found["role"].isin(section.champion_roles).to_numpy()
-    found = found[championed | found["won"].to_numpy()]
+    counts = championed | found["won"].to_numpy(dtype=bool)
+    found = found[counts].assign(why=np.where(championed, found["role"], "won")[counts])
     if found.empty:
         return _empty(_CHAMPIONS)
-    found = found.assign(
-        why=np.where(championed[championed | found["won"].to_numpy()], found["role"], "won")
-    ).sort_values(["contact_id", "opportunity_id"])
+    found = found.sort_values(["contact_id", "opportunity_id"])
     evidence = (
         pd.Series(
             list(zip(found["why"], found["opportunity_id"], found["from_account_id"], strict=True)),
