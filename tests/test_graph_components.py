@@ -289,3 +289,41 @@ def test_one_account_scores_its_family_as_a_full_run_does(store, builder):
         "engaged of 3 relative(s), at most 10 × engagement weight 0.6",
     }
     assert explain_account(store, "F-S2")["score"] == pytest.approx(28.8)
+
+
+def test_a_run_scored_before_the_graph_components_is_explained_without_them(tmp_path, builder):
+    import json
+
+    from abmgraph.graph.embedded import EmbeddedStore
+
+    store = EmbeddedStore(tmp_path / "ws")
+    org(builder).load(store)
+    settings = config(access_to_power_points=0, champions_moved_points=0, family_points=0)
+    score(store, settings)
+    meta_path = store._current_run() / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    del meta["config"]["account"]["graph"]  # what an older version stored
+    meta_path.write_text(json.dumps(meta))
+    explained = explain_account(EmbeddedStore(tmp_path / "ws"), "A")
+    assert explained["score"] == pytest.approx(54.0) == priorities(store)["A"]
+
+
+@pytest.mark.parametrize(
+    ("graph", "message"),
+    [
+        ({"max_hop": 3}, "account.graph.max_hop: unknown setting"),
+        ({"max_hops": 11}, "account.graph.max_hops: Input should be less than or equal to 10"),
+        (
+            {"family_share": 1.5},
+            "account.graph.family_share: Input should be less than or equal to 1",
+        ),
+        ({"power_roles": ["boss"]}, "account.graph.power_roles.0: Input should be"),
+    ],
+)
+def test_graph_settings_are_checked(graph, message):
+    from abmgraph.errors import ConfigError
+    from abmgraph.scoring.config import config_from_dict
+
+    with pytest.raises(ConfigError) as raised:
+        config_from_dict({"account": {"graph": graph}})
+    assert message in str(raised.value)

@@ -26,7 +26,12 @@ def _last_run(store: GraphStore) -> tuple[ScoringConfig, pd.Timestamp]:
     meta = store.score_meta()
     if meta is None:
         raise StoreError("Nothing is scored yet: run 'abmgraph score' first.")
-    return config_from_dict(meta["config"], "stored config"), pd.Timestamp(meta["as_of"])
+    stored = meta["config"]
+    if "graph" not in stored.get("account", {}):
+        # Scored before the graph components existed: explain it as that run scored.
+        off = {"access_to_power_points": 0, "champions_moved_points": 0, "family_points": 0}
+        stored = {**stored, "account": {**stored.get("account", {}), "graph": off}}
+    return config_from_dict(stored, "stored config"), pd.Timestamp(meta["as_of"])
 
 
 def _pts(value: float) -> str:
