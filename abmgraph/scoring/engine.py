@@ -215,7 +215,7 @@ def score_graph(
         as_of,
         graph,
     )
-    if asked is not None and len(ids) > len(asked):
+    if ids is not asked:  # widened to relatives: keep only the accounts asked for
         ranked_accounts = ranked_accounts[ranked_accounts["account_id"].isin(asked)]
         scored = scored[scored["account_id"].isin(asked)].reset_index(drop=True)
         summary = summary[summary["contact_id"].isin(scored["contact_id"])]
