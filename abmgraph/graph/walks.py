@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = ["EmbeddedWalks", "account_families", "alumni_employers", "past_deals", "reporting_paths"]
 
@@ -21,9 +23,19 @@ _PATH_COLUMNS = {"contact_id": "str", "path": "object"}
 _DEAL_COLUMNS = ["account_id", "contact_id", "from_account_id", "opportunity_id"]
 
 
+def _text(values: pd.Series | pd.Index | np.ndarray) -> pa.Array:
+    return pa.array(values, from_pandas=True).cast(pa.large_string())
+
+
 def _positions(index: pd.Index, values: pd.Series | np.ndarray) -> np.ndarray:
-    """Positions of ``values`` in ``index``; -1 for missing or unknown values."""
-    return index.get_indexer(pd.Series(values, dtype="object").where(pd.notna(values), None))
+    """Positions of ``values`` in ``index``; -1 for missing or unknown values.
+
+    Arrow's hash lookup: far faster than pandas' on half a million text ids.
+    """
+    if not len(values) or not len(index):
+        return np.full(len(values), -1, dtype=np.int64)
+    found = pc.index_in(_text(values), value_set=_text(index))
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def reporting_paths(
@@ -68,6 +80,14 @@ def reporting_paths(
     return out.astype({"contact_id": "str"}).sort_values("contact_id").reset_index(drop=True)
 
 
+def _among(column: pd.Series, values: pd.Series) -> np.ndarray:
+    """``column.isin(values)`` through Arrow's hash lookup."""
+    if not len(column) or not len(values):
+        return np.zeros(len(column), dtype=bool)
+    found = pc.is_in(_text(column), value_set=_text(values.dropna()))
+    return found.to_numpy(zero_copy_only=False)
+
+
 def past_deals(
     accounts: pd.DataFrame,
     contacts: pd.DataFrame,
@@ -77,7 +97,9 @@ def past_deals(
 ) -> pd.DataFrame:
     """``GraphStore.past_deals`` over the tables (every link must end at a stored node)."""
     known = pd.Index(accounts["account_id"].dropna())
-    people = contacts[contacts["account_id"].isin(known)]
+    # Only people on some deal can have been on one before: few, so filter first.
+    people = contacts[_among(contacts["contact_id"], links["contact_id"])]
+    people = people[people["account_id"].isin(known)]
     if account_ids is not None:
         people = people[people["account_id"].isin(account_ids)]
     people = people.dropna(subset=["previous_account_ids"])
@@ -134,7 +156,8 @@ def alumni_employers(
 ) -> pd.Series:
     """``GraphStore.alumni_employers`` over the tables."""
     known = pd.Index(accounts["account_id"].dropna())
-    people = contacts[contacts["account_id"].isin(known)].dropna(subset=["previous_account_ids"])
+    people = contacts.dropna(subset=["previous_account_ids"])
+    people = people[people["account_id"].isin(known)]
     past = people["previous_account_ids"].str.split(";").explode()
     asked = past.isin(known) & past.isin(account_ids)
     employers = people.loc[asked[asked].index.unique(), "account_id"]

@@ -129,28 +129,29 @@ def _power_paths(
     store: GraphStore, contacts: pd.DataFrame, roles: pd.DataFrame, config: ScoringConfig
 ) -> pd.DataFrame:
     section = config.account.graph
-    engaged = contacts[contacts["engaged"].astype(bool) & contacts["account_id"].notna()]
-    held = roles.reindex(engaged["contact_id"])[list(section.power_roles)].fillna(False)
-    holds = held.to_numpy(dtype=bool)
+    mask = contacts["engaged"].to_numpy(dtype=bool) & contacts["account_id"].notna().to_numpy()
+    if not roles.index.equals(pd.Index(contacts["contact_id"])):
+        roles = roles.reindex(contacts["contact_id"], fill_value=False)
+    holds = roles[list(section.power_roles)].to_numpy(dtype=bool)[mask]
+    engaged = contacts[mask]
     targets = engaged.loc[holds.any(axis=1), "contact_id"]
     if targets.empty:
         return _empty(_PATHS)
     found = store.reporting_paths(engaged["contact_id"], targets, section.max_hops)
     if found.empty:
         return _empty(_PATHS)
+    # Found rows → their start and their power holder, as positions among the engaged.
+    where = pd.Index(engaged["contact_id"])
+    start = where.get_indexer(found["contact_id"])
+    end = where.get_indexer(found["path"].str[-1])
     # The role shown for the power holder: the first of power_roles it holds.
-    first_role = pd.Series(
-        np.array(section.power_roles, dtype=object)[holds.argmax(axis=1)],
-        index=engaged["contact_id"].to_numpy(),
-    )
-    account = pd.Series(engaged["account_id"].to_numpy(), index=engaged["contact_id"].to_numpy())
-    ends = found["path"].str[-1]
+    first_role = np.array(section.power_roles, dtype=object)[holds.argmax(axis=1)]
     return pd.DataFrame(
         {
-            "account_id": account.reindex(found["contact_id"]).to_numpy(),
+            "account_id": engaged["account_id"].to_numpy()[start],
             "contact_id": found["contact_id"].to_numpy(),
             "path": found["path"].to_numpy(),
-            "role": first_role.reindex(ends).to_numpy(),
+            "role": first_role[end],
         }
     ).astype({"account_id": "str", "contact_id": "str", "role": "str"})
 
