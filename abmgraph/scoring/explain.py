@@ -114,7 +114,7 @@ def _account_detail(
     facts: pd.Series,
     config: ScoringConfig,
     topics: list[str],
-    names: Mapping[str, str],
+    labels: Mapping[str, str],
 ) -> str:
     section = config.account
     fit = section.fit
@@ -164,7 +164,7 @@ def _account_detail(
         f"{_pts(config.window.prior_days)} before",
     }
     if name.startswith("graph."):
-        return graph_detail(name, row, config, names) + weight
+        return graph_detail(name, row, config, labels) + weight
     return details[name] + weight
 
 
