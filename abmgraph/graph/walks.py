@@ -11,6 +11,7 @@ shared tests hold both to the same rows.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,8 @@ _DEAL_COLUMNS = ["account_id", "contact_id", "from_account_id", "opportunity_id"
 
 
 def _text(values: pd.Series | pd.Index | np.ndarray) -> pa.Array:
-    return pa.array(values, from_pandas=True).cast(pa.large_string())
+    array = pa.array(values, from_pandas=True).cast(pa.large_string())
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
 def _positions(index: pd.Index, values: pd.Series | np.ndarray) -> np.ndarray:
@@ -50,17 +52,18 @@ def reporting_paths(
     >>> reporting_paths(people, pd.Series(["a"]), pd.Series(["c"]), 3)["path"].tolist()
     [['a', 'b', 'c']]
     """
-    index = pd.Index(contacts["contact_id"].astype("object"))
-    account, _ = pd.factorize(contacts["account_id"], use_na_sentinel=True)
-    manager = _positions(index, contacts["manager_id"])
+    ids = _text(contacts["contact_id"])
+    manager, found_targets, wanted = _lookup(
+        ids, _text(contacts["manager_id"]), _text(targets), _text(starts)
+    )
+    account = _codes(_text(contacts["account_id"]))
     # A step is followed only to a stored colleague at the same account.
     safe = np.where(manager >= 0, manager, 0)
     manager = np.where((manager >= 0) & (account >= 0) & (account[safe] == account), manager, -1)
-    is_target = np.zeros(len(index) + 1, dtype=bool)  # the last slot stands for "nowhere"
-    found_targets = _positions(index, targets)
+    is_target = np.zeros(len(ids) + 1, dtype=bool)  # the last slot stands for "nowhere"
     is_target[found_targets[found_targets >= 0]] = True
 
-    start = np.unique(_positions(index, starts))
+    start = np.unique(wanted)
     start = start[start >= 0]
     steps = [start]
     hops = np.full(len(start), -1)
@@ -73,11 +76,38 @@ def reporting_paths(
     found = np.flatnonzero(hops > 0)
     if not len(found):
         return pd.DataFrame({c: pd.Series(dtype=d) for c, d in _PATH_COLUMNS.items()})
-    walked = np.stack(steps, axis=1)[found]  # one row per start that reached a target
-    ids = index.to_numpy(dtype=object)
-    paths = [list(ids[row[: n + 1]]) for row, n in zip(walked, hops[found].tolist(), strict=True)]
-    out = pd.DataFrame({"contact_id": ids[start[found]], "path": paths})
+    # One row per start that reached a target; its first hops + 1 steps are the path.
+    walked = np.stack(steps, axis=1)[found]
+    length = hops[found] + 1
+    on_path = np.arange(walked.shape[1]) < length[:, None]
+    offsets = np.concatenate([[0], np.cumsum(length)]).astype(np.int32)
+    paths = pa.ListArray.from_arrays(pa.array(offsets), ids.take(pa.array(walked[on_path])))
+    out = pd.DataFrame(
+        {
+            "contact_id": ids.take(pa.array(start[found])).to_pylist(),
+            "path": pd.Series(paths.to_pylist(), dtype="object"),
+        }
+    )
     return out.astype({"contact_id": "str"}).sort_values("contact_id").reset_index(drop=True)
+
+
+def _codes(values: pa.Array) -> np.ndarray:
+    """An integer code per distinct value; -1 for missing values."""
+    encoded = pc.dictionary_encode(values).indices
+    return encoded.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _lookup(ids: pa.Array, *columns: pa.Array) -> list[np.ndarray]:
+    """Positions in ``ids`` (first occurrence) of each column's values; -1 when absent or missing.
+
+    One hash pass over every value at once, rather than one lookup table per column.
+    """
+    codes = _codes(pa.concat_arrays([ids, *columns]))
+    n = len(ids)
+    position = np.full(codes.max(initial=-1) + 2, -1, dtype=np.int64)  # last slot: missing
+    position[codes[:n][::-1]] = np.arange(n)[::-1]  # the first of repeated ids wins
+    bounds = np.cumsum([n, *(len(c) for c in columns)])
+    return [position[codes[a:b]] for a, b in pairwise(bounds)]
 
 
 def _among(column: pd.Series, values: pd.Series) -> np.ndarray:
@@ -96,20 +126,21 @@ def past_deals(
     account_ids: pd.Series | None = None,
 ) -> pd.DataFrame:
     """``GraphStore.past_deals`` over the tables (every link must end at a stored node)."""
-    known = pd.Index(accounts["account_id"].dropna())
+    known = accounts["account_id"]
     # Only people on some deal can have been on one before: few, so filter first.
     people = contacts[_among(contacts["contact_id"], links["contact_id"])]
-    people = people[people["account_id"].isin(known)]
-    if account_ids is not None:
-        people = people[people["account_id"].isin(account_ids)]
     people = people.dropna(subset=["previous_account_ids"])
+    people = people[_among(people["account_id"], known)]
+    if account_ids is not None:
+        people = people[_among(people["account_id"], account_ids)]
     worked = (
         people[["contact_id", "account_id"]]
         .assign(from_account_id=people["previous_account_ids"].str.split(";"))
         .explode("from_account_id")
     )
     worked = worked[
-        worked["from_account_id"].isin(known) & (worked["from_account_id"] != worked["account_id"])
+        _among(worked["from_account_id"], known)
+        & (worked["from_account_id"] != worked["account_id"]).to_numpy(dtype=bool)
     ].drop_duplicates()
     deals = opportunities[["opportunity_id", "account_id"]].rename(
         columns={"account_id": "from_account_id"}
@@ -155,11 +186,11 @@ def alumni_employers(
     accounts: pd.DataFrame, contacts: pd.DataFrame, account_ids: pd.Series
 ) -> pd.Series:
     """``GraphStore.alumni_employers`` over the tables."""
-    known = pd.Index(accounts["account_id"].dropna())
+    known = accounts["account_id"]
     people = contacts.dropna(subset=["previous_account_ids"])
-    people = people[people["account_id"].isin(known)]
+    people = people[_among(people["account_id"], known)]
     past = people["previous_account_ids"].str.split(";").explode()
-    asked = past.isin(known) & past.isin(account_ids)
+    asked = pd.Series(_among(past, known) & _among(past, account_ids), index=past.index)
     employers = people.loc[asked[asked].index.unique(), "account_id"]
     return pd.Series(sorted(set(employers.tolist())), dtype="str")
 
