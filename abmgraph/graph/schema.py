@@ -89,6 +89,9 @@ class Account(_Record):
     parent_account_id: str | None = _f("id", "Parent account (SUBSIDIARY_OF).")
     is_customer: bool | None = _f("bool", "Already a customer.")
     is_target: bool | None = _f("bool", "On the target account list.")
+    owner: str | None = _f(
+        "text", "Account owner (a rep's name or CRM user id): who its alerts go to."
+    )
 
 
 class Contact(_Record):
@@ -116,6 +119,9 @@ class Contact(_Record):
     previous_account_ids: str | None = _f("list", "Past employers, `;`-separated account ids.")
     started_at: datetime | None = _f(
         "datetime", "When the contact started at the current account (a job change date)."
+    )
+    owner: str | None = _f(
+        "text", "Contact owner: who its alerts go to (else the account's owner)."
     )
 
 
