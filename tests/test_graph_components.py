@@ -327,3 +327,38 @@ def test_graph_settings_are_checked(graph, message):
     with pytest.raises(ConfigError) as raised:
         config_from_dict({"account": {"graph": graph}})
     assert message in str(raised.value)
+
+
+# -- incremental scoring ------------------------------------------------------------
+def test_an_incremental_run_rescores_the_accounts_whose_graph_components_read_a_touched_one(
+    store, builder, tmp_path
+):
+    """A deal won at B lifts A, where B's former champion works now; touching C-X rescores C-Y."""
+    from abmgraph.ingest.pipeline import ingest_file
+    from abmgraph.scoring.engine import score_store
+
+    builder.account("A").account("B").account("N")
+    builder.account("C-X", parent_account_id="C-Y").account("C-Y", parent_account_id="C-X")
+    builder.add("opportunities", opportunity_id="OB", account_id="B", is_won="false")
+    builder.contact("M1", "A", previous_account_ids="B")
+    builder.add("opportunity_contacts", opportunity_id="OB", contact_id="M1", role="end_user")
+    engaged(builder, "X1", "C-X")
+    builder.load(store)
+    settings = config()
+    as_of = parse_as_of(AS_OF)
+    score_store(store, settings, as_of)
+    assert rows(score_store(store, settings, as_of)).empty  # nothing changed
+
+    def ingest(kind: str, **row: str) -> None:
+        more = GraphBuilder(tmp_path / f"more-{kind}")
+        more.add(kind, **row)
+        assert ingest_file(store, kind, more.write()[kind], quiet=True).rejected == 0
+
+    ingest("opportunities", opportunity_id="OB", account_id="B", is_won="true", is_closed="true")
+    again = score_store(store, settings, as_of)
+    assert sorted(again.accounts["account_id"]) == ["A", "B"]
+    assert rows(again).loc["A", "graph.champions_moved"] == pytest.approx(3.79)  # 6.32 × 0.6
+
+    at = (as_of - pd.Timedelta(days=2)).isoformat()
+    ingest("engagements", event_id="N1", contact_id="X1", type="webinar_attended", occurred_at=at)
+    assert sorted(score_store(store, settings, as_of).accounts["account_id"]) == ["C-X", "C-Y"]
