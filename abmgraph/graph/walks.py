@@ -3,7 +3,7 @@
 Each walk is vectorised over the whole table: a REPORTS_TO chain is followed
 by pointer jumping over an array of manager positions (one numpy step per
 hop, never a loop per contact), corporate families are the connected
-components of the SUBSIDIARY_OF links (scipy), and past deals are joins.
+components of the SUBSIDIARY_OF links (label propagation in numpy), and past deals are joins.
 The Neo4j store answers the same questions in Cypher (``neo4j_walks``); the
 shared tests hold both to the same rows.
 """
@@ -158,18 +158,36 @@ def past_deals(
     )
 
 
+def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Each of ``n`` nodes' component, as its smallest member, over the edges ``left``–``right``.
+
+    Every edge pulls both ends down to the smaller label and each label then
+    jumps to its own label's, until nothing moves: a few vectorised rounds for
+    shallow hierarchies, and cycles need nothing special.
+
+    >>> _components(5, np.array([1, 3]), np.array([0, 4])).tolist()
+    [0, 0, 2, 3, 3]
+    """
+    label = np.arange(n)
+    while True:
+        low = np.minimum(label[left], label[right])
+        moved = label.copy()
+        np.minimum.at(moved, left, low)
+        np.minimum.at(moved, right, low)
+        moved = moved[moved]
+        if np.array_equal(moved, label):
+            return label
+        label = moved
+
+
 def account_families(accounts: pd.DataFrame, account_ids: pd.Series | None = None) -> pd.DataFrame:
     """``GraphStore.account_families`` over an accounts table (account_id, parent_account_id)."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     index = pd.Index(accounts["account_id"].astype("object"))
     child = np.arange(len(index))
     parent = _positions(index, accounts["parent_account_id"])
     linked = (parent >= 0) & (parent != child)  # a self-parent is no relative
     n = len(index)
-    graph = coo_matrix((np.ones(linked.sum()), (child[linked], parent[linked])), shape=(n, n))
-    _, label = connected_components(graph, directed=True, connection="weak")
+    label = _components(n, child[linked], parent[linked])
     sizes = np.bincount(label, minlength=n) if n else np.zeros(0, dtype=int)
     members = sizes[label] > 1 if n else np.zeros(0, dtype=bool)
     out = pd.DataFrame({"account_id": index.to_numpy(dtype=object), "label": label})[members]
@@ -185,29 +203,52 @@ def account_families(accounts: pd.DataFrame, account_ids: pd.Series | None = Non
 def alumni_employers(
     accounts: pd.DataFrame, contacts: pd.DataFrame, account_ids: pd.Series
 ) -> pd.Series:
-    """``GraphStore.alumni_employers`` over the tables."""
+    """``GraphStore.alumni_employers`` over the tables.
+
+    Every contact's job history is read, so it is split in Arrow: a partial
+    rescoring asks this on every run.
+    """
     known = accounts["account_id"]
     people = contacts.dropna(subset=["previous_account_ids"])
     people = people[_among(people["account_id"], known)]
-    past = people["previous_account_ids"].str.split(";").explode()
-    asked = pd.Series(_among(past, known) & _among(past, account_ids), index=past.index)
-    employers = people.loc[asked[asked].index.unique(), "account_id"]
+    if people.empty or account_ids.empty:
+        return pd.Series([], dtype="str")
+    parts = pc.split_pattern(_text(people["previous_account_ids"]), ";")
+    past = pc.list_flatten(parts)
+    asked = pc.and_(
+        pc.is_in(past, value_set=_text(known.dropna())),
+        pc.is_in(past, value_set=_text(account_ids.dropna())),
+    ).to_numpy(zero_copy_only=False)
+    owners = pc.list_parent_indices(parts).to_numpy()[asked]
+    employers = people["account_id"].to_numpy()[np.unique(owners)]
     return pd.Series(sorted(set(employers.tolist())), dtype="str")
 
 
 class EmbeddedWalks:
     """The graph walks of ``GraphStore``, over the embedded store's own tables."""
 
-    table: Callable[..., pd.DataFrame]  # the store's own
+    # The store's own: whole tables, and some columns of the rows matching ids.
+    table: Callable[..., pd.DataFrame]
+    select: Callable[..., pd.DataFrame]
 
     def reporting_paths(self, starts: pd.Series, targets: pd.Series, max_hops: int) -> pd.DataFrame:
-        people = self.table("contacts", columns=["contact_id", "account_id", "manager_id"])
+        # A path never leaves its start's account: only those accounts' people are read.
+        homes = self.select("contacts", ["account_id"], ("contact_id", starts))["account_id"]
+        people = self.select(
+            "contacts", ["contact_id", "account_id", "manager_id"], ("account_id", homes.dropna())
+        )
         return reporting_paths(people, starts, targets, max_hops)
 
     def past_deals(self, account_ids: pd.Series | None = None) -> pd.DataFrame:
+        columns = ["contact_id", "account_id", "previous_account_ids"]
+        people = (
+            self.table("contacts", columns=columns)
+            if account_ids is None
+            else self.select("contacts", columns, ("account_id", account_ids))
+        )
         return past_deals(
             self.table("accounts", columns=["account_id"]),
-            self.table("contacts", columns=["contact_id", "account_id", "previous_account_ids"]),
+            people,
             self.table("opportunities", columns=["opportunity_id", "account_id"]),
             self.table("opportunity_contacts", columns=["opportunity_id", "contact_id"]),
             account_ids,
