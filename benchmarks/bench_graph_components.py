@@ -64,7 +64,8 @@ def build(workspace: Path, data_dir: Path, args: argparse.Namespace) -> None:
 
 def score(workspace: Path, config: Path | None, backend: str = "embedded") -> dict:
     command = [sys.executable, "-m", "abmgraph", "--workspace", str(workspace)]
-    command += ["--backend", backend, "score", "--as-of", ANCHOR, "--format", "json"]
+    # --full: every run rescores every account, whatever the run before it did.
+    command += ["--backend", backend, "score", "--full", "--as-of", ANCHOR, "--format", "json"]
     if config is not None:
         command += ["--config", str(config)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
