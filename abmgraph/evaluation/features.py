@@ -9,7 +9,10 @@ the contribution linear in a single config value:
   competitor domain, title keywords, the config's attribute rules;
 - accounts: each ``fit.*`` and ``committee.*`` contribution divided by its
   config points (and the fit / engagement weight), which is the indicator,
-  capped count or saturation in 0–1 the engine multiplies;
+  capped count or saturation in 0–1 the engine multiplies; and the activity
+  components that keep counting (``committee.events``, ``recent_events``,
+  ``people``, ``trend``: see scoring/activity.py), from their raw statistics,
+  whatever points the config gives them, so calibration can turn them on;
 - both: candidate attribute rules learned from the data's own columns
   (``lead_source = Referral``, ``time_on_website_seconds >= 600``), so
   source-based and custom-attribute scoring can be calibrated too.
@@ -21,6 +24,7 @@ only lose them (≤ 0); fit and attribute features may go either way.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,11 +34,18 @@ import pandas as pd
 from abmgraph.evaluation.outcomes import Level
 from abmgraph.graph.vocab import SENIORITIES
 from abmgraph.scoring.accounts import COMMITTEE_COMPONENTS
+from abmgraph.scoring.activity import ACTIVITY_STATS, log_share
 from abmgraph.scoring.config import AttributeRule, ScoringConfig
 from abmgraph.scoring.engine import ScoreResult
 from abmgraph.scoring.rules import rule_mask
 
-__all__ = ["Feature", "candidate_rules", "config_features", "feature_matrix"]
+__all__ = [
+    "Feature",
+    "activity_scales",
+    "candidate_rules",
+    "config_features",
+    "feature_matrix",
+]
 
 # Columns that identify or describe a record rather than predict anything, or that the
 # config's own features already cover.
@@ -192,14 +203,47 @@ def _account_signals(result: ScoreResult, config: ScoringConfig) -> dict[str, tu
             signal = values / (section.engagement_weight * points)
             feature = Feature(f"committee.{component}", ("committee", f"{component}_points"), 1)
             out[feature.name] = (feature, signal)
+    if section.engagement_weight:
+        for component, stat in ACTIVITY_STATS.items():
+            scale = getattr(section.committee, f"{component}_scale")
+            feature = Feature(f"committee.{component}", ("committee", f"{component}_points"), 1)
+            out[feature.name] = (feature, log_share(accounts[stat], scale))
     return out
 
 
+def _round_up(value: float) -> float:
+    """``value`` rounded up to two significant digits (137.2 → 140, 7.23 → 7.3)."""
+    step = 10.0 ** (math.floor(math.log10(value)) - 1)
+    return round(math.ceil(value / step - 1e-9) * step, 10)
+
+
+def activity_scales(config: ScoringConfig, accounts: pd.DataFrame) -> ScoringConfig:
+    """``config`` with each activity scale at the largest value ``accounts`` hold (rounded up).
+
+    ``accounts`` are scored training records: none of them reaches a
+    component's full points, so the fitted points follow ``log(1 + x)``
+    across the whole range the data shows. A statistic no account holds
+    keeps its configured scale.
+    """
+    scales = {}
+    for component, stat in ACTIVITY_STATS.items():
+        largest = float(accounts[stat].max()) if len(accounts) else 0.0
+        if largest > 0:
+            scales[f"{component}_scale"] = _round_up(largest)
+    committee = config.account.committee.model_copy(update=scales)
+    account = config.account.model_copy(update={"committee": committee})
+    return config.model_copy(update={"account": account})
+
+
 def config_features(
-    result: ScoreResult, table: pd.DataFrame, level: Level
+    result: ScoreResult, table: pd.DataFrame, level: Level, config: ScoringConfig | None = None
 ) -> dict[str, tuple[Feature, np.ndarray]]:
-    """The config's own features for every scored row (in ``scored_frame`` order)."""
-    config = result.config
+    """The config's own features for every scored row (in ``scored_frame`` order).
+
+    ``config`` (default: the one ``result`` was scored with) may differ from
+    it only in settings the signals do not depend on, such as activity scales.
+    """
+    config = result.config if config is None else config
     if level == "account":
         return _account_signals(result, config)
     return {

@@ -13,6 +13,7 @@ import pandas as pd
 
 from abmgraph.errors import NotFoundError, StoreError
 from abmgraph.graph.store import GraphStore
+from abmgraph.scoring.activity import ACTIVITY_COMPONENTS
 from abmgraph.scoring.config import ScoringConfig, config_from_dict
 from abmgraph.scoring.contacts import contribution_columns
 from abmgraph.scoring.engine import score_graph
@@ -150,8 +151,35 @@ def _account_detail(
         "committee.recency": f"{row['recent_points']:.0f} points in the last "
         f"{_pts(config.window.recent_days)} days vs {row['prior_points']:.0f} in the "
         f"{_pts(config.window.prior_days)} before",
+        **_activity_details(row, config),
     }
     return details[name] + weight
+
+
+def _activity_details(row: pd.Series, config: ScoringConfig) -> dict[str, str]:
+    committee, window = config.account.committee, config.window
+    return {
+        "committee.events": f"{row['decayed_events']:.1f} events after a "
+        f"{_pts(window.half_life_days)}-day half-life, full points at "
+        f"{_pts(committee.events_scale)}",
+        "committee.recent_events": f"{row['recent_events']:.0f} events in the last "
+        f"{_pts(window.recent_days)} days, full points at {_pts(committee.recent_events_scale)}",
+        "committee.people": f"{row['active_people']:.0f} contacts with an event in the last "
+        f"{_pts(window.lookback_days)} days, full points at {_pts(committee.people_scale)}",
+        "committee.trend": f"{row['rising_events']:.1f} events above the pace of the "
+        f"{_pts(window.prior_days)} days before the last {_pts(window.recent_days)}, "
+        f"full points at {_pts(committee.trend_scale)}",
+    }
+
+
+def _shown(name: str, row: pd.Series, config: ScoringConfig) -> bool:
+    """Every contribution, except a zero fit cap and activity components the config turns off."""
+    if name == "fit.cap":
+        return row[name] != 0
+    component = name.removeprefix("committee.")
+    if component in ACTIVITY_COMPONENTS:
+        return getattr(config.account.committee, f"{component}_points") != 0
+    return True
 
 
 def _intent_topics(
@@ -216,7 +244,7 @@ def explain_accounts(store: GraphStore, account_ids: list[str]) -> list[dict[str
                 "detail": _account_detail(n, row, fact, config, mine),
             }
             for n in names
-            if n != "fit.cap" or row[n] != 0
+            if _shown(n, row, config)
         ]
         out.append(
             {"id": account_id, "score": float(row["priority"]), "contributions": contributions}
