@@ -166,10 +166,11 @@ def test_explain_shows_the_activity_components_a_config_turns_on(store, builder)
     assert sum(c["points"] for c in explained["contributions"]) == pytest.approx(explained["score"])
 
 
-def test_explain_leaves_out_activity_components_with_no_points(store, builder):
+def test_explain_lists_activity_components_without_points_at_zero(store, builder):
     committee(builder, "A1", PEOPLE, EVENTS)
     builder.load(store)
     score(store)
-    names = {c["name"] for c in explain_account(store, "A1")["contributions"]}
-    assert "committee.volume" in names
-    assert not names & {"committee.events", "committee.people", "committee.trend"}
+    points = {c["name"]: c["points"] for c in explain_account(store, "A1")["contributions"]}
+    assert points["committee.volume"] > 0
+    for component in ("events", "recent_events", "people", "trend"):
+        assert points[f"committee.{component}"] == 0

@@ -13,7 +13,6 @@ import pandas as pd
 
 from abmgraph.errors import NotFoundError, StoreError
 from abmgraph.graph.store import GraphStore
-from abmgraph.scoring.activity import ACTIVITY_COMPONENTS
 from abmgraph.scoring.config import ScoringConfig, config_from_dict
 from abmgraph.scoring.contacts import contribution_columns
 from abmgraph.scoring.engine import score_graph
@@ -172,16 +171,6 @@ def _activity_details(row: pd.Series, config: ScoringConfig) -> dict[str, str]:
     }
 
 
-def _shown(name: str, row: pd.Series, config: ScoringConfig) -> bool:
-    """Every contribution, except a zero fit cap and activity components the config turns off."""
-    if name == "fit.cap":
-        return row[name] != 0
-    component = name.removeprefix("committee.")
-    if component in ACTIVITY_COMPONENTS:
-        return getattr(config.account.committee, f"{component}_points") != 0
-    return True
-
-
 def _intent_topics(
     store: GraphStore, account_ids: list[str], config: ScoringConfig, as_of: pd.Timestamp
 ) -> dict[str, list[str]]:
@@ -244,7 +233,7 @@ def explain_accounts(store: GraphStore, account_ids: list[str]) -> list[dict[str
                 "detail": _account_detail(n, row, fact, config, mine),
             }
             for n in names
-            if _shown(n, row, config)
+            if n != "fit.cap" or row[n] != 0
         ]
         out.append(
             {"id": account_id, "score": float(row["priority"]), "contributions": contributions}
