@@ -210,7 +210,7 @@ def score_accounts(
     fit = account_fit(accounts, intent, config, as_of)
     committee = committee_engagement(contacts, roles, accounts["account_id"], config)
     committee = committee.set_axis(accounts.index)
-    activity = account_activity(summary, contacts, accounts["account_id"], config)
+    activity = account_activity(contacts, accounts["account_id"], config)
     committee = pd.concat([committee, activity_components(activity, config), activity], axis=1)
     components = [f"committee.{c}" for c in (*COMMITTEE_COMPONENTS, *ACTIVITY_COMPONENTS)]
 

@@ -54,40 +54,35 @@ def log_share(x: pd.Series | np.ndarray, scale: float) -> np.ndarray:
 
 
 def account_activity(
-    summary: pd.DataFrame, contacts: pd.DataFrame, account_ids: pd.Series, config: ScoringConfig
+    contacts: pd.DataFrame, account_ids: pd.Series, config: ScoringConfig
 ) -> pd.DataFrame:
     """The raw statistics (``ACTIVITY_STATS``' columns) per account, in ``account_ids`` order.
 
-    ``summary`` is the store's engagement summary (one row per contact and
-    type, with ``decayed``, ``recent`` and ``prior`` event counts);
-    ``contacts`` maps each contact to its ``account_id``.
+    ``contacts`` are scored contacts: ``account_id`` and their positive-type
+    event counts ``positive_events``, ``decayed_events``, ``recent_events``
+    and ``prior_events`` (see ``scoring.contacts``).
     """
-    positive = [kind for kind, rule in config.engagement.items() if rule.points > 0]
-    seen = summary[summary["type"].isin(positive) & (summary["events"] > 0)]
-    employer = contacts.set_index("contact_id")["account_id"]
-    rows = pd.DataFrame(
-        {
-            "account_id": seen["contact_id"].map(employer).to_numpy(),
-            "contact_id": seen["contact_id"].to_numpy(),
-            "decayed": seen["decayed"].to_numpy(dtype="float64"),
-            "recent": seen["recent"].to_numpy(dtype="float64"),
-            "prior": seen["prior"].to_numpy(dtype="float64"),
-        }
-    ).dropna(subset=["account_id"])
-    by_account = rows.groupby("account_id")
-    stats = pd.DataFrame(
-        {
-            "decayed_events": by_account["decayed"].sum(),
-            "recent_events": by_account["recent"].sum(),
-            "active_people": by_account["contact_id"].nunique(),
-            "prior_events": by_account["prior"].sum(),
-        }
-    ).reindex(pd.Index(account_ids, dtype="object"))
-    stats = stats.fillna(0.0)
+    n = len(account_ids)
+    employer = pd.Index(account_ids).get_indexer(contacts["account_id"])
+    mine = employer >= 0
+    account = employer[mine]
+
+    def total(column: str) -> np.ndarray:
+        weights = contacts[column].to_numpy(dtype="float64")[mine]
+        return np.bincount(account, weights=weights, minlength=n)
+
+    active = contacts["positive_events"].to_numpy()[mine] > 0
+    recent, prior = total("recent_events"), total("prior_events")
     window = config.window
-    pace = stats["prior_events"] * window.recent_days / window.prior_days
-    stats["rising_events"] = np.maximum(stats["recent_events"] - pace, 0.0)
-    return stats[list(ACTIVITY_STATS.values())].reset_index(drop=True)
+    pace = prior * window.recent_days / window.prior_days
+    return pd.DataFrame(
+        {
+            "decayed_events": total("decayed_events"),
+            "recent_events": recent,
+            "active_people": np.bincount(account[active], minlength=n).astype("float64"),
+            "rising_events": np.maximum(recent - pace, 0.0),
+        }
+    )
 
 
 def activity_components(stats: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
