@@ -222,6 +222,14 @@ def test_where_breadth_drives_outcomes_the_priority_still_beats_counting(breadth
     assert committee.cross_functional_points > committee.events_points
 
 
+def test_where_the_demo_plants_graph_patterns_calibration_keeps_the_graph(breadth):
+    # The demo plants returning champions at in-market accounts, so their component
+    # keeps its points; weights are contributions to the priority.
+    weights = {row["feature"]: row["points"] for row in breadth.weights}
+    assert weights["graph.champions_moved"] > 5
+    assert breadth.config.account.graph.champions_moved_points > 0
+
+
 def test_cli_calibrate_names_the_shape_and_the_best_count(volume_store, volume, tmp_path):
     _, folder = volume_store
     out = tmp_path / "wide.toml"

@@ -50,7 +50,12 @@ from abmgraph.evaluation.features import (
 from abmgraph.evaluation.fit import LogisticFit, choose_c, cross_validated_auc, fit_logistic
 from abmgraph.evaluation.metrics import pr_auc, roc_auc
 from abmgraph.evaluation.outcomes import Level, observed_outcomes
-from abmgraph.evaluation.points import logistic_points, rate_points, write_points
+from abmgraph.evaluation.points import (
+    ENGAGEMENT_TARGETS,
+    logistic_points,
+    rate_points,
+    write_points,
+)
 from abmgraph.graph.store import GraphStore
 from abmgraph.safe_io import atomic_write_text, check_output
 from abmgraph.scoring.config import ScoringConfig, config_from_dict, render_default
@@ -193,7 +198,7 @@ def _committee_budget(
     points: np.ndarray, features: list[Feature], config: ScoringConfig
 ) -> np.ndarray:
     """Shrink committee points that would add up past the config's limit of 100."""
-    committee = np.array([f.target[0] == "committee" for f in features], dtype=bool)
+    committee = np.array([f.target[0] in ENGAGEMENT_TARGETS for f in features], dtype=bool)
     allowed = 100.0 * config.account.engagement_weight
     total = points[committee].sum()
     if total > allowed:

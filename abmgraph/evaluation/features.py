@@ -13,12 +13,13 @@ the contribution linear in a single config value:
   components that keep counting (``committee.events``, ``recent_events``,
   ``people``, ``trend``: see scoring/activity.py), from their raw statistics,
   whatever points the config gives them, so calibration can turn them on;
+  and the graph components the config turns on (``graph.*``);
 - both: candidate attribute rules learned from the data's own columns
   (``lead_source = Referral``, ``time_on_website_seconds >= 600``), so
   source-based and custom-attribute scoring can be calibrated too.
 
-Each feature carries a sign constraint: positive engagement types and the
-committee components can only earn points (≥ 0), negative engagement types
+Each feature carries a sign constraint: positive engagement types, the
+committee and the graph components can only earn points (≥ 0), negative engagement types
 only lose them (≤ 0); fit and attribute features may go either way.
 """
 
@@ -100,7 +101,8 @@ class Feature:
 
     ``target`` is a path into the config: ``("engagement", type)``,
     ``("contact_fit", key[, sub])``, ``("account_fit", key)``,
-    ``("committee", component)`` or ``("rule", level)`` with ``rule`` set.
+    ``("committee", component)``, ``("graph", component)`` or ``("rule",
+    level)`` with ``rule`` set.
     ``units`` is the signal's saturation (cap ÷ points) for capped features.
     """
 
@@ -204,10 +206,36 @@ def _account_signals(result: ScoreResult, config: ScoringConfig) -> dict[str, tu
             feature = Feature(f"committee.{component}", ("committee", f"{component}_points"), 1)
             out[feature.name] = (feature, signal)
     if section.engagement_weight:
+        out.update(_graph_signals(accounts, config))
         for component, stat in ACTIVITY_STATS.items():
             scale = getattr(section.committee, f"{component}_scale")
             feature = Feature(f"committee.{component}", ("committee", f"{component}_points"), 1)
             out[feature.name] = (feature, log_share(accounts[stat], scale))
+    return out
+
+
+def _graph_signals(accounts: pd.DataFrame, config: ScoringConfig) -> dict[str, tuple[Feature, Any]]:
+    """The graph components the config turns on, as signals in 0–1 (see scoring/graph_components).
+
+    Paths to power and moved champions saturate like the committee components.
+    The family component is the share of a relative's committee engagement,
+    capped at its points: its signal is that engagement ÷ 100, and calibrated
+    points ``p`` are written as ``family_points = p`` and ``family_share = p / 100``,
+    which never reach the cap.
+    """
+    section = config.account
+    graph = section.graph
+    out = {}
+    for component in ("access_to_power", "champions_moved"):
+        points = getattr(graph, f"{component}_points")
+        if points:
+            values = accounts[f"graph.{component}"].to_numpy(dtype=float)
+            feature = Feature(f"graph.{component}", ("graph", f"{component}_points"), 1)
+            out[feature.name] = (feature, values / (section.engagement_weight * points))
+    if graph.family_on:
+        feature = Feature("graph.family", ("graph", "family"), 1)
+        engagement = accounts["family_engagement"].to_numpy(dtype=float) / 100.0
+        out[feature.name] = (feature, engagement)
     return out
 
 
