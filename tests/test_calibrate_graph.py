@@ -25,3 +25,31 @@ def test_graph_points_are_written_where_the_engine_reads_them():
     assert graph.family_points == 10
     assert graph.family_share == pytest.approx(0.1)
     assert graph.max_hops == ScoringConfig().account.graph.max_hops
+
+
+def test_the_graph_example_configs_differ_only_in_the_graph_points():
+    from pathlib import Path
+
+    from abmgraph.scoring.config import load_config
+
+    folder = Path(__file__).parent.parent / "examples" / "graph"
+    default = ScoringConfig().model_dump(mode="json")
+    expected = {
+        "with": (10, 10, 10),
+        "without": (0, 0, 0),
+        "only-access-to-power": (10, 0, 0),
+        "only-champions-moved": (0, 10, 0),
+        "only-family": (0, 0, 10),
+    }
+    for name, points in expected.items():
+        config = load_config(folder / f"{name}.toml").model_dump(mode="json")
+        graph = config["account"].pop("graph")
+        assert (
+            graph["access_to_power_points"],
+            graph["champions_moved_points"],
+            graph["family_points"],
+        ) == points, name
+        assert config["account"] == {k: v for k, v in default["account"].items() if k != "graph"}
+        assert {k: v for k, v in config.items() if k != "account"} == {
+            k: v for k, v in default.items() if k != "account"
+        }
