@@ -7,7 +7,8 @@ whose opportunities follow their event rate) and calibrates as of
 2026-09-01 with a 45-day window; then the demo (600 accounts, seed 7, half
 held out as of 2026-10-02, 30-day window). Each row: the default config, the
 calibrated one (with the saturation shape kept), the best naive count and the
-engagement points the calibration gave the activity components. Nothing here
+priority points the calibration gave the activity and graph components (the
+volume world has no reporting lines, deals or families). Nothing here
 is timed or a test; the figures are exact for a given library stack.
 """
 
@@ -38,15 +39,26 @@ def row(world: str, calibration: Calibration) -> str:
         for name in ACTIVITY_COMPONENTS
         if getattr(committee, f"{name}_points")
     )
+    # Graph components only where the data showed them (the others keep their points).
+    graph = calibration.config.account.graph
+    fitted = {row["feature"] for row in calibration.weights}
+    walked = ", ".join(
+        f"{name} {getattr(graph, f'{name}_points') * weight:.0f}"
+        for name in ("access_to_power", "champions_moved", "family")
+        if f"graph.{name}" in fitted
+    )
     return (
         f"| {world} | {report['auc_default']:.3f} | {report['auc_calibrated']:.3f} "
         f"({report['saturation_factor']:g}×) | {report['auc_best_baseline']:.3f} "
-        f"({report['best_baseline']}) | {learned or 'none'} |"
+        f"({report['best_baseline']}) | {learned or 'none'} | {walked or 'none'} |"
     )
 
 
-print("| world | default | calibrated (shape kept) | best naive count | activity points |")
-print("|---|---|---|---|---|")
+print(
+    "| world | default | calibrated (shape kept) | best naive count | activity points "
+    "| graph points |"
+)
+print("|---|---|---|---|---|---|")
 for seed in (1, 2, 3):
     folder = Path(tempfile.mkdtemp())
     store = _ingest(EmbeddedStore(folder / "ws"), volume_world(folder / "data", seed=seed), folder)
