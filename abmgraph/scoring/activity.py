@@ -15,6 +15,9 @@ counting instead; they default to 0 points, so a config turns them on
 - ``committee.trend``: recent events above the pace of the ``prior_days``
   before them (``recent − prior × recent_days ÷ prior_days``, never below 0),
   so a rising account earns points and a cooling one simply earns none.
+  It is the one component an added positive event can lower: an event
+  back-dated into the prior window raises the pace the recent events are
+  held to. That is what a trend measures, which is why it is off by default.
 
 Only engagement types with positive points count, so a negative signal never
 raises a component. Each grows with ``log(1 + x)`` up to its ``*_scale`` and
