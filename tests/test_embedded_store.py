@@ -91,6 +91,8 @@ def test_clear_empties_the_store(loaded):
         "intent": 0,
         "opportunities": 0,
         "opportunity_contacts": 0,
+        "feedback": 0,
+        "sales_activities": 0,
         "engagements": 0,
     }
 

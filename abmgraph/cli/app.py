@@ -33,6 +33,8 @@ INGEST_KINDS = [
     "intent",
     "opportunities",
     "opportunity-contacts",
+    "feedback",
+    "sales-activities",
 ]
 
 

@@ -11,6 +11,7 @@ from abmgraph.scoring.config.currency import CurrencySection
 from abmgraph.scoring.config.engagement import DEFAULT_EVENT_POINTS, EventPoints, Window
 from abmgraph.scoring.config.section import Section, over_defaults
 from abmgraph.scoring.export_settings import ExportSection
+from abmgraph.scoring.feedback_settings import FeedbackSection
 from abmgraph.scoring.intent_settings import IntentSection
 
 __all__ = ["ScoringConfig"]
@@ -53,6 +54,8 @@ class ScoringConfig(Section):
     # Excluded from dumps like audiences: conversion changes reports, never scores.
     currency: CurrencySection = Field(default_factory=CurrencySection, exclude=True)
     intent: IntentSection = Field(default_factory=IntentSection, exclude=True)
+    # Sales feedback reads the scores' results; it never changes a score.
+    feedback: FeedbackSection = Field(default_factory=FeedbackSection, exclude=True)
 
     @field_validator("engagement", mode="before")
     @classmethod
