@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import difflib
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -50,6 +50,7 @@ from abmgraph.evaluation.fit import LogisticFit, choose_c, cross_validated_auc, 
 from abmgraph.evaluation.metrics import pr_auc, roc_auc
 from abmgraph.evaluation.outcomes import Level, observed_outcomes
 from abmgraph.evaluation.points import logistic_points, rate_points, write_points
+from abmgraph.feedback.proposals import RuleProposal, no_fit_proposals, proposals_toml
 from abmgraph.graph.store import GraphStore
 from abmgraph.safe_io import atomic_write_text, check_output
 from abmgraph.scoring.config import ScoringConfig, config_from_dict, render_default
@@ -91,6 +92,8 @@ class Calibration:
     default: Backtest
     calibrated: Backtest
     weights: list[dict[str, Any]]
+    # Negative fit rules the "no fit" rejections point at: written commented out, never applied.
+    proposals: list[RuleProposal] = field(default_factory=list)
 
     @property
     def better(self) -> bool:
@@ -110,7 +113,7 @@ def _snapshot(
     result = score_graph(store, config, as_of)
     frame = scored_frame(result, level)
     frame["row"] = np.arange(len(frame))
-    observed = observed_outcomes(store, level, as_of, window_days, outcomes)
+    observed = observed_outcomes(store, level, as_of, window_days, outcomes, target=target)
     frame = frame.merge(observed, on="id", how="inner")
     table = record_table(
         result, store.table("accounts" if level == "account" else "contacts"), level
@@ -402,6 +405,9 @@ def calibrate(
         ),
         key=lambda row: -abs(row["points"]),
     )
+    # Verdicts given by as_of only: the held-out ones (after it) never shape a proposal.
+    proposals = no_fit_proposals(store, as_of, level)
+    report["proposed_rules"] = [p.as_dict() for p in proposals]
     return Calibration(
         new,
         config,
@@ -409,6 +415,7 @@ def calibrate(
         default_bt,
         new_bt,
         [{"feature": "base", "points": round(base, 2)}, *weights],
+        proposals,
     )
 
 
@@ -424,11 +431,13 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def config_diff(old: ScoringConfig, new: ScoringConfig, old_name: str, new_name: str) -> str:
-    """A unified diff of the two configs as rendered TOML."""
+def config_diff(
+    old: ScoringConfig, new: ScoringConfig, old_name: str, new_name: str, appended: str = ""
+) -> str:
+    """A unified diff of the two configs as rendered TOML (``appended`` ends the new one)."""
     lines = difflib.unified_diff(
         render_default(old).splitlines(),
-        render_default(new).splitlines(),
+        (render_default(new) + appended).splitlines(),
         fromfile=old_name,
         tofile=new_name,
         n=1,
@@ -463,7 +472,8 @@ def write_calibrated(calibration: Calibration, path: Path, *, force: bool = Fals
         f"against {report['auc_default']} before.\n"
         f"# Calibrated as of {as_of}; score with it at that date: {command}\n"
     )
-    atomic_write_text(path, header + render_default(calibration.config))
+    body = render_default(calibration.config) + proposals_toml(calibration.proposals)
+    atomic_write_text(path, header + body + ("\n" if calibration.proposals else ""))
     calibration.report["config_written"] = str(path)
     calibration.report["next_command"] = command
     return path

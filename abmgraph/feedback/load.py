@@ -22,13 +22,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from abmgraph.errors import AbmgraphError
+from abmgraph.errors import AbmgraphError, InputError
 from abmgraph.feedback.analysis import FeedbackReport, feedback_report
 from abmgraph.feedback.matching import handover_outcomes
 from abmgraph.graph.store import GraphStore
 from abmgraph.scoring.config import ScoringConfig
 
-__all__ = ["SOURCE_COLUMNS", "outcomes_with_context", "workspace_report"]
+__all__ = ["SOURCE_COLUMNS", "outcomes_with_context", "parse_since", "workspace_report"]
 
 SOURCE_COLUMNS = ("lead_source", "leadsource", "source", "original_source")
 _FEEDBACK = ["contact_id", "account_id", "verdict", "reason", "by", "at"]
@@ -112,6 +112,23 @@ def _column(frame: pd.DataFrame, key: str, column: str) -> pd.Series:
     if frame.empty or column not in frame.columns:
         return pd.Series(dtype=object)
     return frame.drop_duplicates(key).set_index(key)[column]
+
+
+def parse_since(text: str) -> pd.Timestamp:
+    """``--since``: a date (its start, UTC) or an instant; a time without a zone is UTC.
+
+    >>> parse_since("2026-10-02")
+    Timestamp('2026-10-02 00:00:00+0000', tz='UTC')
+    """
+    try:
+        when = pd.Timestamp(text.strip())
+    except (ValueError, TypeError):
+        raise InputError(
+            f"--since {text!r} is not a date; use YYYY-MM-DD or an ISO-8601 instant."
+        ) from None
+    if pd.isna(when):
+        raise InputError(f"--since {text!r} is not a date; use YYYY-MM-DD.")
+    return when.tz_localize("UTC") if when.tzinfo is None else when.tz_convert("UTC")
 
 
 def workspace_report(
