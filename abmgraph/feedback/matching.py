@@ -14,6 +14,8 @@ of the first run in which it crossed. The rules decided here:
   instant: on the contact for a lead, on any contact of the account or the
   account itself for a tier-1 account.
 - A handover nobody answered has no verdict and no touch after it.
+- A handover without an owner (no ``owner`` on the contact or account) is
+  owned by the rep who touched it first, else the one who gave the verdict.
 """
 
 from __future__ import annotations
@@ -106,4 +108,5 @@ def handover_outcomes(
     out = pd.concat([out, first_touches(leads, activities)], axis=1)
     out["minutes"] = (out["touched_at"] - out["at"]).dt.total_seconds() / 60.0
     out["answered"] = (out["verdict"].notna() | out["touched_at"].notna()).astype(bool)
+    out["owner"] = out["owner"].astype(object).fillna(out["touched_by"]).fillna(out["by"])
     return out
