@@ -37,6 +37,7 @@ _COMMANDS = {
     "neo4j-import": "abmgraph.cli.neo4j:neo4j_import",
     "report": "abmgraph.cli.report:report",
     "feedback": "abmgraph.cli.feedback:feedback",
+    "changes": "abmgraph.cli.changes:changes",
 }
 for _name, _target in _COMMANDS.items():
     cli.add_lazy_command(_name, _target)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator, model_validator
 
+from abmgraph.scoring.alert_settings import AlertsSection, HistorySection
 from abmgraph.scoring.config.account import AccountSection
 from abmgraph.scoring.config.audience import AudienceFilters
 from abmgraph.scoring.config.contact import ContactSection
@@ -56,6 +57,9 @@ class ScoringConfig(Section):
     intent: IntentSection = Field(default_factory=IntentSection, exclude=True)
     # Sales feedback reads the scores' results; it never changes a score.
     feedback: FeedbackSection = Field(default_factory=FeedbackSection, exclude=True)
+    # Excluded too: what the history keeps and what alerts fire never changes a score.
+    history: HistorySection = Field(default_factory=HistorySection, exclude=True)
+    alerts: AlertsSection = Field(default_factory=AlertsSection, exclude=True)
 
     @field_validator("engagement", mode="before")
     @classmethod
