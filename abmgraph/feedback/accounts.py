@@ -14,7 +14,7 @@ import pandas as pd
 from abmgraph.feedback.matching import HANDOVER_COLUMNS, handover_outcomes
 from abmgraph.graph.store import GraphStore
 
-__all__ = ["handovers_by_account", "store_handovers_by_account"]
+__all__ = ["handovers_by_account", "sales_notes", "store_handovers_by_account"]
 
 _FEEDBACK = ["contact_id", "account_id", "verdict", "reason", "by", "at"]
 _ACTIVITIES = ["contact_id", "account_id", "at", "owner"]
@@ -80,3 +80,24 @@ def store_handovers_by_account(
     feedback = store.table("feedback", columns=_FEEDBACK).reindex(columns=_FEEDBACK)
     activities = store.table("sales_activities", columns=_ACTIVITIES).reindex(columns=_ACTIVITIES)
     return handovers_by_account(account_ids, feedback, activities, handovers)
+
+
+def sales_notes(
+    rows: list[dict[str, Any]], by_account: dict[str, dict[str, list[dict[str, Any]]]]
+) -> None:
+    """Add ``sales`` to rows of accounts and contacts (``changes``): what sales did with them.
+
+    An account row reads ``2 rejected, 1 unanswered``; a contact row
+    ``rejected: <reason>`` or ``unanswered``; None when there is nothing to say.
+    """
+    for row in rows:
+        sales = by_account.get(row.get("account_id") or "", {"rejected": [], "unanswered": []})
+        contact = row.get("contact_id")
+        if contact:
+            rejected = [r for r in sales["rejected"] if r["contact_id"] == contact]
+            waiting = any(u["contact_id"] == contact for u in sales["unanswered"])
+            note = f"rejected: {rejected[-1]['reason'] or 'no reason given'}" if rejected else None
+            row["sales"] = note or ("unanswered" if waiting else None)
+            continue
+        parts = [f"{len(sales[key])} {key}" for key in ("rejected", "unanswered") if sales[key]]
+        row["sales"] = ", ".join(parts) or None
