@@ -70,7 +70,8 @@ def feedback(app: App, fmt: str, since: str | None, limit: int) -> None:
     owners = data["speed_to_lead_by_owner"][:limit]
     render_rows(owners, "table", ("owner", *_SPEED), title="by owner")
     for key, column, title in _BREAKDOWNS:
-        if data[key]:
+        # A breakdown with nothing to tell apart (no lead source recorded at all) is left out.
+        if [row[column] for row in data[key]] not in ([], ["(none)"]):
             render_rows(data[key], "table", (column, *_RATES), title=title)
     unanswered = data["unanswered_handovers"]
     if unanswered:

@@ -22,13 +22,15 @@ handovers, data and seed give the same files.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
 from abmgraph.demo.catalog import CORE_INDUSTRIES
 from abmgraph.feedback.matching import lead_handovers
 
-__all__ = ["REPS", "draw_sales_response"]
+__all__ = ["REPS", "draw_sales_response", "write_sales_files"]
 
 # Reps and how fast each works: a multiplier on the drawn delay.
 REPS = {"Avery Chen": 0.3, "Jordan Patel": 1.0, "Sam Okafor": 1.0, "Riley Novak": 3.0}
@@ -171,3 +173,15 @@ def draw_sales_response(
         }
     ).sort_values("at", kind="stable")
     return feedback.reset_index(drop=True), activities.reset_index(drop=True)
+
+
+def write_sales_files(
+    feedback: pd.DataFrame, activities: pd.DataFrame, out: Path
+) -> dict[str, Path]:
+    """``feedback.csv`` and ``sales-activities.csv`` in ``out`` (ISO-8601 UTC instants)."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {"feedback": out / "feedback.csv", "sales_activities": out / "sales-activities.csv"}
+    for kind, frame in (("feedback", feedback), ("sales_activities", activities)):
+        text = frame.assign(at=frame["at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        text.to_csv(paths[kind], index=False, lineterminator="\n")
+    return paths

@@ -63,6 +63,7 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
         "no authority",
         "authority",
         "not decision",
+        "decision maker",
         "no need",
         "not interested",
         "no interest",
