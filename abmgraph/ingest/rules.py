@@ -283,7 +283,12 @@ class KindRules:
             neither,
             "missing contact_id or account_id (one is required)",
         )
-        derived["account_id"] = account.fillna(self._account_of_contacts(contact)).astype("str")
+        needed = account.isna().to_numpy() & contact.notna().to_numpy()
+        if needed.any():  # a CRM export usually names both: ask the store only for the rest
+            found = self._account_of_contacts(contact[needed])
+            account = account.copy()
+            account[needed] = found.to_numpy()
+        derived["account_id"] = account.astype("str")
 
     def _rules_feedback(self, values, invalid, derived, fails) -> None:
         self._handover_subject(values, invalid, derived, fails)
