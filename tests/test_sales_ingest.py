@@ -240,3 +240,28 @@ def test_header_without_subject_is_refused(store: GraphStore, tmp_path: Path, ki
     with pytest.raises(InputError, match=re.escape(expected)):
         ingest_file(store, kind, path)
     assert store.counts()["feedback"] == 0
+
+
+def test_a_fixed_rejects_file_of_feedback_loads_with_its_reasons(
+    store: GraphStore, builder: GraphBuilder, tmp_path: Path
+) -> None:
+    _graph(builder, store)
+    path = _write(
+        tmp_path,
+        "feedback.csv",
+        "contact_id,verdict,reason,by,at\n00Q9,rejected,no fit,bo,2026-10-03\n",
+    )
+    rejects = tmp_path / "rejects.csv"
+    assert ingest_file(store, "feedback", path, rejects_path=rejects).rejected == 1
+    # The rejects file's own reason leads; the row's reason is kept as input_reason.
+    header, line = rejects.read_text(encoding="utf-8").splitlines()
+    assert (
+        header == "source_line,field,reason,severity,raw_line,contact_id,verdict,input_reason,by,at"
+    )
+    assert line.endswith(",00Q9,rejected,no fit,bo,2026-10-03")
+    rejects.write_text(f"{header}\n{line.replace('00Q9', '00Q3')}\n", encoding="utf-8")
+    assert ingest_file(store, "feedback", rejects).loaded == 1
+    table = store.table("feedback")
+    assert table[["contact_id", "verdict", "reason"]].values.tolist() == [
+        ["00Q3", "rejected", "no fit"]
+    ]

@@ -196,7 +196,10 @@ class Feedback(_Record):
         description="accepted, rejected or recycled (back to marketing).",
         json_schema_extra={"parser": "verdict"},
     )
-    reason: str | None = _f("text", "Why, in the rep's or the CRM's words.")
+    # A rejects file keeps this column as input_reason (its own `reason` says why the row failed).
+    reason: str | None = _f(
+        "text", "Why, in the rep's or the CRM's words.", aliases=("input_reason",)
+    )
     by: str | None = _f("text", "Who gave the verdict.")
     at: datetime = Field(
         description="When the verdict was given.", json_schema_extra={"parser": "datetime"}
