@@ -163,3 +163,25 @@ def test_changes_say_what_sales_did(tmp_path: Path, fmt: str) -> None:
         assert rows[("A1", "C1")] == "rejected: No fit - too small"
     else:  # a narrow terminal wraps the note: its words are there
         assert "sales" in out and "rejected:" in out and "too small" in out
+
+
+def test_calibrate_on_verdicts_proposes_rules_it_does_not_apply(tmp_path: Path) -> None:
+    from abmgraph.scoring.config import load_config
+
+    workspace = tmp_path / "demo"
+    _invoke(workspace, "demo", "--accounts", "100", "--seed", "3", "--anchor", "2026-11-01")
+    out = tmp_path / "calibrated.toml"
+    args = ["calibrate", "--as-of", "2026-10-11", "--window", "21", "--level", "contact"]
+    args += ["--target", "accepted", "--force", "--out", str(out)]
+    report = json.loads(_invoke(workspace, *args, "--format", "json").stdout)
+    assert report["target"] == "accepted" and report["train"] > 0 and report["validate"] > 0
+    proposed = report["proposed_rules"]
+    assert proposed and all(p["points"] == -10.0 for p in proposed)
+    text = out.read_text(encoding="utf-8")
+    for rule in proposed:
+        assert f"# field = {json.dumps(rule['field'])}" in text
+    # Written, but commented out: the calibrated config holds none of them.
+    fields = {r.field for r in load_config(out).contact.fit.rules}
+    assert not fields & {p["field"] for p in proposed}
+    diff = _invoke(workspace, *args[:-2], "--out", str(tmp_path / "again.toml")).stdout
+    assert "+# Proposed from sales feedback, not applied:" in diff
