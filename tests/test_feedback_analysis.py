@@ -186,7 +186,15 @@ def test_rate_within_threshold_and_empty() -> None:
     report = feedback_report(empty).as_dict()
     assert report["handovers"] == 0 and report["rejection_rate"] is None
     assert report["speed_to_lead"]["median_minutes"] is None
-    assert report["findings"][0].startswith("No verdicts yet")
+    assert report["findings"] == [
+        "No handovers yet: each 'abmgraph score' run records the contacts that become MQL "
+        "or SQL and the accounts that reach tier 1."
+    ]
+    silent = feedback_report(handover_outcomes(HANDOVERS, FEEDBACK.iloc[:0], ACTIVITIES))
+    assert (
+        silent.findings[0]
+        == "No verdicts yet: ingest sales feedback (abmgraph ingest feedback FILE)."
+    )
     accepted = FEEDBACK.assign(verdict="accepted")
     report = feedback_report(handover_outcomes(HANDOVERS, accepted, ACTIVITIES)).as_dict()
     assert report["rejection_rate"] == 0.0 and report["over_threshold"] is False

@@ -63,6 +63,10 @@ def feedback(app: App, fmt: str, since: str | None, limit: int) -> None:
     if fmt == "json":
         click.echo(json.dumps(data, default=str, ensure_ascii=False))
         return
+    if not data["handovers"]:
+        for line in data["findings"]:
+            info(line)
+        return
     render_rows([{k: data[k] for k in (*_RATES, "acceptance_rate")}], "table", title="Handovers")
     render_rows(data["reasons"][:limit], "table", title="Rejection reasons")
     render_rows([data["speed_to_lead"]], "table", _SPEED, title="Speed-to-lead")

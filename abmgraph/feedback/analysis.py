@@ -141,6 +141,11 @@ def _findings(summary: dict[str, Any], categories: list[dict[str, Any]], limit: 
     """Plain sentences: is the rejection rate over the limit, and what the reasons point at."""
     rate = summary["rejection_rate"]
     lines = []
+    if not summary["handovers"]:
+        return [
+            "No handovers yet: each 'abmgraph score' run records the contacts that become MQL "
+            "or SQL and the accounts that reach tier 1."
+        ]
     if rate is None:
         lines.append("No verdicts yet: ingest sales feedback (abmgraph ingest feedback FILE).")
     elif rate > limit:
