@@ -56,9 +56,10 @@ def score_band(scores: pd.Series) -> pd.Series:
     ['0–9', '50–59', '60–69', '90–100', nan]
     """
     numbers = pd.to_numeric(scores, errors="coerce").astype(float)
-    low = (np.floor(numbers.clip(0, 100) / 10) * 10).clip(upper=90)
-    text = low.map(lambda v: f"{v:.0f}–{v + 9:.0f}" if v < 90 else "90–100", na_action="ignore")
-    return text.astype(object)
+    low = (np.floor(numbers.clip(0, 100) / 10) * 10).clip(upper=90).astype("Int64")
+    text = low.astype("str") + "–" + (low + 9).astype("str")
+    text = text.mask(low == 90, "90–100")
+    return text.astype(object).where(low.notna(), np.nan)
 
 
 def _counts(frame: pd.DataFrame) -> dict[str, Any]:
@@ -237,7 +238,8 @@ def feedback_report(
     frame["score_band"] = score_band(frame["score"])
     frame["week"] = frame["at"].dt.tz_convert(None).dt.to_period("W-SUN").dt.start_time
     frame["week"] = frame["week"].dt.strftime("%Y-%m-%d")
-    frame["tier"] = frame["tier"].map(lambda t: f"tier {int(t)}", na_action="ignore")
+    tiers = pd.to_numeric(frame["tier"], errors="coerce").astype("Int64")
+    frame["tier"] = ("tier " + tiers.astype("str")).astype(object).where(tiers.notna(), None)
     summary = _counts(frame)
     reasons = ranked_reasons(frame)
     categories = _categories(reasons)
