@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +10,7 @@ import pandas as pd
 
 from abmgraph.alerts import after_score
 from abmgraph.demo import generate, write
-from abmgraph.demo.feedback import draw_sales_response, write_sales_files
+from abmgraph.demo.feedback import account_reps, draw_sales_response, write_sales_files
 from abmgraph.errors import StoreError
 from abmgraph.graph.store import GraphStore
 from abmgraph.history import clear_history, handovers
@@ -81,6 +81,10 @@ def run_demo(
     workspace.forget_demo()  # from here until the demo is done, the store is not the demo's
     workspace.init()
     data = generate(accounts=accounts, seed=seed, anchor=anchor)
+    # Every account has a rep: its handovers and alerts are theirs.
+    data = replace(
+        data, accounts=data.accounts.assign(owner=account_reps(data.accounts["account_id"]))
+    )
     paths = write(data, out, fmt="csv")
     config = workspace.config()
     reports = [

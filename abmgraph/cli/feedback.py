@@ -69,6 +69,13 @@ def feedback(app: App, fmt: str, since: str | None, limit: int) -> None:
         return
     render_rows([{k: data[k] for k in (*_RATES, "acceptance_rate")}], "table", title="Handovers")
     render_rows(data["reasons"][:limit], "table", title="Rejection reasons")
+    if data["reason_categories"]:
+        render_rows(
+            data["reason_categories"],
+            "table",
+            ("category", "count", "share", "suggests"),
+            title="What the reasons suggest",
+        )
     render_rows([data["speed_to_lead"]], "table", _SPEED, title="Speed-to-lead")
     render_rows(data["speed_to_lead_by_tier"], "table", ("tier", *_SPEED), title="by tier")
     owners = data["speed_to_lead_by_owner"][:limit]

@@ -30,7 +30,7 @@ import pandas as pd
 from abmgraph.demo.catalog import CORE_INDUSTRIES
 from abmgraph.feedback.matching import lead_handovers
 
-__all__ = ["REPS", "draw_sales_response", "write_sales_files"]
+__all__ = ["REPS", "account_reps", "draw_sales_response", "write_sales_files"]
 
 # Reps and how fast each works: a multiplier on the drawn delay.
 REPS = {"Avery Chen": 0.3, "Jordan Patel": 1.0, "Sam Okafor": 1.0, "Riley Novak": 3.0}
@@ -62,11 +62,16 @@ def _choose(rng: np.random.Generator, weights: np.ndarray) -> np.ndarray:
     return (cumulative < draws[:, None]).sum(axis=1)
 
 
-def _reps(accounts: pd.Series, owners: pd.Series) -> np.ndarray:
-    """The handover's owner, else the account's rep (a stable spread over ``REPS``)."""
-    names = np.array(list(REPS))
+def account_reps(accounts: pd.Series) -> np.ndarray:
+    """Each account's rep: a stable spread of the account ids over ``REPS``."""
+    names = np.array(list(REPS), dtype=object)
     codes = pd.util.hash_pandas_object(accounts.astype("str"), index=False).to_numpy()
-    own = names[(codes % len(names)).astype(np.int64)]
+    return names[(codes % len(names)).astype(np.int64)]
+
+
+def _reps(accounts: pd.Series, owners: pd.Series) -> np.ndarray:
+    """The handover's owner, else the account's rep."""
+    own = account_reps(accounts)
     return np.where(owners.notna().to_numpy(), owners.astype(object).to_numpy(), own)
 
 
