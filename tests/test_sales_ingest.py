@@ -265,3 +265,36 @@ def test_a_fixed_rejects_file_of_feedback_loads_with_its_reasons(
     assert table[["contact_id", "verdict", "reason"]].values.tolist() == [
         ["00Q3", "rejected", "no fit"]
     ]
+
+
+def test_hubspot_leads_and_meetings(store: GraphStore, builder: GraphBuilder, tmp_path: Path):
+    _graph(builder, store)
+    leads = _write(
+        tmp_path,
+        "leads.csv",
+        "Record ID,Associated Contact IDs,Lead stage,Disqualification reason,Lead owner,"
+        "Last Modified Date\n"
+        "501,00Q1,Qualified,,Ann Lee,2026-10-02 10:00\n"
+        "502,00Q3,Disqualified,Student,Bo Chan,2026-10-03 11:00\n"
+        "503,00Q2,Attempting,,Ann Lee,2026-10-04 12:00\n"
+        "504,00Q2,New,,Ann Lee,2026-10-01 12:00\n",
+    )
+    rejects = tmp_path / "leads-rejects.csv"
+    report = ingest_file(store, "feedback", leads, preset="hubspot", rejects_path=rejects)
+    assert (report.loaded, report.rejected) == (3, 1)
+    table = store.table("feedback").sort_values("contact_id")
+    assert table["verdict"].tolist() == ["accepted", "accepted", "rejected"]
+    assert table["reason"].fillna("").tolist() == ["", "", "Student"]
+    # A lead record's own id is not a contact: the associated contact is.
+    assert table["contact_id"].tolist() == ["00Q1", "00Q2", "00Q3"]
+    meetings = _write(
+        tmp_path,
+        "meetings.csv",
+        "Record ID - Meeting,Associated Contact IDs,Meeting outcome,Meeting start time,"
+        "Activity assigned to\n"
+        "8001,00Q1,Completed,2026-10-06 15:00,Ann Lee\n",
+    )
+    assert ingest_file(store, "sales-activities", meetings, preset="hubspot").loaded == 1
+    row = store.table("sales_activities").iloc[0]
+    assert (row["activity_id"], row["type"], row["outcome"]) == ("8001", "meeting", "Completed")
+    assert row["at"] == pd.Timestamp("2026-10-06 15:00", tz="UTC")
