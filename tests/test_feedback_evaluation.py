@@ -141,3 +141,17 @@ def test_no_fit_rejections_propose_a_negative_rule(
     assert (rule.field, rule.op, rule.value, rule.points) == ("industry", "eq", "Education", -10.0)
     # Too few no-fit rejections propose nothing.
     assert no_fit_proposals(store, WHEN, "account", min_count=4) == []
+
+
+def test_calibrating_on_verdicts_needs_both_kinds(store: GraphStore, builder: GraphBuilder) -> None:
+    from abmgraph.errors import StoreError
+    from abmgraph.evaluation.calibrate import calibrate
+
+    builder.account("A1").contact("c1", "A1").event("c1", "demo_request", 2)
+    builder.load(store)
+    with pytest.raises(StoreError) as raised:
+        calibrate(store, ScoringConfig(), WHEN, level="contact", target="accepted")
+    assert str(raised.value) == (
+        "The training records need both verdicts (some accepted, some rejected); found 0 "
+        "accepted of 0 judged. Move --as-of, widen --window or ingest more sales feedback."
+    )

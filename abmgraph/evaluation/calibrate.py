@@ -121,8 +121,14 @@ def _snapshot(
     return result, table, frame[["id", "row", target]].rename(columns={target: "y"})
 
 
-def _check(y: np.ndarray, what: str) -> None:
+def _check(y: np.ndarray, what: str, target: str = "converted") -> None:
     if len(y) == 0 or y.all() or not y.any():
+        if target == "accepted":
+            raise StoreError(
+                f"The {what} records need both verdicts (some accepted, some rejected); found "
+                f"{int(y.sum())} accepted of {len(y)} judged. Move --as-of, widen --window or "
+                "ingest more sales feedback."
+            )
         raise StoreError(
             f"The {what} records need both outcomes (some converted, some not); found "
             f"{int(y.sum())} of {len(y)} converted. Move --as-of, widen --window or use --holdout."
@@ -162,7 +168,7 @@ def _parts(
     else:
         snapshot = _snapshot(store, config, as_of, level, window_days, outcomes, target)
         rows = snapshot[2]
-        _check(rows["y"].to_numpy(dtype=bool), "scored")
+        _check(rows["y"].to_numpy(dtype=bool), "scored", target)
         train_rows, test_rows = train_test_split(
             rows, test_size=holdout, random_state=seed, stratify=rows["y"].to_numpy()
         )
@@ -181,8 +187,8 @@ def _parts(
         parts.append(
             _Part(x, rows["y"].to_numpy(dtype=bool), rows["id"].reset_index(drop=True), when)
         )
-    _check(parts[0].y, "training")
-    _check(parts[1].y, "held-out")
+    _check(parts[0].y, "training", target)
+    _check(parts[1].y, "held-out", target)
     split.update({"train": len(parts[0].y), "validate": len(parts[1].y)})
     return parts[0], parts[1], features, split
 
