@@ -1,7 +1,9 @@
 """The loop end to end: real score runs record the handovers, sales answers, the report measures.
 
 Timeline (UTC). C2 asks for a demo on 29 September, C1 on 3 October; C3
-only opens an email. Runs score as of 1 October and 5 October:
+only opens an email. C1's demo request arrives after the first run, as it
+would, so the second (incremental) run rescores its account. Runs score as
+of 1 October and 5 October:
 
     run 1 (1 Oct 00:00): C2 crosses MQL -> handed over at 1 Oct 00:00
     run 2 (5 Oct 00:00): C1 crosses MQL -> handed over at 5 Oct 00:00
@@ -39,13 +41,23 @@ def _timeline(builder: GraphBuilder) -> GraphBuilder:
     builder.contact("C1", "A1", owner="ann").contact("C2", "A1").contact("C3", "A1")
     for contact, type_, at in (
         ("C2", "demo_request", "2026-09-29T12:00:00Z"),
-        ("C1", "demo_request", "2026-10-03T12:00:00Z"),
         ("C3", "email_open", "2026-09-30T12:00:00Z"),
     ):
         builder.add(
             "engagements", event_id=f"E-{contact}", contact_id=contact, type=type_, occurred_at=at
         )
     return builder
+
+
+def _later(builder: GraphBuilder) -> GraphBuilder:
+    """What arrives between the runs: C1's demo request."""
+    return builder.add(
+        "engagements",
+        event_id="E-C1",
+        contact_id="C1",
+        type="demo_request",
+        occurred_at="2026-10-03T12:00:00Z",
+    )
 
 
 def _sales(builder: GraphBuilder) -> GraphBuilder:
@@ -90,7 +102,9 @@ def test_handoffs_from_real_score_runs(
     workspace = tmp_path / "workspace"
     config = ScoringConfig()
     _timeline(builder).load(store)
-    for as_of in RUNS:
+    for n, as_of in enumerate(RUNS):
+        if n:
+            _later(GraphBuilder(tmp_path / "later")).load(store)
         after_score(workspace, store, score_store(store, config, parse_as_of(as_of)), config)
     recorded = handovers(workspace)
     mql = recorded[recorded["kind"] == "mql"].set_index("contact_id")["at"]
@@ -112,13 +126,21 @@ def _invoke(workspace: Path, *args: str):
     return result
 
 
-def test_feedback_command(tmp_path: Path) -> None:
+def _scored_workspace(tmp_path: Path) -> Path:
+    """The timeline ingested and scored through the CLI, C1's event between the runs."""
     workspace = tmp_path / "ws"
     paths = _timeline(GraphBuilder(tmp_path / "in")).write()
     for kind in ("accounts", "contacts", "engagements"):
         _invoke(workspace, "ingest", kind, str(paths[kind]))
-    for as_of in RUNS:
-        _invoke(workspace, "score", "--as-of", as_of)
+    _invoke(workspace, "score", "--as-of", RUNS[0])
+    later = _later(GraphBuilder(tmp_path / "later")).write()
+    _invoke(workspace, "ingest", "engagements", str(later["engagements"]))
+    _invoke(workspace, "score", "--as-of", RUNS[1])
+    return workspace
+
+
+def test_feedback_command(tmp_path: Path) -> None:
+    workspace = _scored_workspace(tmp_path)
     sales = _sales(GraphBuilder(tmp_path / "sales")).write()
     _invoke(workspace, "ingest", "feedback", str(sales["feedback"]))
     _invoke(workspace, "ingest", "sales-activities", str(sales["sales_activities"]))
@@ -149,14 +171,9 @@ def test_feedback_command(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["table", "json"])
 def test_changes_say_what_sales_did(tmp_path: Path, fmt: str) -> None:
-    workspace = tmp_path / "ws"
-    paths = _timeline(GraphBuilder(tmp_path / "in")).write()
-    for kind in ("accounts", "contacts", "engagements"):
-        _invoke(workspace, "ingest", kind, str(paths[kind]))
+    workspace = _scored_workspace(tmp_path)
     sales = _sales(GraphBuilder(tmp_path / "sales")).write()
     _invoke(workspace, "ingest", "feedback", str(sales["feedback"]))
-    for as_of in RUNS:
-        _invoke(workspace, "score", "--as-of", as_of)
     out = _invoke(workspace, "changes", "--format", fmt).stdout
     if fmt == "json":
         rows = {(r["account_id"], r["contact_id"]): r["sales"] for r in json.loads(out)}
