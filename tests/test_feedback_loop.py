@@ -183,22 +183,57 @@ def test_changes_say_what_sales_did(tmp_path: Path, fmt: str) -> None:
 
 
 def test_calibrate_on_verdicts_proposes_rules_it_does_not_apply(tmp_path: Path) -> None:
+    """Ten accounts, half in Education; two alike contacts each, one event each.
+
+    Before 15 October sales rejected every Education lead as no fit and accepted
+    the others: 10 of 10 no-fit rejections are in Education, half of the 20
+    judged leads, a lift of 2. The verdicts after it are the outcomes.
+    """
     from abmgraph.scoring.config import load_config
 
-    workspace = tmp_path / "demo"
-    _invoke(workspace, "demo", "--accounts", "100", "--seed", "3", "--anchor", "2026-11-01")
+    builder = GraphBuilder(tmp_path / "in")
+    for n in range(10):
+        education = n < 5
+        builder.account(f"A{n}", industry="Education" if education else "Software")
+        for k in range(2):
+            contact = f"C{n}{k}"
+            builder.contact(contact, f"A{n}")
+            kind = ("demo_request", "pricing_page_view", "email_click")[(n + k) % 3]
+            builder.event(contact, kind, 40 + n)
+            before = "rejected" if education else "accepted"
+            builder.add(
+                "feedback",
+                contact_id=contact,
+                verdict=before,
+                reason="No fit - industry" if education else "",
+                at="2026-10-05T00:00:00Z",
+            )
+            after = "rejected" if (education or n == 9) and k == 0 else "accepted"
+            builder.add("feedback", contact_id=contact, verdict=after, at="2026-10-20T00:00:00Z")
+    paths = builder.write()
+    workspace = tmp_path / "ws"
+    for kind in ("accounts", "contacts", "engagements", "feedback"):
+        _invoke(workspace, "ingest", kind, str(paths[kind]))
     out = tmp_path / "calibrated.toml"
-    args = ["calibrate", "--as-of", "2026-10-11", "--window", "21", "--level", "contact"]
-    args += ["--target", "accepted", "--force", "--out", str(out)]
-    report = json.loads(_invoke(workspace, *args, "--format", "json").stdout)
-    assert report["target"] == "accepted" and report["train"] > 0 and report["validate"] > 0
-    proposed = report["proposed_rules"]
-    assert proposed and all(p["points"] == -10.0 for p in proposed)
+    args = ["calibrate", "--as-of", "2026-10-15", "--window", "30", "--level", "contact"]
+    args += ["--target", "accepted", "--holdout", "0.5", "--seed", "0", "--force"]
+    report = json.loads(_invoke(workspace, *args, "--out", str(out), "--format", "json").stdout)
+    assert report["target"] == "accepted"
+    assert report["proposed_rules"] == [
+        {
+            "section": "contact.fit.rules",
+            "field": "account.industry",
+            "op": "eq",
+            "value": "Education",
+            "points": -10.0,
+            "no_fit_rejections": 10,
+            "of_no_fit_rejections": 10,
+            "share_of_judged": 0.5,
+        }
+    ]
     text = out.read_text(encoding="utf-8")
-    for rule in proposed:
-        assert f"# field = {json.dumps(rule['field'])}" in text
-    # Written, but commented out: the calibrated config holds none of them.
-    fields = {r.field for r in load_config(out).contact.fit.rules}
-    assert not fields & {p["field"] for p in proposed}
-    diff = _invoke(workspace, *args[:-2], "--out", str(tmp_path / "again.toml")).stdout
-    assert "+# Proposed from sales feedback, not applied:" in diff
+    assert '# field = "account.industry"\n# op = "eq"\n# value = "Education"' in text
+    # Written, but commented out: the calibrated config holds no such rule.
+    assert all(r.field != "account.industry" for r in load_config(out).contact.fit.rules)
+    diff = _invoke(workspace, *args, "--out", str(tmp_path / "again.toml")).stdout
+    assert "+# Proposed from sales feedback, not applied: 10 of 10" in diff
