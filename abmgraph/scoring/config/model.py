@@ -12,6 +12,7 @@ from abmgraph.scoring.config.engagement import DEFAULT_EVENT_POINTS, EventPoints
 from abmgraph.scoring.config.section import Section, over_defaults
 from abmgraph.scoring.export_settings import ExportSection
 from abmgraph.scoring.intent_settings import IntentSection
+from abmgraph.scoring.watch_settings import WatchSection
 
 __all__ = ["ScoringConfig"]
 
@@ -53,6 +54,8 @@ class ScoringConfig(Section):
     # Excluded from dumps like audiences: conversion changes reports, never scores.
     currency: CurrencySection = Field(default_factory=CurrencySection, exclude=True)
     intent: IntentSection = Field(default_factory=IntentSection, exclude=True)
+    # Excluded too: how often the watcher rescores in full, never what a score is.
+    watch: WatchSection = Field(default_factory=WatchSection, exclude=True)
 
     @field_validator("engagement", mode="before")
     @classmethod
