@@ -1,0 +1,283 @@
+"""The watcher on both stores: batches, failures, ordering, half-written files, stopping."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from abmgraph.cli import cli
+from abmgraph.graph.store import GraphStore
+from abmgraph.scoring.config import ScoringConfig, config_from_dict
+from abmgraph.scoring.engine import parse_as_of
+from abmgraph.watch import Watcher
+from abmgraph.workspace import Workspace
+from tests.conftest import AS_OF, GraphBuilder, score
+
+NOW = parse_as_of(AS_OF)
+
+
+def _write(folder: Path, name: str, lines: list[str], mtime: int | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if mtime is not None:
+        os.utime(path, ns=(mtime, mtime))
+    return path
+
+
+def _watcher(
+    store: GraphStore,
+    tmp_path: Path,
+    config: ScoringConfig | None = None,
+    *,
+    clock: pd.Timestamp = NOW,
+    **options,
+) -> Watcher:
+    options.setdefault("sleep", lambda seconds: None)
+    return Watcher(
+        tmp_path / "inbox",
+        store,
+        Workspace(tmp_path / "ws"),
+        config or ScoringConfig(),
+        clock=lambda: clock,
+        **options,
+    )
+
+
+def _names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+@pytest.fixture
+def seeded(store: GraphStore, builder: GraphBuilder) -> GraphStore:
+    """One account with two contacts, scored: what a watched store holds before files land."""
+    builder.account("A1").contact("C1", "A1").contact("C2", "A1", seniority="vp")
+    builder.load(store)
+    score(store)
+    return store
+
+
+def test_once_files_good_bad_and_unknown_files(seeded: GraphStore, tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    _write(inbox, "accounts-new.csv", ["account_id,name,domain", "A2,Beta Corp,beta.com"])
+    _write(
+        inbox,
+        "engagements-today.csv",
+        [
+            "event_id,contact_id,type,occurred_at",
+            "W1,C1,demo_request,2026-10-30",
+            "W2,C2,pricing_page_view,2026-10-31",
+            "W3,NOPE,demo_request,2026-10-31",
+        ],
+    )
+    _write(inbox, "contacts-broken.csv", ["account_id,first_name", "A1,Ann"])
+    _write(inbox, "notes.txt", ["call Ann back"])
+    lines: list[str] = []
+
+    summary = _watcher(seeded, tmp_path, report=lines.append).run(once=True)
+
+    assert _names(inbox) == ["done", "failed"]
+    assert _names(inbox / "done") == [
+        "accounts-new.csv",
+        "engagements-today.csv",
+        "engagements-today.csv.rejects.csv",
+    ]
+    assert _names(inbox / "failed") == [
+        "contacts-broken.csv",
+        "contacts-broken.csv.reason.txt",
+        "notes.txt",
+        "notes.txt.reason.txt",
+    ]
+    assert (inbox / "failed" / "contacts-broken.csv.reason.txt").read_text() == (
+        f"file {inbox / 'contacts-broken.csv'} has no column contact_id (required for "
+        "contacts); columns found: account_id, first_name; use --preset salesforce|hubspot "
+        "if it is a CRM export.\n"
+    )
+    assert (inbox / "failed" / "notes.txt.reason.txt").read_text() == (
+        "notes.txt: the name does not say what the file holds; name a file after its kind, "
+        "then '-' and anything (accounts-*, contacts-*, engagements-*, intent-*, "
+        "opportunities-*, opportunity-contacts-*), with one of the extensions .csv, .tsv, "
+        ".txt, .parquet, .pq, .jsonl, .ndjson, .json.\n"
+    )
+    rejects = pd.read_csv(inbox / "done" / "engagements-today.csv.rejects.csv")
+    assert rejects[["source_line", "field", "severity", "event_id"]].values.tolist() == [
+        [4, "contact_id", "rejected", "W3"]
+    ]
+    # The failures changed nothing: two accounts, the two contacts, two new events.
+    counts = seeded.counts()
+    assert (counts["accounts"], counts["contacts"], counts["engagements"]) == (2, 2, 2)
+    assert sorted(seeded.scores("accounts")["account_id"]) == ["A1", "A2"]
+
+    assert [(f.name, f.status, f.loaded, f.rejected) for f in summary.files] == [
+        ("accounts-new.csv", "done", 1, 0),
+        ("contacts-broken.csv", "failed", 0, 0),
+        ("engagements-today.csv", "done", 2, 1),
+        ("notes.txt", "failed", 0, 0),
+    ]
+    assert len(summary.rescores) == 1 and summary.rescores[0].error is None
+    assert summary.left == [] and not summary.ok and not summary.stopped
+    assert lines[0].startswith("accounts-new.csv: accounts, loaded 1, rejected 0 in ")
+    assert lines[-1].startswith("rescore: ")
+    assert summary.line() == (
+        f"Watched {inbox}: 2 files done, 2 failed (reasons in {inbox / 'failed'}); "
+        "3 rows loaded, 1 rejected; 1 rescore, 0 alerts."
+    )
+
+
+def test_parents_are_ingested_before_children_dropped_earlier(store: GraphStore, tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    # Dropped in the wrong order: the events first, their account last.
+    _write(
+        inbox,
+        "engagements-1.csv",
+        ["event_id,contact_id,type,occurred_at", "E1,C9,demo_request,2026-10-30"],
+        mtime=1_000,
+    )
+    _write(inbox, "contacts-1.csv", ["contact_id,account_id,email", "C9,A9,c9@a9.com"], 2_000)
+    _write(inbox, "accounts-1.csv", ["account_id,name", "A9,Nine"], mtime=3_000)
+
+    summary = _watcher(store, tmp_path).run(once=True)
+
+    assert [(f.name, f.loaded, f.rejected) for f in summary.files] == [
+        ("accounts-1.csv", 1, 0),
+        ("contacts-1.csv", 1, 0),
+        ("engagements-1.csv", 1, 0),
+    ]
+    assert store.event_count() == 1
+    assert summary.ok and _names(inbox / "done") == [
+        "accounts-1.csv",
+        "contacts-1.csv",
+        "engagements-1.csv",
+    ]
+
+
+def test_a_file_still_being_written_waits_for_the_next_poll(seeded: GraphStore, tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    header = "event_id,contact_id,type,occurred_at"
+    _write(inbox, "engagements-done.csv", [header, "D1,C1,email_open,2026-10-30"])
+    growing = _write(inbox, "engagements-growing.csv", [header, "G1,C1,demo_request,2026-10-30"])
+
+    def writer_still_busy(seconds: float) -> None:  # the writer appends between two looks
+        with growing.open("a", encoding="utf-8") as handle:
+            handle.write("G2,C2,demo_request,2026-10-3")
+
+    summary = _watcher(seeded, tmp_path, sleep=writer_still_busy).run(once=True)
+
+    assert [f.name for f in summary.files] == ["engagements-done.csv"]
+    assert summary.left == ["engagements-growing.csv"] and summary.ok
+    assert seeded.event_count() == 1
+    with growing.open("a", encoding="utf-8") as handle:  # the writer finishes the line
+        handle.write("1\n")
+
+    again = _watcher(seeded, tmp_path).run(once=True)
+
+    assert [(f.name, f.loaded, f.rejected) for f in again.files] == [
+        ("engagements-growing.csv", 2, 0)
+    ]
+    assert seeded.event_count() == 3 and _names(inbox) == ["done"]
+
+
+def test_a_stop_request_lets_the_current_file_finish(seeded: GraphStore, tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    _write(inbox, "accounts-1.csv", ["account_id,name", "A2,Beta"], mtime=1_000)
+    _write(inbox, "contacts-1.csv", ["contact_id,account_id", "C3,A2"], mtime=2_000)
+    _write(inbox, "contacts-2.csv", ["contact_id,account_id", "C4,A2"], mtime=3_000)
+    watcher = _watcher(seeded, tmp_path)
+
+    def stop_after_first_file(line: str) -> None:  # Ctrl-C while the first file loads
+        if line.startswith("accounts-1.csv"):
+            watcher.request_stop()
+
+    watcher.report = stop_after_first_file
+    summary = watcher.run()  # not --once: only the stop request ends it
+
+    assert summary.stopped and [f.name for f in summary.files] == ["accounts-1.csv"]
+    # The loaded file was rescored and filed; the rest wait, whole, for the next run.
+    assert len(summary.rescores) == 1
+    assert sorted(seeded.scores("accounts")["account_id"]) == ["A1", "A2"]
+    assert _names(inbox / "done") == ["accounts-1.csv"]
+    assert _names(inbox) == ["contacts-1.csv", "contacts-2.csv", "done"]
+    assert summary.left == ["contacts-1.csv", "contacts-2.csv"]
+    assert summary.line().startswith(f"Stopped watching {inbox}: 1 file done, 2 left in the")
+    assert seeded.counts()["contacts"] == 2
+
+
+def test_a_full_rescore_runs_when_the_oldest_score_is_full_every_old(
+    seeded: GraphStore, tmp_path: Path
+):
+    (tmp_path / "inbox").mkdir()
+    # Scored at NOW: 23 hours later nothing is due, 24 hours later a full rescore runs.
+    early = _watcher(seeded, tmp_path, clock=NOW + pd.Timedelta(hours=23)).run(once=True)
+    assert early.rescores == []
+    later = NOW + pd.Timedelta(hours=24)
+    due = _watcher(seeded, tmp_path, clock=later).run(once=True)
+    assert [(r.mode, r.as_of, r.error) for r in due.rescores] == [("full", later, None)]
+    assert pd.Timestamp(seeded.score_meta()["as_of"]) == later
+    # The interval comes from [watch] full_every, or from the caller.
+    hourly = config_from_dict({"watch": {"full_every": "1h"}})
+    soon = later + pd.Timedelta(minutes=61)
+    assert len(_watcher(seeded, tmp_path, hourly, clock=soon).run(once=True).rescores) == 1
+    again = _watcher(
+        seeded, tmp_path, clock=soon + pd.Timedelta(minutes=59), full_every=timedelta(hours=1)
+    )
+    assert again.run(once=True).rescores == []
+
+
+def test_a_file_that_loads_nothing_is_filed_without_a_rescore(store: GraphStore, tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    # Into an empty store: every event is rejected and the store stays empty, so the
+    # rescore has nothing to score (and no file loaded rows, so none is tried).
+    _write(inbox, "engagements-1.csv", ["event_id,contact_id,type,occurred_at", "E1,C1,x,2026"])
+    summary = _watcher(store, tmp_path).run(once=True)
+    assert [(f.status, f.loaded, f.rejected) for f in summary.files] == [("done", 0, 1)]
+    assert summary.rescores == [] and summary.ok
+    assert _names(inbox / "done") == ["engagements-1.csv", "engagements-1.csv.rejects.csv"]
+
+
+def test_the_full_every_setting_is_kept_out_of_the_config_hash():
+    from abmgraph.scoring.config import config_hash
+
+    changed = config_from_dict({"watch": {"full_every": "6h"}})
+    assert changed.watch.full_interval == timedelta(hours=6)
+    assert config_hash(changed) == config_hash(ScoringConfig())
+
+
+def test_a_bad_duration_is_a_config_error():
+    from abmgraph.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"watch\.full_every: Value error, 'soon' is not a"):
+        config_from_dict({"watch": {"full_every": "soon"}})
+
+
+def test_cli_once_exits_1_when_a_file_failed(tmp_path: Path):
+    workspace = tmp_path / "ws"
+    inbox = tmp_path / "inbox"
+    _write(inbox, "accounts-1.csv", ["account_id,name", "A1,One"])
+    _write(inbox, "contacts-1.csv", ["contact_id,account_id", "C1,A1"])
+    _write(inbox, "readme.md", ["not data"])
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--workspace", str(workspace), "watch", str(inbox), "--once"])
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[-1] == (
+        f"Error: 1 of 3 files failed (see {inbox / 'failed'}/*.reason.txt)"
+    )
+    assert "Watched " in result.output and "rescore: full, 1 accounts rescored" in result.output
+    status = runner.invoke(cli, ["--workspace", str(workspace), "status", "--format", "json"])
+    assert '"accounts": 1' in status.output and '"contacts": 1' in status.output
+    # Nothing new: a second run has nothing to do and succeeds.
+    quiet = runner.invoke(cli, ["--workspace", str(workspace), "watch", str(inbox), "--once"])
+    assert quiet.exit_code == 0, quiet.output
+
+
+def test_cli_refuses_a_bad_duration_and_a_missing_folder(tmp_path: Path):
+    runner = CliRunner()
+    (tmp_path / "inbox").mkdir()
+    bad = runner.invoke(cli, ["watch", str(tmp_path / "inbox"), "--full-every", "soon"])
+    assert bad.exit_code == 2 and "'soon' is not a duration" in bad.output
+    missing = runner.invoke(cli, ["watch", str(tmp_path / "nowhere"), "--once"])
+    assert missing.exit_code == 2 and "does not exist" in missing.output
