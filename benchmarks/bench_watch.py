@@ -141,7 +141,7 @@ def start_watcher(
             lines.put((time.perf_counter(), line.rstrip("\n")))
 
     threading.Thread(target=pump, daemon=True).start()
-    when, line = lines.get(timeout=60)
+    _, line = lines.get(timeout=60)
     if not line.startswith("Watching"):
         raise SystemExit(f"the watcher did not start: {line}")
     return child, lines

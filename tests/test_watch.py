@@ -102,7 +102,8 @@ def test_once_files_good_bad_and_unknown_files(seeded: GraphStore, tmp_path: Pat
         "notes.txt: the name does not say what the file holds; name a file after its kind, "
         "then '-' and anything (accounts-*, contacts-*, engagements-*, intent-*, "
         "opportunities-*, opportunity-contacts-*), with one of the extensions .csv, .tsv, "
-        ".txt, .parquet, .pq, .jsonl, .ndjson, .json.\n"
+        ".txt, .parquet, .pq, .jsonl, .ndjson, .json; a CRM export starts with "
+        "'salesforce-' or 'hubspot-'.\n"
     )
     rejects = pd.read_csv(inbox / "done" / "engagements-today.csv.rejects.csv")
     assert rejects[["source_line", "field", "severity", "event_id"]].values.tolist() == [
@@ -281,3 +282,23 @@ def test_cli_refuses_a_bad_duration_and_a_missing_folder(tmp_path: Path):
     assert bad.exit_code == 2 and "'soon' is not a duration" in bad.output
     missing = runner.invoke(cli, ["watch", str(tmp_path / "nowhere"), "--once"])
     assert missing.exit_code == 2 and "does not exist" in missing.output
+
+
+def test_a_crm_export_loads_through_the_preset_its_name_gives(store: GraphStore, tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    _write(inbox, "salesforce-accounts-0612.csv", ["Id,Name,Website", "001A,Acme,acme.com"])
+    _write(
+        inbox,
+        "salesforce-contacts-0612.csv",
+        ["Id,AccountId,LastName,Email", "003A,001A,Lee,ann@acme.com"],
+    )
+    summary = _watcher(store, tmp_path).run(once=True)
+    assert [(f.kind, f.loaded, f.rejected) for f in summary.files] == [
+        ("accounts", 1, 0),
+        ("contacts", 1, 0),
+    ]
+    accounts = store.table("accounts")
+    assert accounts[["account_id", "domain", "crm_source"]].values.tolist() == [
+        ["001A", "acme.com", "salesforce"]
+    ]
+    assert store.table("contacts")["account_id"].tolist() == ["001A"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from abmgraph.watch.inbox import Inbox, Signature, is_ignored, kind_of
+from abmgraph.watch.inbox import Inbox, Signature, is_ignored, kind_of, parse_name
 
 
 @pytest.mark.parametrize(
@@ -22,16 +22,26 @@ from abmgraph.watch.inbox import Inbox, Signature, is_ignored, kind_of
         ("opportunity-contacts-q4.csv", "opportunity-contacts"),
         ("opportunity_contacts.ndjson", "opportunity-contacts"),
         ("engagements-1.tsv", "engagements"),
+        ("salesforce-contacts-0612.csv", "contacts"),
+        ("hubspot_accounts.csv", "accounts"),
         # No kind, or not a format ingest reads.
         ("notes.csv", None),
         ("accountsfile.csv", None),
         ("engagements-1.xlsx", None),
         ("engagements", None),
         ("my-accounts.csv", None),
+        ("salesforce.csv", None),
+        ("marketo-engagements.csv", None),
     ],
 )
 def test_the_name_says_the_kind(name: str, kind: str | None):
     assert kind_of(name) == kind
+
+
+def test_a_crm_export_names_its_preset_first():
+    assert parse_name("salesforce-accounts-1.csv") == ("accounts", "salesforce")
+    assert parse_name("HubSpot-Contacts.csv") == ("contacts", "hubspot")
+    assert parse_name("accounts-salesforce.csv") == ("accounts", "native")
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ from abmgraph.graph.store import GraphStore
 from abmgraph.ingest.pipeline import ingest_file
 from abmgraph.scoring.config import ScoringConfig
 from abmgraph.scoring.engine import score_store
-from abmgraph.watch.inbox import NAMING_RULE, Inbox, kind_of, rejects_path
+from abmgraph.watch.inbox import NAMING_RULE, Inbox, parse_name, rejects_path
 from abmgraph.workspace import Workspace
 
 __all__ = ["BatchOutcome", "FileOutcome", "RescoreOutcome", "run_batch"]
@@ -144,10 +144,11 @@ def _ingest(
     config: ScoringConfig,
 ) -> FileOutcome:
     """Ingest one file; a failure moves it to ``failed/`` with its one-line reason."""
-    kind = kind_of(name)
-    if kind is None:
+    parsed = parse_name(name)
+    if parsed is None:
         reason = f"{name}: the name does not say what the file holds; {NAMING_RULE}."
         return _failed(inbox, name, None, reason)
+    kind, preset = parsed
     started = time.perf_counter()
     rejects = rejects_path(target)
     try:
@@ -155,6 +156,7 @@ def _ingest(
             store,
             kind,
             inbox.folder / name,
+            preset=preset,
             rejects_path=rejects,
             quiet=True,
             engagement_types=config.engagement_types,

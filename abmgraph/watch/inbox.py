@@ -4,9 +4,11 @@ Naming rule: a file's name says its kind. It is the kind, optionally
 followed by ``-`` or ``_`` and anything, then a format extension ingest
 reads (``.csv``, ``.tsv``, ``.txt``, ``.parquet``, ``.pq``, ``.jsonl``,
 ``.ndjson``, ``.json``): ``engagements-2026-12-06.csv``,
-``opportunity-contacts_q4.parquet``, ``accounts.csv``. Kinds are spelled as
-on the command line or with underscores, in any case. A name that follows
-no kind goes to ``failed/`` with a reason stating this rule.
+``opportunity-contacts_q4.parquet``, ``accounts.csv``. A CRM export names
+its preset first: ``salesforce-contacts-0612.csv``,
+``hubspot-accounts.csv``. Kinds are spelled as on the command line or with
+underscores, in any case. A name that follows no kind goes to ``failed/``
+with a reason stating this rule.
 
 Ignored, left where they are: dotfiles (``.engagements.csv.swp``, the
 usual way to write a file before renaming it into place), names of files
@@ -46,6 +48,7 @@ __all__ = [
     "Signature",
     "is_ignored",
     "kind_of",
+    "parse_name",
     "reason_path",
     "rejects_path",
 ]
@@ -64,10 +67,13 @@ _SPELLINGS = sorted(
     {spelling: kind for kind in KIND_ORDER for spelling in (kind, kind.replace("-", "_"))}.items(),
     key=lambda item: -len(item[0]),
 )
+# Presets a file name may start with (``salesforce-contacts-1.csv``); native is the default.
+NAME_PRESETS = ("salesforce", "hubspot")
 NAMING_RULE = (
     "name a file after its kind, then '-' and anything ("
     + ", ".join(f"{kind}-*" for kind in KIND_ORDER)
-    + f"), with one of the extensions {', '.join(FORMATS)}"
+    + f"), with one of the extensions {', '.join(FORMATS)}; a CRM export starts with "
+    + " or ".join(f"'{preset}-'" for preset in NAME_PRESETS)
 )
 _TEMP_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", ".download", ".swp", "~")
 _TEMP_PREFIXES = (".", "~", "#")
@@ -83,22 +89,37 @@ def is_ignored(name: str) -> bool:
     return folded.startswith(_TEMP_PREFIXES) or folded.endswith(_TEMP_SUFFIXES)
 
 
-def kind_of(name: str) -> str | None:
-    """The kind a file name announces (CLI spelling), or None when it follows no kind.
+def parse_name(name: str) -> tuple[str, str] | None:
+    """The kind (CLI spelling) and preset a file name announces; None when it follows no kind.
 
-    >>> [kind_of(n) for n in ("engagements-1.csv", "Opportunity_Contacts.parquet", "x.csv")]
-    ['engagements', 'opportunity-contacts', None]
-    >>> kind_of("accounts-1.xlsx") is None
+    >>> parse_name("engagements-1.csv"), parse_name("Salesforce-Contacts_0612.csv")
+    (('engagements', 'native'), ('contacts', 'salesforce'))
+    >>> parse_name("accounts-1.xlsx") is None
     True
     """
     path = Path(name.lower())
     if path.suffix not in FORMATS:
         return None
     stem = path.name[: -len(path.suffix)]
+    preset = "native"
+    for candidate in NAME_PRESETS:
+        if stem.startswith((f"{candidate}-", f"{candidate}_")):
+            preset, stem = candidate, stem[len(candidate) + 1 :]
+            break
     for spelling, kind in _SPELLINGS:
         if stem == spelling or stem.startswith((f"{spelling}-", f"{spelling}_")):
-            return kind
+            return kind, preset
     return None
+
+
+def kind_of(name: str) -> str | None:
+    """The kind a file name announces (CLI spelling), or None when it follows no kind.
+
+    >>> [kind_of(n) for n in ("engagements-1.csv", "Opportunity_Contacts.parquet", "x.csv")]
+    ['engagements', 'opportunity-contacts', None]
+    """
+    parsed = parse_name(name)
+    return parsed[0] if parsed else None
 
 
 @dataclass(frozen=True, order=True)
