@@ -302,3 +302,27 @@ def test_a_crm_export_loads_through_the_preset_its_name_gives(store: GraphStore,
         ["001A", "acme.com", "salesforce"]
     ]
     assert store.table("contacts")["account_id"].tolist() == ["001A"]
+
+
+def test_sigterm_stops_the_watcher_cleanly_with_a_summary(tmp_path: Path):
+    import signal
+    import subprocess
+    import sys
+
+    (tmp_path / "inbox").mkdir()
+    command = [sys.executable, "-m", "abmgraph", "--workspace", str(tmp_path / "ws")]
+    child = subprocess.Popen(
+        [*command, "watch", str(tmp_path / "inbox"), "--poll", "0.1"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    first = child.stderr.readline()
+    assert first.startswith(f"Watching {tmp_path / 'inbox'} every 0.1 s, a full rescore every 1d")
+    child.send_signal(signal.SIGTERM)
+    rest = child.stderr.read()
+    assert child.wait(timeout=60) == 0, rest
+    assert rest.splitlines() == [
+        "Stopping after the current file (Ctrl-C again aborts at once).",
+        f"Stopped watching {tmp_path / 'inbox'}: 0 files done; 0 rows loaded, 0 rejected; "
+        "0 rescores, 0 alerts.",
+    ]

@@ -91,12 +91,12 @@ def watch(
         wait=app.wait,
         report=info,
     )
-    if not once:
-        info(
-            f"Watching {folder} every {poll:g} s, a full rescore every "
-            f"{format_duration(watcher.full_every)}; Ctrl-C stops."
-        )
     with _stop_on_signals(watcher):
+        if not once:  # said once Ctrl-C is wired: a stop from then on is clean
+            info(
+                f"Watching {folder} every {poll:g} s, a full rescore every "
+                f"{format_duration(watcher.full_every)}; Ctrl-C stops."
+            )
         summary = watcher.run(once=once)
     info(summary.line())
     if once and not summary.ok:
