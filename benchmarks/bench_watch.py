@@ -16,8 +16,12 @@ then clocks, from the landing:
 - ``filed``: the file in ``INBOX/done/``.
 
 Each drop picks 100 accounts not picked before, just below tier 1, so each
-drop moves new accounts. Results are printed as a table and written to
-``benchmarks/out/watch.json`` with the watcher's own lines and the load
+drop moves new accounts. ``--backend neo4j`` does the same against a
+throwaway local Neo4j (``scripts/neo4j-local`` on ``--port``, 7713 by
+default), loaded through the driver: give a smaller shape there
+(``--accounts 2000 --contacts 50000 --events 1000000``), since a driver load
+of the full one takes over ten minutes. Results are printed as a table and written to
+``benchmarks/out/watch-<backend>.json`` with the watcher's own lines and the load
 average at the start: other work on the machine slows every figure. Nothing
 here is a test: numbers vary by machine; the README records one run.
 """
@@ -40,12 +44,13 @@ import pandas as pd
 
 from abmgraph.demo import generate, write
 from abmgraph.demo_run import INGEST_ORDER
-from abmgraph.graph.embedded import EmbeddedStore
+from abmgraph.graph.store import GraphStore, open_store
 from abmgraph.ingest.pipeline import ingest_file
 from abmgraph.scoring.config import ScoringConfig
 from abmgraph.scoring.engine import parse_as_of, score_store
 
 ROOT = Path(__file__).parent / "out"
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "neo4j-local"
 # Strong, varied signals: ten per account, one per contact.
 EVENT_TYPES = [
     "demo_request",
@@ -62,7 +67,7 @@ EVENT_TYPES = [
 TIMEOUT = 300.0  # seconds a drop may take before the benchmark gives up
 
 
-def build(workspace: Path, data_dir: Path, accounts: int, contacts: int, events: int) -> None:
+def build(store: GraphStore, data_dir: Path, accounts: int, contacts: int, events: int) -> None:
     """Generate (today as the data's now), ingest and score as of now."""
     started = time.perf_counter()
     data = generate(
@@ -70,19 +75,18 @@ def build(workspace: Path, data_dir: Path, accounts: int, contacts: int, events:
     )
     paths = write(data, data_dir, fmt="parquet")
     del data
-    shutil.rmtree(workspace, ignore_errors=True)
-    store = EmbeddedStore(workspace)
     for kind in INGEST_ORDER:
         ingest_file(
             store, kind, paths[kind], rejects_path=data_dir / f"{kind}-rejects.csv", quiet=True
         )
     score_store(store, ScoringConfig(), parse_as_of(None))
-    print(f"built {workspace} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    print(
+        f"built the {store.backend} store in {time.perf_counter() - started:.0f} s", file=sys.stderr
+    )
 
 
-def drops(workspace: Path, count: int, per_drop: int) -> list[pd.DataFrame]:
+def drops(store: GraphStore, count: int, per_drop: int) -> list[pd.DataFrame]:
     """``count`` files of events: ``per_drop`` accounts each, just below tier 1, ten each."""
-    store = EmbeddedStore(workspace)
     scores = store.scores("accounts")
     candidates = (
         scores[scores["tier"] > 1]
@@ -119,7 +123,7 @@ def drops(workspace: Path, count: int, per_drop: int) -> list[pd.DataFrame]:
 
 
 def start_watcher(
-    workspace: Path, inbox: Path, backend: str
+    workspace: Path, inbox: Path, backend: str, uri: str | None
 ) -> tuple[subprocess.Popen, queue.Queue]:
     """``abmgraph watch INBOX`` in a child process; its stderr lines, timed, in a queue."""
     command = [
@@ -133,7 +137,8 @@ def start_watcher(
         "watch",
         str(inbox),
     ]
-    child = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, bufsize=1)
+    env = {**os.environ, **({"NEO4J_URI": uri} if uri else {})}
+    child = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, bufsize=1, env=env)
     lines: queue.Queue[tuple[float, str]] = queue.Queue()
 
     def pump() -> None:
@@ -192,21 +197,37 @@ def main() -> None:
     parser.add_argument("--drops", type=int, default=5)
     parser.add_argument("--drop-accounts", type=int, default=100)
     parser.add_argument("--reuse", action="store_true", help="Keep a workspace built before.")
+    parser.add_argument("--backend", choices=["embedded", "neo4j"], default="embedded")
+    parser.add_argument("--port", type=int, default=7713, help="The local Neo4j's port.")
     parser.add_argument("--out", type=Path, default=ROOT)
     args = parser.parse_args()
 
-    workspace = args.out / f"ws-watch-{args.events}"
-    meta = EmbeddedStore(workspace).score_meta() if args.reuse else None
+    workspace = args.out / f"ws-watch-{args.backend}-{args.events}"
+    uri = None
+    if args.backend == "neo4j":
+        started = subprocess.run(
+            [str(SCRIPT), "start", *([] if args.reuse else ["--reset"]), "--port", str(args.port)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        uri = started.stdout.strip().splitlines()[-1]
+    elif not args.reuse:
+        shutil.rmtree(workspace, ignore_errors=True)
+    store = open_store(args.backend, workspace, uri=uri)
+    meta = store.score_meta() if args.reuse else None
     if meta is None:
-        build(workspace, args.out / "watch-data", args.accounts, args.contacts, args.events)
+        data_dir = args.out / "watch-data"
+        build(store, data_dir, args.accounts, args.contacts, args.events)
     elif pd.Timestamp.now(tz="UTC") - pd.Timestamp(meta["as_of"]) > pd.Timedelta(hours=12):
-        score_store(EmbeddedStore(workspace), ScoringConfig(), parse_as_of(None))  # not due
+        score_store(store, ScoringConfig(), parse_as_of(None))  # so no full rescore is due
     inbox = args.out / "watch-inbox"
     shutil.rmtree(inbox, ignore_errors=True)
     inbox.mkdir(parents=True)
-    files = drops(workspace, args.drops, args.drop_accounts)
+    files = drops(store, args.drops, args.drop_accounts)
+    store.close()
     load = os.getloadavg()[0]
-    child, lines = start_watcher(workspace, inbox, "embedded")
+    child, lines = start_watcher(workspace, inbox, args.backend, uri)
     runs = []
     try:
         for number, frame in enumerate(files):
@@ -223,8 +244,12 @@ def main() -> None:
     finally:
         child.terminate()
         child.wait(timeout=60)
+        if uri:
+            subprocess.run([str(SCRIPT), "stop", "--port", str(args.port)], check=False)
     warm = runs[1:] or runs
     result = {
+        "backend": args.backend,
+        "shape": {"accounts": args.accounts, "contacts": args.contacts, "events": args.events},
         "workspace": str(workspace),
         "load_average_at_start": round(load, 2),
         "median_after_first": {
@@ -235,7 +260,9 @@ def main() -> None:
         "runs": runs,
     }
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "watch.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    (args.out / f"watch-{args.backend}.json").write_text(
+        json.dumps(result, indent=2), encoding="utf-8"
+    )
     print(json.dumps({k: v for k, v in result.items() if k != "runs"}, indent=2))
 
 
