@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from abmgraph.cli import cli
-from abmgraph.graph.store import GraphStore
+from abmgraph.graph.store import GraphStore, open_store
 from abmgraph.scoring.config import ScoringConfig, config_from_dict
 from abmgraph.scoring.engine import parse_as_of
 from abmgraph.watch import Watcher
@@ -30,6 +30,11 @@ def _write(folder: Path, name: str, lines: list[str], mtime: int | None = None) 
     return path
 
 
+def _fresh(store: GraphStore, tmp_path: Path) -> GraphStore:
+    """The store as another process opens it (the embedded store keeps what it read)."""
+    return open_store(store.backend, tmp_path / "ws", uri=os.environ.get("NEO4J_URI"))
+
+
 def _watcher(
     store: GraphStore,
     tmp_path: Path,
@@ -41,7 +46,7 @@ def _watcher(
     options.setdefault("sleep", lambda seconds: None)
     return Watcher(
         tmp_path / "inbox",
-        store,
+        lambda: _fresh(store, tmp_path),
         Workspace(tmp_path / "ws"),
         config or ScoringConfig(),
         clock=lambda: clock,
@@ -110,9 +115,10 @@ def test_once_files_good_bad_and_unknown_files(seeded: GraphStore, tmp_path: Pat
         [4, "contact_id", "rejected", "W3"]
     ]
     # The failures changed nothing: two accounts, the two contacts, two new events.
-    counts = seeded.counts()
-    assert (counts["accounts"], counts["contacts"], counts["engagements"]) == (2, 2, 2)
-    assert sorted(seeded.scores("accounts")["account_id"]) == ["A1", "A2"]
+    with _fresh(seeded, tmp_path) as after:
+        counts = after.counts()
+        assert (counts["accounts"], counts["contacts"], counts["engagements"]) == (2, 2, 2)
+        assert sorted(after.scores("accounts")["account_id"]) == ["A1", "A2"]
 
     assert [(f.name, f.status, f.loaded, f.rejected) for f in summary.files] == [
         ("accounts-new.csv", "done", 1, 0),
@@ -149,7 +155,8 @@ def test_parents_are_ingested_before_children_dropped_earlier(store: GraphStore,
         ("contacts-1.csv", 1, 0),
         ("engagements-1.csv", 1, 0),
     ]
-    assert store.event_count() == 1
+    with _fresh(store, tmp_path) as after:
+        assert after.event_count() == 1
     assert summary.ok and _names(inbox / "done") == [
         "accounts-1.csv",
         "contacts-1.csv",
@@ -171,7 +178,8 @@ def test_a_file_still_being_written_waits_for_the_next_poll(seeded: GraphStore, 
 
     assert [f.name for f in summary.files] == ["engagements-done.csv"]
     assert summary.left == ["engagements-growing.csv"] and summary.ok
-    assert seeded.event_count() == 1
+    with _fresh(seeded, tmp_path) as after:
+        assert after.event_count() == 1
     with growing.open("a", encoding="utf-8") as handle:  # the writer finishes the line
         handle.write("1\n")
 
@@ -180,7 +188,8 @@ def test_a_file_still_being_written_waits_for_the_next_poll(seeded: GraphStore, 
     assert [(f.name, f.loaded, f.rejected) for f in again.files] == [
         ("engagements-growing.csv", 2, 0)
     ]
-    assert seeded.event_count() == 3 and _names(inbox) == ["done"]
+    with _fresh(seeded, tmp_path) as after:
+        assert after.event_count() == 3 and _names(inbox) == ["done"]
 
 
 def test_a_stop_request_lets_the_current_file_finish(seeded: GraphStore, tmp_path: Path):
@@ -200,12 +209,13 @@ def test_a_stop_request_lets_the_current_file_finish(seeded: GraphStore, tmp_pat
     assert summary.stopped and [f.name for f in summary.files] == ["accounts-1.csv"]
     # The loaded file was rescored and filed; the rest wait, whole, for the next run.
     assert len(summary.rescores) == 1
-    assert sorted(seeded.scores("accounts")["account_id"]) == ["A1", "A2"]
+    with _fresh(seeded, tmp_path) as after:
+        assert sorted(after.scores("accounts")["account_id"]) == ["A1", "A2"]
+        assert after.counts()["contacts"] == 2
     assert _names(inbox / "done") == ["accounts-1.csv"]
     assert _names(inbox) == ["contacts-1.csv", "contacts-2.csv", "done"]
     assert summary.left == ["contacts-1.csv", "contacts-2.csv"]
     assert summary.line().startswith(f"Stopped watching {inbox}: 1 file done, 2 left in the")
-    assert seeded.counts()["contacts"] == 2
 
 
 def test_a_full_rescore_runs_when_the_oldest_score_is_full_every_old(
@@ -218,7 +228,8 @@ def test_a_full_rescore_runs_when_the_oldest_score_is_full_every_old(
     later = NOW + pd.Timedelta(hours=24)
     due = _watcher(seeded, tmp_path, clock=later).run(once=True)
     assert [(r.mode, r.as_of, r.error) for r in due.rescores] == [("full", later, None)]
-    assert pd.Timestamp(seeded.score_meta()["as_of"]) == later
+    with _fresh(seeded, tmp_path) as after:
+        assert pd.Timestamp(after.score_meta()["as_of"]) == later
     # The interval comes from [watch] full_every, or from the caller.
     hourly = config_from_dict({"watch": {"full_every": "1h"}})
     soon = later + pd.Timedelta(minutes=61)
@@ -297,11 +308,12 @@ def test_a_crm_export_loads_through_the_preset_its_name_gives(store: GraphStore,
         ("accounts", 1, 0),
         ("contacts", 1, 0),
     ]
-    accounts = store.table("accounts")
-    assert accounts[["account_id", "domain", "crm_source"]].values.tolist() == [
-        ["001A", "acme.com", "salesforce"]
-    ]
-    assert store.table("contacts")["account_id"].tolist() == ["001A"]
+    with _fresh(store, tmp_path) as after:
+        accounts = after.table("accounts")
+        assert accounts[["account_id", "domain", "crm_source"]].values.tolist() == [
+            ["001A", "acme.com", "salesforce"]
+        ]
+        assert after.table("contacts")["account_id"].tolist() == ["001A"]
 
 
 def test_sigterm_stops_the_watcher_cleanly_with_a_summary(tmp_path: Path):
@@ -326,3 +338,19 @@ def test_sigterm_stops_the_watcher_cleanly_with_a_summary(tmp_path: Path):
         f"Stopped watching {tmp_path / 'inbox'}: 0 files done; 0 rows loaded, 0 rejected; "
         "0 rescores, 0 alerts.",
     ]
+
+
+def test_what_another_command_wrote_between_batches_is_kept(seeded: GraphStore, tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    _write(inbox, "accounts-1.csv", ["account_id,name", "A2,Beta"])
+    watcher = _watcher(seeded, tmp_path)
+    assert [f.loaded for f in watcher.run(once=True).files] == [1]
+    # Between two polls, another command ingests an account (the lock is free then)...
+    with _fresh(seeded, tmp_path) as other:
+        GraphBuilder(tmp_path / "other").account("A3").load(other)
+    # ... and the next batch, from the same watcher, sees it and keeps it.
+    _write(inbox, "contacts-1.csv", ["contact_id,account_id", "C3,A3"])
+    assert [(f.loaded, f.rejected) for f in watcher.run(once=True).files] == [(1, 0)]
+    with _fresh(seeded, tmp_path) as after:
+        assert sorted(after.table("accounts")["account_id"]) == ["A1", "A2", "A3"]
+        assert sorted(after.table("contacts")["account_id"]) == ["A1", "A1", "A3"]

@@ -76,13 +76,16 @@ def watch(
         abmgraph watch inbox --once
         abmgraph watch inbox --webhook https://hooks.example.com/abm --full-every 12h
     """
+    from abmgraph.graph.store import open_store
     from abmgraph.scoring.watch_settings import format_duration
     from abmgraph.watch import Watcher
 
     config = app.workspace.config()
     watcher = Watcher(
         folder,
-        app.store(),  # the write lock is taken per batch, so other commands run in between
+        # A store opened afresh for each batch, under the write lock taken per batch:
+        # other commands write in between, and the next batch sees what they wrote.
+        lambda: open_store(app.backend, app.workspace.path, **app.neo4j),
         app.workspace,
         config,
         full_every=full_every,

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from abmgraph.errors import StoreUnavailableError
 from abmgraph.graph.store import GraphStore
 from abmgraph.lock import DEFAULT_WAIT, write_lock
 from abmgraph.scoring.config import ScoringConfig
@@ -98,15 +99,18 @@ def _s(items: list) -> str:
 class Watcher:
     """Watches one folder for one workspace's store.
 
-    ``report`` gets each progress line (a file, a rescore, a wait for the
-    lock). ``clock`` gives the scoring instant; ``sleep`` waits between looks
-    and returns early on a stop request (tests replace both).
+    ``open_store`` opens the store: a fresh one for every batch, under the
+    workspace lock, since the embedded store keeps what it read and another
+    command may have written between two batches. ``report`` gets each
+    progress line (a file, a rescore, a wait for the lock). ``clock`` gives
+    the scoring instant; ``sleep`` waits between looks and returns early on a
+    stop request (tests replace both).
     """
 
     def __init__(
         self,
         folder: Path,
-        store: GraphStore,
+        open_store: Callable[[], GraphStore],
         workspace: Workspace,
         config: ScoringConfig,
         *,
@@ -119,7 +123,7 @@ class Watcher:
         sleep: Callable[[float], object] | None = None,
     ) -> None:
         self.inbox = Inbox(Path(folder))
-        self.store = store
+        self.open_store = open_store
         self.workspace = workspace
         self.config = config
         self.full_every = full_every or config.watch.full_interval
@@ -130,7 +134,9 @@ class Watcher:
         self.clock = clock
         self._stop = threading.Event()
         self.sleep = sleep or self._stop.wait
-        self._full_not_before: pd.Timestamp | None = None
+        # When the next full rescore is due, as the last store opened said (None: never
+        # scored). Polls compare the clock with it and touch no store.
+        self._next_full: pd.Timestamp | None = None
 
     def request_stop(self) -> None:
         """Stop at the next file boundary (safe to call from a signal handler)."""
@@ -143,6 +149,8 @@ class Watcher:
     def run(self, *, once: bool = False) -> WatchSummary:
         """Watch until a stop request (or, with ``once``, after one batch); what was done."""
         summary = WatchSummary(self.inbox.folder)
+        with self.open_store() as store:  # also says at once when the store cannot be reached
+            self._next_full = self._full_time(store)
         before = self.inbox.look()
         while not self.stopping:
             self.sleep(self.poll)
@@ -150,9 +158,15 @@ class Watcher:
                 break
             now = self.inbox.look()
             ready = Inbox.stable(before, now)
-            full = self.full_due()
-            if ready or full:
-                batch = self._batch(ready, full=full)
+            if ready or self._full_may_be_due():
+                try:
+                    batch = self._batch(ready)
+                except StoreUnavailableError as exc:
+                    if once:
+                        raise
+                    # The files stay where they are: nothing was read. Try again next poll.
+                    self.report(f"store unavailable, trying again at the next poll: {exc}")
+                    continue
                 summary.add(batch)
                 now = {n: sig for n, sig in now.items() if n not in ready or n in batch.left}
             before = now
@@ -162,24 +176,28 @@ class Watcher:
         summary.left = sorted(self.inbox.look())
         return summary
 
-    def full_due(self) -> bool:
-        """True when the oldest stored score is ``full_every`` old (never when unscored)."""
-        if self._full_not_before is not None and self.clock() < self._full_not_before:
-            return False
-        meta = self.store.score_meta()
-        if not meta:
-            return False
-        oldest = meta.get("oldest_as_of") or meta.get("as_of")
-        if not oldest:
-            return True
-        return self.clock() - pd.Timestamp(oldest) >= pd.Timedelta(self.full_every)
+    def _full_may_be_due(self) -> bool:
+        return self._next_full is not None and self.clock() >= self._next_full
 
-    def _batch(self, names: list[str], *, full: bool) -> BatchOutcome:
-        with write_lock(self.workspace.path, wait=self.wait, on_wait=self.report):
+    def _full_time(self, store: GraphStore) -> pd.Timestamp | None:
+        """When a full rescore is due: ``full_every`` after the oldest stored score."""
+        meta = store.score_meta()
+        if not meta:
+            return None
+        oldest = meta.get("oldest_as_of") or meta.get("as_of")
+        return pd.Timestamp(oldest) + pd.Timedelta(self.full_every)
+
+    def _batch(self, names: list[str]) -> BatchOutcome:
+        with (
+            write_lock(self.workspace.path, wait=self.wait, on_wait=self.report),
+            self.open_store() as store,
+        ):
+            due = self._full_time(store)  # read again: another command may have scored
+            full = due is not None and self.clock() >= due
             batch = run_batch(
                 self.inbox,
                 names,
-                self.store,
+                store,
                 self.workspace,
                 self.config,
                 full=full,
@@ -188,6 +206,7 @@ class Watcher:
                 stop=lambda: self.stopping,
                 report=self.report,
             )
-        failed = batch.rescore is not None and batch.rescore.error is not None
-        self._full_not_before = self.clock() + RETRY_FULL if failed and full else None
+            self._next_full = self._full_time(store)
+        if full and batch.rescore is not None and batch.rescore.error is not None:
+            self._next_full = self.clock() + RETRY_FULL  # not again at every poll
         return batch
