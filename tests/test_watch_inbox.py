@@ -166,3 +166,15 @@ def test_a_failed_file_moves_with_its_reason(tmp_path: Path):
     ]
     assert (inbox.failed / "notes-2.csv.reason.txt").read_text() == "no kind\n"
     assert list(tmp_path.glob("*.csv")) == []
+
+
+def test_a_folder_that_cannot_be_written_is_a_clear_error(tmp_path: Path):
+    from abmgraph.errors import InputError
+
+    inbox = Inbox(tmp_path)
+    (tmp_path / "engagements-1.csv").write_text("x\n")
+    (tmp_path / "done").write_text("a file where the folder should be\n")
+    with pytest.raises(InputError, match=r"^cannot create .*done \(File exists\); check that"):
+        inbox.done_target("engagements-1.csv")
+    with pytest.raises(InputError, match=r"^cannot list the watched folder .*nowhere"):
+        Inbox(tmp_path / "nowhere").look()

@@ -38,6 +38,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from abmgraph.errors import InputError
 from abmgraph.ingest.readers import FORMATS
 from abmgraph.safe_io import atomic_write_text
 
@@ -145,9 +146,22 @@ class Inbox:
         return self.folder / "failed"
 
     def look(self) -> dict[str, Signature]:
-        """Every candidate file in the folder (not ignored, regular) and its signature now."""
+        """Every candidate file in the folder (not ignored, regular) and its signature now.
+
+        Raises
+        ------
+        InputError
+            The folder cannot be listed (removed, or no permission).
+        """
         found: dict[str, Signature] = {}
-        with os.scandir(self.folder) as entries:
+        try:
+            entries = os.scandir(self.folder)
+        except OSError as exc:
+            raise InputError(
+                f"cannot list the watched folder {self.folder} ({exc.strerror or exc}); "
+                "check that it exists and can be read."
+            ) from None
+        with entries:
             for entry in entries:
                 if is_ignored(entry.name):
                     continue
@@ -184,7 +198,7 @@ class Inbox:
 
     def move_done(self, name: str, target: Path) -> None:
         """Move a processed file to ``target`` (from :meth:`done_target`)."""
-        os.replace(self.folder / name, target)
+        self._rename(name, target)
 
     def move_failed(self, name: str, reason: str) -> Path:
         """Move a failed file into ``failed/`` with ``<name>.reason.txt`` holding ``reason``.
@@ -192,9 +206,25 @@ class Inbox:
         The reason is written first: a file in ``failed/`` always has its reason.
         """
         target = _free(self.failed, name, companions=(".reason.txt", ".rejects.csv"))
-        atomic_write_text(reason_path(target), reason.strip() + "\n")
-        os.replace(self.folder / name, target)
+        try:
+            atomic_write_text(reason_path(target), reason.strip() + "\n")
+        except OSError as exc:
+            raise self._unwritable(target.parent, exc) from None
+        self._rename(name, target)
         return target
+
+    def _rename(self, name: str, target: Path) -> None:
+        # A rename inside one folder tree: the file is whole in one place or the other.
+        try:
+            os.replace(self.folder / name, target)
+        except OSError as exc:
+            raise self._unwritable(target.parent, exc) from None
+
+    def _unwritable(self, where: Path, exc: OSError) -> InputError:
+        return InputError(
+            f"cannot move a file into {where} ({exc.strerror or exc}); "
+            f"check that {self.folder} and its subfolders can be written."
+        )
 
 
 def reason_path(failed: Path) -> Path:
@@ -215,7 +245,12 @@ def _free(
 ) -> Path:
     """``folder/name``, or ``name`` with ``-2``, ``-3`` … before its extension when it is in
     ``taken`` or it or one of its companion files (``name`` + each suffix) exists."""
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(
+            f"cannot create {folder} ({exc.strerror or exc}); check that its parent can be written."
+        ) from None
     path = Path(name)
     candidate = folder / name
     number = 2
