@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from abmgraph.alerts import after_score
 from abmgraph.demo import generate, write
 from abmgraph.errors import StoreError
 from abmgraph.graph.store import GraphStore
+from abmgraph.history import clear_history
 from abmgraph.ingest.pipeline import IngestReport, ingest_file
 from abmgraph.scoring.engine import parse_as_of, score_store
 from abmgraph.workspace import Workspace
@@ -69,6 +71,7 @@ def run_demo(
             )
     if reset:
         store.clear()
+        clear_history(workspace.path)  # the runs it kept describe the data just removed
     workspace.forget_demo()  # from here until the demo is done, the store is not the demo's
     workspace.init()
     data = generate(accounts=accounts, seed=seed, anchor=anchor)
@@ -86,6 +89,7 @@ def run_demo(
         for kind in INGEST_ORDER
     ]
     result = score_store(store, config, parse_as_of(data.anchor))
+    after_score(workspace.path, store, result, config)  # the baseline later runs compare with
     workspace.record_demo(store.backend, store.counts())
     return DemoRun(
         reports=reports,

@@ -7,6 +7,7 @@ and exit codes. Every message should say what went wrong and how to fix it.
 __all__ = [
     "AbmgraphError",
     "ConfigError",
+    "DeliveryError",
     "InputError",
     "InternalError",
     "NotFoundError",
@@ -47,6 +48,10 @@ class StoreUnavailableError(StoreError):
 
 class WorkspaceBusyError(StoreError):
     """Another command is writing to the workspace and did not finish in time."""
+
+
+class DeliveryError(AbmgraphError):
+    """Alerts could not be delivered to a webhook (they are kept in alerts.jsonl)."""
 
 
 class InternalError(AbmgraphError):

@@ -112,7 +112,7 @@ def test_salesforce_accounts_contacts_and_deals(salesforce: EmbeddedStore) -> No
         "GB",
         False,
     )
-    assert acme["ownerid"] == "0055g0000011111"  # unknown columns are kept
+    assert acme["owner"] == "0055g0000011111"  # OwnerId: the owner by user id
 
     contacts = salesforce.table("contacts").set_index("contact_id")
     jane = contacts.loc["0035g00000C1AAAQA3"]

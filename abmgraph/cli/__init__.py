@@ -36,6 +36,7 @@ _COMMANDS = {
     "cypher": "abmgraph.cli.queries:cypher",
     "neo4j-import": "abmgraph.cli.neo4j:neo4j_import",
     "report": "abmgraph.cli.report:report",
+    "changes": "abmgraph.cli.changes:changes",
     "watch": "abmgraph.cli.watch:watch",
 }
 for _name, _target in _COMMANDS.items():

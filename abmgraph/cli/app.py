@@ -310,20 +310,38 @@ def ingest(
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option(
+    "--webhook",
+    metavar="URL",
+    help="POST the run's alerts to this URL as JSON (default: [alerts] webhook in the config).",
+)
 @pass_app
-def score(app: App, as_of: str | None, config: Path | None, fmt: str) -> None:
-    """Score every contact and account and store the result.
+def score(app: App, as_of: str | None, config: Path | None, fmt: str, webhook: str | None) -> None:
+    """Score every contact and account, store the result, record the run and alert.
 
     \b
     Example:
         abmgraph score --as-of 2026-09-30
+        abmgraph score --webhook https://hooks.example.com/abm
     """
     import json
 
+    from abmgraph.alerts import AlertsNotDelivered, after_score
     from abmgraph.scoring.engine import parse_as_of, score_store
 
     when = parse_as_of(as_of)  # refused before anything is locked or written
-    result = score_store(app.store(write=True), app.workspace.config(config), when)
+    if webhook is not None:
+        from abmgraph.alerts.sinks import check_webhook
+
+        webhook = check_webhook(webhook)
+    settings = app.workspace.config(config)
+    store = app.store(write=True)
+    result = score_store(store, settings, when)
+    undelivered = None
+    try:
+        outcome = after_score(app.workspace.path, store, result, settings, webhook=webhook)
+    except AlertsNotDelivered as exc:  # reported after the summary: the run itself is recorded
+        outcome, undelivered = exc.outcome, exc
     seconds = sum(result.timings.values())
     summary = {
         "as_of": result.as_of.isoformat(),
@@ -333,6 +351,7 @@ def score(app: App, as_of: str | None, config: Path | None, fmt: str) -> None:
         # Where the time went: reading the tables, aggregating events, scoring, writing back.
         "timings": {phase: round(t, 3) for phase, t in result.timings.items()},
         "warnings": result.warnings,
+        **outcome.as_dict(),
     }
     for warning in result.warnings:
         info(f"Warning: {warning}")
@@ -343,3 +362,6 @@ def score(app: App, as_of: str | None, config: Path | None, fmt: str) -> None:
             f"Scored {summary['contacts']} contacts and {summary['accounts']} accounts "
             f"as of {result.as_of:%Y-%m-%d %H:%M} UTC in {seconds:.1f} s."
         )
+        info(outcome.summary_line(app.workspace.path))
+    if undelivered is not None:
+        raise undelivered

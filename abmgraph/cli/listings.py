@@ -113,31 +113,15 @@ def contacts(
         abmgraph contacts --account A00042
         abmgraph contacts --tier 1 --quadrant sales_ready --role champion
     """
-    from abmgraph.scoring.views import ranked_contacts
+    from abmgraph.scoring.views import contact_page, ranked_contacts
 
-    found = ranked_contacts(
-        app.store(),
-        account_id=account_id,
-        limit=limit if fmt != "table" else (limit or TABLE_ROWS + 1),
-        tier=tier,
-        stage=stage,
-        quadrant=quadrant,
-        role=role,
-        details=fmt == "table",
-    )
-    if fmt == "table" and limit is None and len(found) > TABLE_ROWS:
-        total = len(
-            ranked_contacts(
-                app.store(),
-                account_id=account_id,
-                tier=tier,
-                stage=stage,
-                quadrant=quadrant,
-                role=role,
-            )
-        )
-        render_rows(found[:TABLE_ROWS], fmt, _CONTACT_TABLE, more=total - TABLE_ROWS)
+    filters = dict(account_id=account_id, tier=tier, stage=stage, quadrant=quadrant, role=role)
+    if fmt == "table" and limit is None:
+        # The default table shows the first rows and says how many more there are.
+        shown, total = contact_page(app.store(), TABLE_ROWS, details=True, **filters)
+        render_rows(shown, fmt, _CONTACT_TABLE, more=max(total - TABLE_ROWS, 0))
         return
+    found = ranked_contacts(app.store(), limit=limit, details=fmt == "table", **filters)
     render_rows(found, fmt, _CONTACT_TABLE if fmt == "table" else None)
 
 

@@ -89,6 +89,9 @@ class Account(_Record):
     parent_account_id: str | None = _f("id", "Parent account (SUBSIDIARY_OF).")
     is_customer: bool | None = _f("bool", "Already a customer.")
     is_target: bool | None = _f("bool", "On the target account list.")
+    owner: str | None = _f(
+        "text", "Account owner (a rep's name or CRM user id): who its alerts go to."
+    )
 
 
 class Contact(_Record):
@@ -114,6 +117,9 @@ class Contact(_Record):
     phone: str | None = _f("phone", "Phone number (stored as E.164 when it parses).")
     country: str | None = _f("country", "ISO-3166 alpha-2 country.")
     previous_account_ids: str | None = _f("list", "Past employers, `;`-separated account ids.")
+    owner: str | None = _f(
+        "text", "Contact owner: who its alerts go to (else the account's owner)."
+    )
 
 
 class Engagement(_Record):

@@ -33,6 +33,7 @@ HUBSPOT: dict[Kind, tuple[Variant, ...]] = {
                 "country": ("Country/Region", "Country"),
                 "parent_account_id": ("Parent Company", "Parent Company ID"),
                 "is_customer": (("Lifecycle Stage", "hubspot_lifecycle_customer"),),
+                "owner": ("Company owner", "HubSpot Owner", "Owner"),
             },
         ),
     ),
@@ -50,6 +51,7 @@ HUBSPOT: dict[Kind, tuple[Variant, ...]] = {
                 "phone": ("Phone Number", "Mobile Phone Number"),
                 "country": ("Country/Region", "Country"),
                 "opted_out": ("Unsubscribed from all email",),
+                "owner": ("Contact owner", "HubSpot Owner", "Owner"),
                 "consent": (("Legal basis for processing contact's data", "hubspot_consent"),),
                 # Attributes beyond the contract, kept under these names.
                 "lawful_basis": (

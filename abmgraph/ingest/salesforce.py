@@ -7,6 +7,13 @@ from abmgraph.ingest.variants import Variant
 
 __all__ = ["SALESFORCE"]
 
+# A record's owner: the name report exports and SOQL relationship columns carry
+# (``Owner.Name``), else the ``OwnerId`` user id Data Loader exports carry. A
+# contact report's "Account Owner" is the account's, so contacts do not read it.
+_ID_OWNER = ("OwnerId", "Owner ID")
+_ACCOUNT_OWNER = ("Owner.Name", "Owner Name", "Account Owner", *_ID_OWNER)
+_CONTACT_OWNER = ("Owner.Name", "Owner Name", "Contact Owner", "Lead Owner", *_ID_OWNER)
+
 SALESFORCE: dict[Kind, tuple[Variant, ...]] = {
     "accounts": (
         Variant(
@@ -32,6 +39,7 @@ SALESFORCE: dict[Kind, tuple[Variant, ...]] = {
                     ("Type", "salesforce_account_type"),
                     ("Account Type", "salesforce_account_type"),
                 ),
+                "owner": _ACCOUNT_OWNER,
             },
         ),
     ),
@@ -66,6 +74,7 @@ SALESFORCE: dict[Kind, tuple[Variant, ...]] = {
                     "Mailing Country",
                 ),
                 "phone": ("Phone", "MobilePhone", "Mobile Phone", "Mobile"),
+                "owner": _CONTACT_OWNER,
             },
         ),
     ),

@@ -20,9 +20,11 @@ create the fields in the CRM under these names or set the ones you made.
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from collections.abc import Callable
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 __all__ = [
     "CONSENT_STATES",
@@ -73,10 +75,15 @@ def setting_name(platform: str) -> str:
 # fields for contact-level ones (Salesforce contacts and leads, HubSpot contacts).
 ACCOUNT_SCORES = ("priority", "tier", "stage", "missing_roles")
 CONTACT_SCORES = ("contact_score", "grade", "quadrant")
-
-
-def _field(default: str, what: str) -> object:
-    return Field(default=default, min_length=1, max_length=100, description=what)
+_SCORE_MEANINGS = {
+    "priority": "Account priority, 0-100.",
+    "tier": "Account tier, 1-3.",
+    "stage": "Account buying stage.",
+    "missing_roles": "Missing buying roles, ;-separated.",
+    "contact_score": "Contact score, 0-100.",
+    "grade": "Contact grade, A-D.",
+    "quadrant": "Contact quadrant.",
+}
 
 
 class CrmFields(BaseModel):
@@ -92,16 +99,15 @@ class CrmFields(BaseModel):
     grade: str
     quadrant: str
 
-    _pattern: str = r"[A-Za-z][A-Za-z0-9_]*"
-    _kind: str = "field name"
+    # What a valid name looks like in this CRM, and what the error calls it.
+    pattern: ClassVar[str] = r"[A-Za-z][A-Za-z0-9_]*"
+    kind: ClassVar[str] = "field name"
 
     @model_validator(mode="after")
     def _names(self) -> CrmFields:
-        import re
-
         for name, value in self.model_dump().items():
-            if not re.fullmatch(self._pattern, value):
-                raise ValueError(f"{name} = {value!r} is not a valid {self._kind}.")
+            if not re.fullmatch(self.pattern, value):
+                raise ValueError(f"{name} = {value!r} is not a valid {self.kind}.")
         for group in (ACCOUNT_SCORES, CONTACT_SCORES):
             names = [getattr(self, name) for name in group]
             repeated = sorted({n for n in names if names.count(n) > 1})
@@ -115,34 +121,37 @@ class CrmFields(BaseModel):
         return {name: getattr(self, name) for name in names}
 
 
-class SalesforceFields(CrmFields):
-    """Custom field API names on Account, Contact and Lead (Data Loader update)."""
+def _crm_fields(
+    name: str, doc: str, default_name: Callable[[str], str], pattern: str, kind: str
+) -> type[CrmFields]:
+    """A CRM's field settings: every score with its default name in that CRM."""
+    fields: dict[str, Any] = {
+        score: (
+            str,
+            Field(default=default_name(score), min_length=1, max_length=100, description=meaning),
+        )
+        for score, meaning in _SCORE_MEANINGS.items()
+    }
+    model = create_model(name, __base__=CrmFields, __doc__=doc, **fields)
+    model.pattern, model.kind = pattern, kind
+    return model
 
-    priority: str = _field("ABM_Priority__c", "Account priority, 0-100.")  # type: ignore[assignment]
-    tier: str = _field("ABM_Tier__c", "Account tier, 1-3.")  # type: ignore[assignment]
-    stage: str = _field("ABM_Stage__c", "Account buying stage.")  # type: ignore[assignment]
-    missing_roles: str = _field("ABM_Missing_Roles__c", "Missing buying roles, ;-separated.")  # type: ignore[assignment]
-    contact_score: str = _field("ABM_Contact_Score__c", "Contact score, 0-100.")  # type: ignore[assignment]
-    grade: str = _field("ABM_Grade__c", "Contact grade, A-D.")  # type: ignore[assignment]
-    quadrant: str = _field("ABM_Quadrant__c", "Contact quadrant.")  # type: ignore[assignment]
 
-    _pattern: str = r"[A-Za-z][A-Za-z0-9_]*"
-    _kind: str = "Salesforce field API name"
-
-
-class HubSpotFields(CrmFields):
-    """Property internal names on companies and contacts (HubSpot import)."""
-
-    priority: str = _field("abm_priority", "Account priority, 0-100.")  # type: ignore[assignment]
-    tier: str = _field("abm_tier", "Account tier, 1-3.")  # type: ignore[assignment]
-    stage: str = _field("abm_stage", "Account buying stage.")  # type: ignore[assignment]
-    missing_roles: str = _field("abm_missing_roles", "Missing buying roles, ;-separated.")  # type: ignore[assignment]
-    contact_score: str = _field("abm_contact_score", "Contact score, 0-100.")  # type: ignore[assignment]
-    grade: str = _field("abm_grade", "Contact grade, A-D.")  # type: ignore[assignment]
-    quadrant: str = _field("abm_quadrant", "Contact quadrant.")  # type: ignore[assignment]
-
-    _pattern: str = r"[a-z][a-z0-9_]*"
-    _kind: str = "HubSpot property internal name (lowercase letters, digits, _)"
+SalesforceFields = _crm_fields(
+    "SalesforceFields",
+    "Custom field API names on Account, Contact and Lead (Data Loader update).",
+    # priority → ABM_Priority__c, missing_roles → ABM_Missing_Roles__c
+    lambda score: "ABM_" + "_".join(w.capitalize() for w in score.split("_")) + "__c",
+    r"[A-Za-z][A-Za-z0-9_]*",
+    "Salesforce field API name",
+)
+HubSpotFields = _crm_fields(
+    "HubSpotFields",
+    "Property internal names on companies and contacts (HubSpot import).",
+    lambda score: f"abm_{score}",
+    r"[a-z][a-z0-9_]*",
+    "HubSpot property internal name (lowercase letters, digits, _)",
+)
 
 
 class ExportSection(BaseModel):

@@ -10,7 +10,14 @@ from abmgraph.errors import NotFoundError, StoreError
 from abmgraph.graph.role_lists import role_names
 from abmgraph.graph.store import GraphStore
 
-__all__ = ["ACCOUNT_KEYS", "CONTACT_KEYS", "committee", "ranked_accounts", "ranked_contacts"]
+__all__ = [
+    "ACCOUNT_KEYS",
+    "CONTACT_KEYS",
+    "committee",
+    "contact_page",
+    "ranked_accounts",
+    "ranked_contacts",
+]
 
 ACCOUNT_KEYS = [
     "account_id",
@@ -93,6 +100,26 @@ def ranked_contacts(
     With ``details``, each row also has ``name``, ``title`` and
     ``account_name`` (for people to read; the contract's keys come first).
     """
+    frame = _contact_selection(store, account_id, tier, stage, quadrant, role)
+    return _contact_records(store, frame.head(limit) if limit else frame, details)
+
+
+def contact_page(
+    store: GraphStore, size: int, *, details: bool = False, **filters: Any
+) -> tuple[list[dict[str, Any]], int]:
+    """The first ``size`` contacts :func:`ranked_contacts` gives, and how many it gives in all."""
+    frame = _contact_selection(store, **filters)
+    return _contact_records(store, frame.head(size), details), len(frame)
+
+
+def _contact_selection(
+    store: GraphStore,
+    account_id: str | None = None,
+    tier: int | None = None,
+    stage: str | None = None,
+    quadrant: str | None = None,
+    role: str | None = None,
+) -> pd.DataFrame:
     frame = _scores(store, "contacts")
     if account_id is not None:
         if store.table("accounts", pd.Series([account_id])).empty:
@@ -109,8 +136,10 @@ def ranked_contacts(
         frame = frame[frame["quadrant"] == quadrant]
     if role is not None:
         frame = frame[_holds(frame["roles"], role)]
-    frame = frame.sort_values(["score", "contact_id"], ascending=[False, True])
-    frame = frame[CONTACT_KEYS].head(limit) if limit else frame[CONTACT_KEYS]
+    return frame.sort_values(["score", "contact_id"], ascending=[False, True])[CONTACT_KEYS]
+
+
+def _contact_records(store: GraphStore, frame: pd.DataFrame, details: bool) -> list[dict[str, Any]]:
     if not details:
         return _records(frame)
     people = store.table(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator, model_validator
 
+from abmgraph.scoring.alert_settings import AlertsSection, HistorySection
 from abmgraph.scoring.config.account import AccountSection
 from abmgraph.scoring.config.audience import AudienceFilters
 from abmgraph.scoring.config.contact import ContactSection
@@ -54,6 +55,9 @@ class ScoringConfig(Section):
     # Excluded from dumps like audiences: conversion changes reports, never scores.
     currency: CurrencySection = Field(default_factory=CurrencySection, exclude=True)
     intent: IntentSection = Field(default_factory=IntentSection, exclude=True)
+    # Excluded too: what the history keeps and what alerts fire never changes a score.
+    history: HistorySection = Field(default_factory=HistorySection, exclude=True)
+    alerts: AlertsSection = Field(default_factory=AlertsSection, exclude=True)
     # Excluded too: how often the watcher rescores in full, never what a score is.
     watch: WatchSection = Field(default_factory=WatchSection, exclude=True)
 
