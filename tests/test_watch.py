@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -354,3 +355,56 @@ def test_what_another_command_wrote_between_batches_is_kept(seeded: GraphStore, 
     with _fresh(seeded, tmp_path) as after:
         assert sorted(after.table("accounts")["account_id"]) == ["A1", "A2", "A3"]
         assert sorted(after.table("contacts")["account_id"]) == ["A1", "A1", "A3"]
+
+
+def _baseline(store: GraphStore, tmp_path: Path) -> None:
+    """A first recorded run, so the watcher's rescores have one to alert against."""
+    from abmgraph.alerts import after_score
+
+    after_score(tmp_path / "ws", store, score(store), ScoringConfig())
+
+
+STRONG = [
+    "event_id,contact_id,type,occurred_at",
+    "W1,C2,demo_request,2026-10-31",
+    "W2,C2,pricing_page_view,2026-10-31",
+    "W3,C2,meeting_held,2026-10-31",
+]
+
+
+def test_each_rescore_writes_its_alerts(seeded: GraphStore, tmp_path: Path):
+    _baseline(seeded, tmp_path)
+    _write(tmp_path / "inbox", "engagements-1.csv", STRONG)
+    lines: list[str] = []
+    summary = _watcher(seeded, tmp_path, report=lines.append).run(once=True)
+    written = [
+        json.loads(line) for line in (tmp_path / "ws" / "alerts.jsonl").read_text().splitlines()
+    ]
+    assert summary.rescores[0].alerts == len(written) > 0
+    # The VP's demo request, pricing view and meeting take them past SQL (80).
+    assert {"kind": "contact_sql", "contact_id": "C2", "after": "sql"}.items() <= next(
+        a for a in written if a["contact_id"] == "C2"
+    ).items()
+    assert {a["at"] for a in written} == {NOW.isoformat()}
+    assert f" accounts rescored, {len(written)} alerts written in " in lines[-1]
+
+
+def test_an_undelivered_webhook_keeps_the_alerts_and_fails_once(
+    seeded: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from abmgraph.errors import DeliveryError
+
+    def refuse(url: str, payload: dict) -> int:
+        raise DeliveryError("https://hooks.example.com answered 503")
+
+    monkeypatch.setattr("abmgraph.alerts.run.post_alerts", refuse)
+    _baseline(seeded, tmp_path)
+    _write(tmp_path / "inbox", "engagements-1.csv", STRONG)
+    summary = _watcher(seeded, tmp_path, webhook="https://hooks.example.com/x").run(once=True)
+    rescore = summary.rescores[0]
+    assert rescore.alerts > 0 and not summary.ok
+    assert rescore.undelivered is not None
+    assert rescore.undelivered.startswith("https://hooks.example.com answered 503; the ")
+    assert rescore.line().endswith(f"; not delivered: {rescore.undelivered}")
+    assert len((tmp_path / "ws" / "alerts.jsonl").read_text().splitlines()) == rescore.alerts
+    assert _names(tmp_path / "inbox" / "done") == ["engagements-1.csv"]

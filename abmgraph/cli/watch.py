@@ -39,8 +39,7 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 @click.option(
     "--webhook",
     metavar="URL",
-    envvar="ABMGRAPH_WEBHOOK",
-    help="POST each batch's alerts to this URL (env ABMGRAPH_WEBHOOK).",
+    help="POST each rescore's alerts to this URL as JSON (default: [alerts] webhook).",
 )
 @click.option(
     "--full-every",
@@ -80,6 +79,10 @@ def watch(
     from abmgraph.scoring.watch_settings import format_duration
     from abmgraph.watch import Watcher
 
+    if webhook is not None:
+        from abmgraph.alerts.sinks import check_webhook
+
+        webhook = check_webhook(webhook)
     config = app.workspace.config()
     watcher = Watcher(
         folder,
@@ -107,7 +110,7 @@ def watch(
             f"{len(summary.failed)} of {len(summary.files)} files failed "
             f"(see {folder / 'failed'}/*.reason.txt)"
             if summary.failed
-            else "the rescore failed; see the line above."
+            else "a rescore failed or its alerts were not delivered; see the lines above."
         )
 
 

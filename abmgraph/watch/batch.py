@@ -72,15 +72,20 @@ class RescoreOutcome:
     seconds: float
     as_of: pd.Timestamp
     error: str | None = None
+    # Why the webhook did not take the alerts (they are in alerts.jsonl all the same).
+    undelivered: str | None = None
 
     def line(self) -> str:
         if self.error is not None:
             return f"rescore failed: {self.error}"
         plural = "" if self.alerts == 1 else "s"
-        return (
+        text = (
             f"rescore: {self.mode}, {self.accounts_rescored:,} accounts rescored, "
             f"{self.alerts} alert{plural} written in {self.seconds:.2f} s"
         )
+        if self.undelivered is not None:
+            text += f"; not delivered: {self.undelivered}"
+        return text
 
 
 @dataclass(frozen=True)
@@ -128,7 +133,7 @@ def run_batch(
 
     rescore = None
     if full or any(outcome.loaded for outcome in loaded):
-        rescore = _rescore(store, config, as_of(), full=full, webhook=webhook)
+        rescore = _rescore(store, workspace, config, as_of(), full=full, webhook=webhook)
         report(rescore.line())
     for outcome in loaded:
         inbox.move_done(outcome.name, outcome.path)
@@ -187,19 +192,39 @@ def _failed(inbox: Inbox, name: str, kind: str | None, reason: str) -> FileOutco
 
 def _rescore(
     store: GraphStore,
+    workspace: Workspace,
     config: ScoringConfig,
     as_of: pd.Timestamp,
     *,
     full: bool,
     webhook: str | None,
 ) -> RescoreOutcome:
-    """Rescore as of ``as_of``; a failure is reported, never raised (the files stay loaded)."""
+    """Rescore as of ``as_of``, record the run and write its alerts.
+
+    A failure is reported, never raised: the files stay loaded, and the next
+    rescore takes them in. A webhook that refuses the alerts is noted on the
+    outcome; they are in ``alerts.jsonl`` all the same.
+    """
+    from abmgraph.alerts import AlertsNotDelivered, after_score
+
     started = time.perf_counter()
     try:
         result = score_store(store, config, as_of)
+        try:
+            outcome = after_score(workspace.path, store, result, config, webhook=webhook)
+            undelivered = None
+        except AlertsNotDelivered as exc:
+            outcome, undelivered = exc.outcome, _one_line(exc)
     except AbmgraphError as exc:
         return RescoreOutcome("full" if full else "incremental", 0, 0, 0.0, as_of, _one_line(exc))
-    return RescoreOutcome("full", len(result.accounts), 0, time.perf_counter() - started, as_of)
+    return RescoreOutcome(
+        "full",
+        len(result.accounts),
+        len(outcome.alerts),
+        time.perf_counter() - started,
+        as_of,
+        undelivered=undelivered,
+    )
 
 
 def _one_line(exc: BaseException) -> str:

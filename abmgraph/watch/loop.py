@@ -66,8 +66,10 @@ class WatchSummary:
 
     @property
     def ok(self) -> bool:
-        """True when no file failed and every rescore ran."""
-        return not self.failed and all(r.error is None for r in self.rescores)
+        """True when no file failed, every rescore ran and every alert was delivered."""
+        return not self.failed and all(
+            r.error is None and r.undelivered is None for r in self.rescores
+        )
 
     def add(self, batch: BatchOutcome) -> None:
         self.files += batch.files
