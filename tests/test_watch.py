@@ -408,3 +408,12 @@ def test_an_undelivered_webhook_keeps_the_alerts_and_fails_once(
     assert rescore.line().endswith(f"; not delivered: {rescore.undelivered}")
     assert len((tmp_path / "ws" / "alerts.jsonl").read_text().splitlines()) == rescore.alerts
     assert _names(tmp_path / "inbox" / "done") == ["engagements-1.csv"]
+
+
+def test_the_workspace_itself_is_never_watched(tmp_path: Path):
+    from abmgraph.errors import InputError
+
+    workspace = Workspace(tmp_path / "ws")
+    for folder in (tmp_path / "ws", tmp_path / "ws" / "inbox"):
+        with pytest.raises(InputError, match=r"is inside the workspace .*Watch a folder of its"):
+            Watcher(folder, lambda: None, workspace, ScoringConfig())  # type: ignore[arg-type]

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from abmgraph.errors import StoreUnavailableError
+from abmgraph.errors import InputError, StoreUnavailableError
 from abmgraph.graph.store import GraphStore
 from abmgraph.lock import DEFAULT_WAIT, write_lock
 from abmgraph.scoring.config import ScoringConfig
@@ -124,6 +124,12 @@ class Watcher:
         clock: Callable[[], pd.Timestamp] = lambda: pd.Timestamp.now(tz="UTC"),
         sleep: Callable[[float], object] | None = None,
     ) -> None:
+        folder, home = Path(folder).resolve(), workspace.path.resolve()
+        if folder == home or home in folder.parents:
+            raise InputError(
+                f"{folder} is inside the workspace {home}: its files would be taken for "
+                "input and moved. Watch a folder of its own, such as ./inbox."
+            )
         self.inbox = Inbox(Path(folder))
         self.open_store = open_store
         self.workspace = workspace
