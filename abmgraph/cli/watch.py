@@ -68,7 +68,8 @@ def watch(
 
     Files are named by kind (accounts-*.csv, contacts-*.csv, engagements-*.csv,
     intent-*, opportunities-*, opportunity-contacts-*; CSV, Parquet or JSON
-    Lines). Each poll's files are ingested parents first, then rescored once.
+    Lines), a CRM export with its preset first (salesforce-contacts-*.csv).
+    Each poll's files are ingested parents first, then rescored once.
 
     \b
     Example:
