@@ -21,4 +21,8 @@ def store_status(store: GraphStore, workspace: Workspace) -> dict[str, Any]:
         "scored_as_of": meta["as_of"] if meta else None,
         "scored_at": meta["scored_at"] if meta else None,
         "config_hash": meta["config_hash"] if meta else None,
+        # Rows not rescored by incremental runs keep the as-of they were scored at.
+        "scored_oldest_as_of": (meta.get("oldest_as_of") or meta["as_of"]) if meta else None,
+        "scored_mode": meta.get("mode", "full") if meta else None,
+        "accounts_rescored": meta.get("accounts_rescored") if meta else None,
     }

@@ -89,9 +89,11 @@ def test_a_drop_alerts_tier_down_and_a_rescore_with_nothing_new_alerts_nothing(
     run(ws, store, AS_OF)
     assert run(ws, store, AS_OF).alerts == []
     # A year later the demo request is outside the 180-day look-back: C1 is not engaged,
-    # A1 falls to tier 3 and back to stage target; C1 drops out of MQL (no alert).
+    # A1 falls to tier 3 and back to stage target; C1 drops out of MQL (no alert). Only
+    # time moved, so an incremental run would rescore nothing: the full run sees the drop.
     later = (as_of + pd.Timedelta(days=365)).isoformat()
-    kinds = [(a["kind"], a["before"], a["after"]) for a in run(ws, store, later).alerts]
+    assert run(ws, store, later).alerts == []
+    kinds = [(a["kind"], a["before"], a["after"]) for a in run(ws, store, later, full=True).alerts]
     assert kinds == [("account_tier_down", 1, 3), ("account_stage", "decision", "target")]
 
 

@@ -42,8 +42,10 @@ def _people(builder: GraphBuilder, **a1: str) -> GraphBuilder:
     )
 
 
-def run(ws: Path, store: GraphStore, as_of: str, config: ScoringConfig = CONFIG):
-    result = score_store(store, config, parse_as_of(as_of))
+def run(
+    ws: Path, store: GraphStore, as_of: str, config: ScoringConfig = CONFIG, *, full: bool = False
+):
+    result = score_store(store, config, parse_as_of(as_of), full=full)
     return after_score(ws, store, result, config)
 
 
@@ -75,7 +77,8 @@ def test_runs_are_recorded_oldest_first_with_a_full_snapshot(
     assert table["run_id"].tolist() == [first.run_id, second.run_id]
     assert table["as_of"].tolist() == [parse_as_of(DAY_BEFORE), parse_as_of(AS_OF)]
     assert table["config_hash"].tolist() == [config_hash(CONFIG)] * 2
-    assert table["mode"].tolist() == ["full", "full"]
+    # The second run rescores only what its events touched: both accounts.
+    assert table["mode"].tolist() == ["full", "incremental"]
     assert table["accounts_rescored"].tolist() == [2, 2]
     assert second.previous == first.run_id and first.previous is None
 

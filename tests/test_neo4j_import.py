@@ -150,7 +150,10 @@ def test_the_workspace_scores_travel_with_it(workspace: EmbeddedStore, tmp_path:
 
     meta = read(folder, "meta.csv").set_index("key")
     run = meta.loc["scores", "run"]
-    assert json.loads(meta.loc["scores", "meta"]) == workspace.score_meta()
+    # C5 came after the score: the change log position stays behind, so the graph's
+    # first score is a full one.
+    carried = {k: v for k, v in workspace.score_meta().items() if k != "changes_seq"}
+    assert json.loads(meta.loc["scores", "meta"]) == carried
     assert files.scores_as_of == "2026-11-01T23:59:59.999999+00:00"
     assert meta.loc["scores", "contacts_properties:string[]"].split("\x1f")[:3] == [
         "contact_id",
@@ -163,8 +166,9 @@ def test_the_workspace_scores_travel_with_it(workspace: EmbeddedStore, tmp_path:
     scored = contacts.drop(index="C5")
     assert set(scored["_score_run"]) == {run}
     expected = stored["contacts"].set_index("contact_id")
-    ranks = scored["_score_rank:long"].astype(int)
-    assert (expected.index[ranks] == scored.index).all()
+    # Contacts carry no rank: their scores read back in the contacts table's order.
+    assert "_score_rank:long" not in scored.columns
+    assert list(expected.index) == list(scored.index)
     assert (
         scored["score:double"].astype(float).tolist()
         == expected.loc[scored.index, "score"].tolist()

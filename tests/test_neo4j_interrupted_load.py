@@ -27,6 +27,8 @@ from abmgraph.errors import StoreError
 from abmgraph.graph.neo4j_store import Neo4jStore
 from abmgraph.graph.store import EventWindow
 from abmgraph.ingest.pipeline import ingest_file
+from abmgraph.scoring.config import ScoringConfig
+from abmgraph.scoring.engine import parse_as_of, score_store
 
 pytestmark = pytest.mark.neo4j
 
@@ -222,12 +224,14 @@ def test_a_scoring_run_stopped_part_way_is_reported_and_a_rerun_completes_it(
     with monkeypatch.context() as patch:
         patch.setattr(Neo4jStore, "_write_batch", stops_after_one_batch)
         with pytest.raises(RuntimeError, match="killed"):
-            score(store, as_of="2026-11-20T00:00:00+00:00")
+            score_store(store, ScoringConfig(), parse_as_of("2026-11-20T00:00:00+00:00"), full=True)
     # The run stopped in the contacts: no level reads as a ranking until a run completes.
     for level in ("contacts", "accounts"):
         with pytest.raises(StoreError, match="The stored scores are incomplete"):
             store.scores(level)
 
-    score(store)
+    # Nothing changed since the complete run, but the stopped one left nodes behind.
+    rerun = score(store)
+    assert (rerun.mode, rerun.full_reason) == ("full", "the last score run stopped part-way")
     for level, frame in complete.items():
         pd.testing.assert_frame_equal(store.scores(level), frame)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import GraphBuilder, priorities, score
+from conftest import AS_OF, GraphBuilder, priorities, score
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from abmgraph.scoring.config import DEFAULT_EVENT_POINTS, config_from_dict
+from abmgraph.scoring.config import DEFAULT_EVENT_POINTS, ScoringConfig, config_from_dict
+from abmgraph.scoring.engine import parse_as_of, score_store
 
 POSITIVE_TYPES = sorted(t for t, rule in DEFAULT_EVENT_POINTS.items() if rule.points > 0)
 NEGATIVE_TYPES = sorted(t for t, rule in DEFAULT_EVENT_POINTS.items() if rule.points < 0)
@@ -215,7 +216,11 @@ def test_8_same_inputs_give_identical_output(store, builder):
     committee(builder, "A2", BASE_PEOPLE[:2], BASE_EVENTS[:2])
     builder.load(store)
     first = score(store).accounts
-    second = score(store).accounts
+    stored = store.scores("accounts")
+    # Again with nothing changed: an incremental run rescores nothing and keeps the rows.
+    assert score(store).accounts.empty
+    assert store.scores("accounts").equals(stored)
+    second = score_store(store, ScoringConfig(), parse_as_of(AS_OF), full=True).accounts
     assert first.equals(second)
     assert store.score_meta()["as_of"] == "2026-11-01T00:00:00+00:00"
 

@@ -311,17 +311,29 @@ def ingest(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.option(
+    "--full",
+    is_flag=True,
+    help="Rescore every account, not only those whose inputs changed since the last run.",
+)
+@click.option(
     "--webhook",
     metavar="URL",
     help="POST the run's alerts to this URL as JSON (default: [alerts] webhook in the config).",
 )
 @pass_app
-def score(app: App, as_of: str | None, config: Path | None, fmt: str, webhook: str | None) -> None:
-    """Score every contact and account, store the result, record the run and alert.
+def score(
+    app: App, as_of: str | None, config: Path | None, fmt: str, full: bool, webhook: str | None
+) -> None:
+    """Score what changed since the last run (or everything), store it, record the run and alert.
+
+    Only the accounts whose data changed are rescored, unless --full, a
+    changed config, a never-scored store or an --as-of before the stored
+    scores' asks for every account.
 
     \b
     Example:
         abmgraph score --as-of 2026-09-30
+        abmgraph score --full
         abmgraph score --webhook https://hooks.example.com/abm
     """
     import json
@@ -336,7 +348,7 @@ def score(app: App, as_of: str | None, config: Path | None, fmt: str, webhook: s
         webhook = check_webhook(webhook)
     settings = app.workspace.config(config)
     store = app.store(write=True)
-    result = score_store(store, settings, when)
+    result = score_store(store, settings, when, full=full)
     undelivered = None
     try:
         outcome = after_score(app.workspace.path, store, result, settings, webhook=webhook)
@@ -345,10 +357,16 @@ def score(app: App, as_of: str | None, config: Path | None, fmt: str, webhook: s
     seconds = sum(result.timings.values())
     summary = {
         "as_of": result.as_of.isoformat(),
-        "contacts": len(result.contacts),
-        "accounts": len(result.accounts),
+        # What the stored result holds; the rows this run rescored are counted apart.
+        "contacts": result.stored["contacts"],
+        "accounts": result.stored["accounts"],
+        "mode": result.mode,
+        "accounts_rescored": result.accounts_rescored,
+        "contacts_rescored": len(result.contacts),
+        "full_reason": result.full_reason,
         "seconds": round(seconds, 3),
-        # Where the time went: reading the tables, aggregating events, scoring, writing back.
+        # Where the time went: finding what changed, reading the tables, aggregating
+        # events, scoring, writing back.
         "timings": {phase: round(t, 3) for phase, t in result.timings.items()},
         "warnings": result.warnings,
         **outcome.as_dict(),
@@ -358,10 +376,18 @@ def score(app: App, as_of: str | None, config: Path | None, fmt: str, webhook: s
     if fmt == "json":
         click.echo(json.dumps(summary))
     else:
-        info(
-            f"Scored {summary['contacts']} contacts and {summary['accounts']} accounts "
-            f"as of {result.as_of:%Y-%m-%d %H:%M} UTC in {seconds:.1f} s."
-        )
+        took = f"as of {result.as_of:%Y-%m-%d %H:%M} UTC in {seconds:.1f} s"
+        if result.mode == "full":
+            info(
+                f"Scored {summary['contacts']} contacts and {summary['accounts']} accounts "
+                f"{took} (full run: {result.full_reason})."
+            )
+        else:
+            info(
+                f"Rescored {result.accounts_rescored} of {summary['accounts']} accounts and "
+                f"{summary['contacts_rescored']} of {summary['contacts']} contacts {took} "
+                "(incremental run: only what changed; the others keep their as-of)."
+            )
         info(outcome.summary_line(app.workspace.path))
     if undelivered is not None:
         raise undelivered

@@ -15,7 +15,6 @@ never contacts from one and accounts from another.
 
 from __future__ import annotations
 
-import json
 import shutil
 import uuid
 from collections.abc import Collection, Sequence
@@ -29,9 +28,12 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from abmgraph.errors import StoreError
+from abmgraph.graph.changelog import Changes, EmbeddedChangeLog, same_values
+from abmgraph.graph.embedded_scores import EmbeddedScores, write_parquet
 from abmgraph.graph.event_identity import IDENTITY, collision_error
-from abmgraph.graph.store import KEYS, SUMMARY_COLUMNS, EventWindow, GraphStore, ScoreLevel
-from abmgraph.safe_io import atomic_open, atomic_write_text, clean_stale_temps
+from abmgraph.graph.event_index import EventIndex
+from abmgraph.graph.store import KEYS, SUMMARY_COLUMNS, EventWindow, GraphStore
+from abmgraph.safe_io import clean_stale_temps
 
 # networkx and the contract's models load only for what needs them (``graph()``, empty
 # tables): most reads are Parquet and pandas alone.
@@ -44,17 +46,9 @@ __all__ = ["EmbeddedStore"]
 
 _EVENT_COLUMNS = ["event_key", "event_id", "contact_id", "type", "occurred_at"]
 _SECONDS_PER_DAY = 86_400.0
-_SCORE_FILES = ("contacts.parquet", "accounts.parquet", "meta.json")
 
 
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    with atomic_open(path, "wb") as stream:
-        # zstd at a low level: nearly the ratio of the default level at a fraction of the time.
-        pq.write_table(table, stream, compression="zstd", compression_level=1)
-
-
-class EmbeddedStore(GraphStore):
+class EmbeddedStore(EmbeddedScores, GraphStore):
     """A workspace folder holding the graph as Parquet tables."""
 
     backend = "embedded"
@@ -68,6 +62,8 @@ class EmbeddedStore(GraphStore):
         # contacts and accounts come from one run even if another is switched in.
         self._run: Path | None = None
         self._cleaned = False
+        self._log = EmbeddedChangeLog(self.root / "changes")
+        self._index = EventIndex(self.root / "events_index")
 
     # -- tables ------------------------------------------------------------------
     def _path(self, kind: str) -> Path:
@@ -78,6 +74,12 @@ class EmbeddedStore(GraphStore):
     ) -> pd.DataFrame:
         if kind == "engagements":
             raise StoreError("Engagements are read through engagement_summary().")
+        path = self._path(kind)
+        if kind not in self._tables and columns is not None and path.exists():
+            # Some columns of a table not in memory: decode only those (see select()).
+            order = [c for c in self._stored_columns(kind, path) if c in set(columns)]
+            where = None if ids is None else (KEYS[kind][0], ids)
+            return self.select(kind, order, where)
         if kind not in self._tables:
             path = self._path(kind)
             self._tables[kind] = pd.read_parquet(path) if path.exists() else _empty(kind)
@@ -97,11 +99,24 @@ class EmbeddedStore(GraphStore):
         keys = list(KEYS[kind])
         old = self.table(kind)
         new_keys = _key_index(rows, keys).difference(_key_index(old, keys))
+        changed = self._touched(kind, rows)
         merged = merge_rows(kind, old, rows)
-        _write_parquet(merged, self._path(kind))
+        if changed is not None:  # before the rows: an interrupted write over-reports only
+            self._log.append(changed)
+        write_parquet(merged, self._path(kind))
         self._tables[kind] = merged
         self._decoded.pop(kind, None)
         return len(new_keys)
+
+    def contacts_of(
+        self, account_ids: pd.Series, contact_ids: pd.Series | None = None
+    ) -> pd.Series:
+        # Filtered in Arrow: the contacts of a few accounts never turn every id into pandas.
+        found = self.select("contacts", ["contact_id"], ("account_id", account_ids))["contact_id"]
+        if contact_ids is not None and len(contact_ids):
+            extra = self.select("contacts", ["contact_id"], ("contact_id", contact_ids))
+            found = pd.concat([found, extra["contact_id"]]).drop_duplicates()
+        return found.astype("str").reset_index(drop=True)
 
     def resolve(self, kind: Kind, by: str, values: pd.Series) -> pd.Series:
         id_column = KEYS[kind][0]
@@ -155,12 +170,16 @@ class EmbeddedStore(GraphStore):
             rows = rows[~seen]
         if rows.empty:
             return 0
+        changed = self._touched("engagements", rows)
+        if changed is not None:
+            self._log.append(changed)
         part = (
             self.root
             / "events"
             / f"part-{len(self._event_parts()):06d}-{uuid.uuid4().hex[:8]}.parquet"
         )
-        _write_parquet(rows.reset_index(drop=True), part)
+        write_parquet(rows.reset_index(drop=True), part)
+        self._index.refresh(self._event_parts())
         return len(rows)
 
     def _refuse_collisions(self, matched: pd.DataFrame) -> None:
@@ -186,15 +205,32 @@ class EmbeddedStore(GraphStore):
             stored, on="event_key", suffixes=("", "_stored")
         )
         by_id = (pairs["event_id"].notna() | pairs["event_id_stored"].notna()).to_numpy()
-        differs = by_id & ~_same(pairs["event_id"], pairs["event_id_stored"])
+        differs = by_id & ~same_values(pairs["event_id"], pairs["event_id_stored"])
         if not by_id.all():  # keys derived from the fields: those must agree
             derived = pairs[~by_id]
             for column in present:
                 if column != "event_id":
-                    differs[~by_id] |= ~_same(derived[column], derived[f"{column}_stored"])
+                    differs[~by_id] |= ~same_values(derived[column], derived[f"{column}_stored"])
         if differs.any():
             first = pairs[differs].iloc[0]
             raise collision_error(int(differs.sum()), first["event_id"], first["event_id_stored"])
+
+    def _events_of(self, contact_ids: pd.Series) -> pa.Table:
+        """The events of these contacts: from the contact-ordered index, then the parts after it."""
+        ids = pd.Series(contact_ids, dtype="str").dropna().unique()
+        wanted = pa.array(np.asarray(ids, dtype=object), type=pa.string())
+        columns = ["contact_id", "type", "occurred_at"]
+        parts = self._event_parts()
+        covered = self._index.covered(parts)
+        found = [self._index.events_of(wanted)] if covered else []
+        for path in parts:
+            if path.name not in covered:
+                table = pq.read_table(path, columns=columns)
+                found.append(table.filter(pc.is_in(table.column("contact_id"), value_set=wanted)))
+        if not found:
+            return pa.table({c: pa.array([], type=pa.string()) for c in columns})
+        # Parts written by different pandas versions hold text as string or large_string.
+        return pa.concat_tables(found, promote_options="permissive")
 
     def event_count(self) -> int:
         return sum(pq.ParquetFile(p).metadata.num_rows for p in self._event_parts())
@@ -202,7 +238,11 @@ class EmbeddedStore(GraphStore):
     def engagement_summary(
         self, window: EventWindow, contact_ids: pd.Series | None = None
     ) -> pd.DataFrame:
-        events = self.events(["contact_id", "type", "occurred_at"])
+        events = (
+            self.events(["contact_id", "type", "occurred_at"])
+            if contact_ids is None
+            else self._events_of(contact_ids)
+        )
         if len(events) == 0:
             return pd.DataFrame({c: pd.Series(dtype=_SUMMARY_DTYPES[c]) for c in SUMMARY_COLUMNS})
         micros = events.column("occurred_at").cast(pa.timestamp("us", tz="UTC")).cast(pa.int64())
@@ -252,52 +292,12 @@ class EmbeddedStore(GraphStore):
         )
         return out.astype({"contact_id": "str", "type": "str"})
 
-    # -- scores ------------------------------------------------------------------
-    @property
-    def _scores_root(self) -> Path:
-        return self.root / "scores"
+    # -- what changed ------------------------------------------------------------
+    def changes(self, after: int) -> Changes:
+        return self._log.since(after)
 
-    def _current_run(self) -> Path:
-        """The folder of the current scoring run (the old single folder when no pointer)."""
-        if self._run is None or not self._run.exists():
-            pointer = self._scores_root / "CURRENT"
-            try:
-                name = pointer.read_text(encoding="utf-8").strip()
-            except FileNotFoundError:
-                self._run = self._scores_root
-            else:
-                self._run = self._scores_root / "runs" / name
-        return self._run
-
-    def write_scores(
-        self, contacts: pd.DataFrame, accounts: pd.DataFrame, meta: dict[str, Any]
-    ) -> None:
-        self._clean_once()
-        runs = self._scores_root / "runs"
-        previous = self._current_run()
-        name = f"{pd.Timestamp.now(tz='UTC'):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
-        # Written under a temporary name: a killed run leaves a folder the next write removes.
-        staging = runs / f".{name}.tmp"
-        staging.mkdir(parents=True)
-        _write_parquet(contacts, staging / "contacts.parquet")
-        _write_parquet(accounts, staging / "accounts.parquet")
-        text = json.dumps(meta, indent=2, default=str)
-        atomic_write_text(staging / "meta.json", text)
-        staging.rename(runs / name)
-        # The switch: one rename of the pointer file.
-        atomic_write_text(self._scores_root / "CURRENT", name + "\n")
-        self._run = runs / name
-        self._decoded.pop("scores/contacts", None)
-        self._decoded.pop("scores/accounts", None)
-        self._drop_old_runs(keep={name, previous.name})
-
-    def _drop_old_runs(self, keep: set[str]) -> None:
-        """Remove runs but the current and the one before (a reader may still be on it)."""
-        for legacy in _SCORE_FILES:  # the single-folder layout of older workspaces
-            (self._scores_root / legacy).unlink(missing_ok=True)
-        for run in (self._scores_root / "runs").iterdir():
-            if run.name not in keep:
-                shutil.rmtree(run, ignore_errors=True)
+    def forget_changes(self, upto: int) -> None:
+        self._log.forget(upto)
 
     def _clean_once(self) -> None:
         """Before this store's first write: remove what killed writers left behind."""
@@ -306,21 +306,12 @@ class EmbeddedStore(GraphStore):
         self._cleaned = True
         for folder in (self.root, self.root / "events", self._scores_root):
             clean_stale_temps(folder)
+        for staging in self.root.glob(".events_index-*"):  # a killed index build
+            shutil.rmtree(staging, ignore_errors=True)
         runs = self._scores_root / "runs"
         if runs.is_dir():
             for staging in runs.glob(".*.tmp"):
                 shutil.rmtree(staging, ignore_errors=True)
-
-    def _score_path(self, level: str) -> Path:
-        return self._current_run() / f"{level}.parquet"
-
-    def scores(self, level: ScoreLevel) -> pd.DataFrame:
-        path = self._score_path(level)
-        return pd.read_parquet(path) if path.exists() else pd.DataFrame()
-
-    def score_meta(self) -> dict[str, Any] | None:
-        path = self._current_run() / "meta.json"
-        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
     # -- structure ---------------------------------------------------------------
     def graph(self, account_ids: pd.Series | None = None) -> nx.MultiDiGraph:
@@ -452,19 +443,6 @@ def _factorize(column: pa.ChunkedArray) -> tuple[np.ndarray, pd.api.extensions.E
     array = column.combine_chunks()
     codes, uniques = pd.factorize(pd.Series(array, dtype=pd.ArrowDtype(array.type)))
     return codes, uniques
-
-
-def _same(left: pd.Series, right: pd.Series) -> np.ndarray:
-    """Element-wise equality where two missing values are equal, compared in Arrow."""
-    a, b = pa.array(left, from_pandas=True), pa.array(right, from_pandas=True)
-    try:
-        if a.type != b.type:
-            b = b.cast(a.type)
-        equal = pc.fill_null(pc.equal(a, b), False)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        equal = pa.array((left.astype("str") == right.astype("str")).fillna(False).to_numpy())
-    both_missing = pc.and_(pc.is_null(a), pc.is_null(b))
-    return pc.or_(equal, both_missing).to_numpy(zero_copy_only=False)
 
 
 def _value_set(values: Collection[Any]) -> pa.Array:

@@ -143,6 +143,12 @@ def _write_all(store: EmbeddedStore, folder: Path, progress: Callable[[str], Non
     scores: dict[Kind, pd.DataFrame] = {}
     scored = store.score_meta()
     if scored is not None:
+        # The graph's change log numbers on from the workspace's. Changes the scores do
+        # not cover yet stay behind, so then the graph's first score is a full one.
+        changes = store.changes(int(scored.get("changes_seq") or 0))
+        meta.append({"key": "changes", "last": changes.seq})
+        if not changes.empty:
+            scored = {k: v for k, v in scored.items() if k != "changes_seq"}
         scores, scores_record = _carried_scores(store, tables, scored)
         meta.append(scores_record)
         writer.files.scores_as_of = scored["as_of"]
@@ -202,11 +208,14 @@ def _carried_scores(
                 if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iub"
             }
         )
+        # Accounts carry their rank; contacts read back in the contacts table's order.
         properties[SCORE_RANK] = pd.array(np.arange(len(properties)), dtype="Int64")
         aligned = properties.set_index(key).reindex(rows[key].to_numpy())
         aligned[SCORE_RUN] = pd.array(
             np.where(aligned[SCORE_RANK].notna().to_numpy(), run, None), dtype="str"
         )
+        if kind == "contacts":
+            aligned = aligned.drop(columns=SCORE_RANK)
         carried[kind] = aligned.reset_index(drop=True)
         record.update(level_record(kind, frame, names))
     return carried, record

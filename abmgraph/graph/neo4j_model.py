@@ -53,6 +53,7 @@ CLEAR_ORDER = (
     "Account",
     "Role",
     "Topic",
+    "ChangeLog",
     "AbmgraphMeta",
 )
 # The tables whose nodes carry the scores of each score level.

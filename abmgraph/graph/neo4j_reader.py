@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 
 from abmgraph.errors import StoreError
+from abmgraph.graph.changelog import Changes
 from abmgraph.graph.neo4j_columns import distinct, no_gc, restore, typed_frame
 from abmgraph.graph.neo4j_connection import Neo4jConnection
-from abmgraph.graph.neo4j_cypher import build_query, joined, tx_column, tx_single
+from abmgraph.graph.neo4j_cypher import build_query, joined, tx_column, tx_record, tx_single
 from abmgraph.graph.neo4j_model import (
     LABELS,
     SCORE_RANK,
@@ -193,15 +194,41 @@ class Neo4jReader(Neo4jConnection):
             )
         columns = dict(zip(meta[f"{level}_columns"], meta[f"{level}_dtypes"], strict=True))
         query = build_query("match_scored", "node_rows", label=LABELS[kind])
-        names = [*meta[f"{level}_properties"], SCORE_RANK]
-        found = self._columns(
-            query, len(names), run=meta["run"], columns=names, temporal=[], chunk=self.read_chunk
-        )
+        # Accounts in rank order; contacts in the contacts table's, as a full run holds them.
+        names = [*meta[f"{level}_properties"], SCORE_RANK if level == "accounts" else SEQ]
+        found = self._columns(query, len(names), columns=names, temporal=[], chunk=self.read_chunk)
         frame = typed_frame(found, columns)
         # List columns: an empty list is stored as no property (see scores_as_properties).
         for name in (c for c, dtype in columns.items() if dtype == "object"):
             frame[name] = [[] if v is None else v for v in frame[name]]
         return frame
+
+    def contacts_of(
+        self, account_ids: pd.Series, contact_ids: pd.Series | None = None
+    ) -> pd.Series:
+        if not self._table_columns("contacts"):
+            return pd.Series([], dtype="str")
+        found = self._read(
+            tx_single,
+            build_query("contacts_of_accounts"),
+            accounts=distinct(account_ids),
+            contacts=[] if contact_ids is None else distinct(contact_ids),
+        )
+        return pd.Series(found, dtype="str")
+
+    def changes(self, after: int) -> Changes:
+        last, accounts, contacts = self._read(
+            tx_record, build_query("read_changes"), after=int(after)
+        )
+        return Changes(
+            seq=int(last),
+            accounts=_flat_ids(accounts),
+            contacts=_flat_ids(contacts),
+        )
+
+    def scores_interrupted(self) -> bool:
+        writing = self._meta(SCORES_WRITING)
+        return writing is not None and writing["run"] != (self._meta(SCORES) or {}).get("run")
 
     def score_meta(self) -> dict[str, Any] | None:
         meta = self._meta(SCORES)
@@ -213,3 +240,9 @@ class Neo4jReader(Neo4jConnection):
         columns = meta.get(f"{level}_columns", [])
         properties = meta.get(f"{level}_properties", [])
         return dict(zip(columns, properties, strict=True))
+
+
+def _flat_ids(lists: list[list[str]]) -> pd.Series:
+    """The distinct ids of several change entries, as one text column."""
+    ids = pd.Series([i for entry in lists for i in entry or []], dtype="str")
+    return ids.drop_duplicates().reset_index(drop=True)

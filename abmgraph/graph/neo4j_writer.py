@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from abmgraph.errors import StoreError
+from abmgraph.graph.changelog import Changes
 from abmgraph.graph.event_identity import collision_error
 from abmgraph.graph.neo4j_columns import column_params, composite_keys, micros, values
 from abmgraph.graph.neo4j_connection import Neo4jConnection
@@ -96,6 +97,7 @@ class Neo4jWriter(Neo4jConnection):
         if len(keys) == 1 and rows[keys[0]].isna().any():
             raise StoreError(f"Cannot store {kind} rows without {keys[0]}.")
         rows = rows.drop_duplicates(keys, keep="last").reset_index(drop=True)
+        self._log_changes(self._touched(kind, rows))
         # Only the columns the rows carry are set: the others keep their stored values.
         registered = self._register_columns(kind, rows)
         columns = [*(c for c in registered if c in rows.columns), SEQ]
@@ -120,6 +122,20 @@ class Neo4jWriter(Neo4jConnection):
             self._run(build_query("link_worked_at"), account_ids=account_ids)
         return created
 
+    def _log_changes(self, changes: Changes | None) -> None:
+        """One ChangeLog node for a write, committed before its first batch."""
+        if changes is None or changes.empty:
+            return
+        self._write(
+            tx_single,
+            build_query("log_changes"),
+            accounts=changes.accounts.tolist(),
+            contacts=changes.contacts.tolist(),
+        )
+
+    def forget_changes(self, upto: int) -> None:
+        self._write(tx_consume, build_query("forget_changes"), upto=int(upto))
+
     def _register_columns(self, kind: Kind, rows: pd.DataFrame) -> dict[str, str]:
         """Record the table's columns and dtypes: the stored ones, then new ones in order."""
         meta = self._meta(f"table:{kind}")
@@ -141,6 +157,9 @@ class Neo4jWriter(Neo4jConnection):
     def _add_events(self, rows: pd.DataFrame) -> int:
         rows = rows.drop_duplicates("event_key").reset_index(drop=True)
         self._refuse_collisions(rows)
+        if self.score_meta() is not None:  # only new events touch their contacts
+            stored = self.existing_event_keys(rows["event_key"]).to_numpy()
+            self._log_changes(self._touched("engagements", rows[~stored]))
         # The contact is the PERFORMED relationship's start, not a property of the event.
         columns = [str(c) for c in rows.columns if c != "contact_id"]
         temporal = [c for c in temporal_columns("engagements") if c in columns]
@@ -250,32 +269,66 @@ class Neo4jWriter(Neo4jConnection):
                 pass
 
     def write_scores(
-        self, contacts: pd.DataFrame, accounts: pd.DataFrame, meta: dict[str, Any]
+        self,
+        contacts: pd.DataFrame,
+        accounts: pd.DataFrame,
+        meta: dict[str, Any],
+        *,
+        partial: bool = False,
     ) -> None:
-        """Scores onto the nodes in batches, then the run's record; see :meth:`scores`."""
+        """Scores onto the nodes in batches, then the run's record; see :meth:`scores`.
+
+        A partial run sets its rows' nodes only and leaves the other nodes'
+        scores (and their earlier run ids) in place, then re-ranks the accounts.
+        """
         self._ensure_schema()
         previous = self._meta(SCORES) or {}
         run = uuid.uuid4().hex
         self._set_meta(SCORES_WRITING, {"run": run})
-        record = score_record(run, meta)
+        levels: dict[str, list[str]] = {}
         for level, frame in (("contacts", contacts), ("accounts", accounts)):
-            record.update(self._write_level_scores(level, frame, run, previous))
-        self._set_meta(SCORES, record)
+            levels.update(self._write_level_scores(level, frame, run, previous, merging=partial))
+        if partial:
+            self._run(build_query("rank_scores"))
+            meta = {**meta, **self._scored_summary()}
+        self._set_meta(SCORES, {**score_record(run, meta), **levels})
         self._write(tx_consume, build_query("delete_meta"), key=SCORES_WRITING)
 
+    def _scored_summary(self) -> dict[str, Any]:
+        """Rows stored per level and the oldest row's as_of, counted on the server."""
+        out: dict[str, Any] = {}
+        oldest = []
+        for level in ("contacts", "accounts"):
+            query = build_query("scored_summary", label=LABELS[SCORED[level]])
+            count, first = self._read(tx_single, query)
+            out[level] = int(count)
+            if first is not None:
+                oldest.append(pd.Timestamp(int(first), unit="us", tz="UTC"))
+        out["oldest_as_of"] = min(oldest).isoformat() if oldest else None
+        return out
+
     def _write_level_scores(
-        self, level: str, frame: pd.DataFrame, run: str, previous: dict[str, Any]
+        self,
+        level: str,
+        frame: pd.DataFrame,
+        run: str,
+        previous: dict[str, Any],
+        *,
+        merging: bool,
     ) -> dict[str, list[str]]:
-        """Score columns as properties of the level's nodes; earlier runs' properties go."""
+        """Score columns as properties of the level's nodes; a full run removes earlier runs'."""
         kind = SCORED[level]
         label, key = LABELS[kind], KEYS[kind][0]
         table_columns = set(self._table_columns(kind))
         properties, names = scores_as_properties(frame, key, table_columns)
         old = set(previous.get(f"{level}_properties", [])) - table_columns - {key}
-        # Properties of earlier runs that this run lacks are written as nulls.
-        columns = [*names, *sorted(old - set(names)), SCORE_RUN, SCORE_RANK]
+        # A full run writes properties of earlier runs that it lacks as nulls.
+        columns = [*names, *([] if merging else sorted(old - set(names))), SCORE_RUN]
         properties[SCORE_RUN] = run
-        properties[SCORE_RANK] = np.arange(len(properties), dtype=np.int64)
+        # Accounts carry their rank; contacts read back in the contacts table's order.
+        if level == "accounts" and not merging:
+            properties[SCORE_RANK] = np.arange(len(properties), dtype=np.int64)
+            columns.append(SCORE_RANK)
         query = row_query("write_scores", columns, (), label=label, key=key)
         # Each row sets one node's properties and nothing else: writers never collide.
         self._write_batches(
@@ -286,9 +339,27 @@ class Neo4jWriter(Neo4jConnection):
             workers=self.readers,
             spread_by=key,
         )
+        record = level_record(level, frame, names)
+        if merging:
+            return _widened(record, previous, level)
         cleared = dict.fromkeys((old | set(names)) - {key} | {SCORE_RUN, SCORE_RANK})
         self._run(build_query("clear_scores", label=label), run=run, cleared=cleared)
-        return level_record(level, frame, names)
+        return record
+
+
+def _widened(
+    record: dict[str, list[str]], previous: dict[str, Any], level: str
+) -> dict[str, list[str]]:
+    """A partial run's level record: the stored columns (other nodes hold them), then new ones.
+
+    The stored dtypes win: a partial run's frame may be empty, its dtypes then undecided.
+    """
+    names = [f"{level}_columns", f"{level}_dtypes", f"{level}_properties"]
+    stored = list(zip(*(previous.get(n, []) for n in names), strict=True))
+    known = {entry[0] for entry in stored}
+    written = zip(*(record[n] for n in names), strict=True)
+    entries = [*stored, *(entry for entry in written if entry[0] not in known)]
+    return {n: [entry[i] for entry in entries] for i, n in enumerate(names)}
 
 
 def _identity_params(rows: pd.DataFrame) -> dict[str, Any]:

@@ -20,6 +20,7 @@ import pandas as pd
 # The data contract's pydantic models are needed for typing only: reading a store
 # does not build them.
 if TYPE_CHECKING:
+    from abmgraph.graph.changelog import Changes
     from abmgraph.graph.schema import Kind
 
 __all__ = ["KEYS", "EventWindow", "GraphStore", "ScoreLevel", "open_store"]
@@ -98,9 +99,52 @@ class GraphStore(ABC):
 
     @abstractmethod
     def write_scores(
-        self, contacts: pd.DataFrame, accounts: pd.DataFrame, meta: dict[str, Any]
+        self,
+        contacts: pd.DataFrame,
+        accounts: pd.DataFrame,
+        meta: dict[str, Any],
+        *,
+        partial: bool = False,
     ) -> None:
-        """Replace the stored scoring result."""
+        """Replace the stored scoring result, or with ``partial`` merge rows into it.
+
+        A partial write replaces the stored rows of the accounts and contacts
+        it carries and keeps every other row as it was, so :meth:`scores`
+        still returns every account and contact (accounts ranked by
+        priority, contacts in the contacts table's order), and sets ``meta``'s
+        ``accounts``, ``contacts`` (rows stored) and ``oldest_as_of`` (the
+        oldest row's ``as_of``) from the whole stored result; a full write
+        stores ``meta`` as given. Readers see the old result or the new one,
+        never a mix.
+        """
+
+    def scores_interrupted(self) -> bool:
+        """Whether a score write stopped part-way, leaving rows of an unrecorded run.
+
+        The embedded store switches whole runs in, so never.
+        """
+        return False
+
+    # -- what changed (see abmgraph.graph.changelog) ------------------------------
+    @abstractmethod
+    def changes(self, after: int) -> Changes:
+        """The ids the writes numbered after ``after`` touched, and the last number."""
+
+    @abstractmethod
+    def forget_changes(self, upto: int) -> None:
+        """Drop the change entries numbered ``upto`` and before (a score run consumed them)."""
+
+    def _touched(self, kind: Kind, rows: pd.DataFrame) -> Changes | None:
+        """What writing ``rows`` changes, to log before writing; None when nothing needs it.
+
+        A store never scored logs nothing: its next score is a full one.
+        """
+        if self.score_meta() is None:
+            return None
+        from abmgraph.graph.changelog import touched
+
+        found = touched(self, kind, rows)
+        return None if found.empty else found
 
     # -- reading -----------------------------------------------------------------
     @abstractmethod
@@ -117,6 +161,20 @@ class GraphStore(ABC):
     def ids(self, kind: Kind) -> pd.Series:
         """Every stored id of a kind keyed by one column (accounts, contacts, opportunities)."""
         return self.table(kind)[KEYS[kind][0]].dropna().reset_index(drop=True)
+
+    def contacts_of(
+        self, account_ids: pd.Series, contact_ids: pd.Series | None = None
+    ) -> pd.Series:
+        """The ids of the contacts of these accounts, and of those of ``contact_ids`` that exist.
+
+        What a partial score reads: a store that can look contacts up by
+        account does so rather than reading every contact.
+        """
+        members = self.table("contacts", columns=["contact_id", "account_id"])
+        keep = members["account_id"].isin(account_ids)
+        if contact_ids is not None:
+            keep |= members["contact_id"].isin(contact_ids)
+        return members.loc[keep, "contact_id"].reset_index(drop=True)
 
     @abstractmethod
     def resolve(self, kind: Kind, by: str, values: pd.Series) -> pd.Series:

@@ -18,6 +18,7 @@ from abmgraph.graph.store import EventWindow, GraphStore
 from abmgraph.scoring.accounts import score_accounts
 from abmgraph.scoring.config import ScoringConfig, config_hash
 from abmgraph.scoring.contacts import score_contacts
+from abmgraph.scoring.incremental import plan_run
 from abmgraph.scoring.roles import contact_roles, join_roles
 from abmgraph.scoring.staleness import stale_window_warning
 from abmgraph.scoring.views import ACCOUNT_KEYS, CONTACT_KEYS
@@ -31,8 +32,9 @@ CONTACT_COLUMNS = [
     "roles",
     "role_source",
     "positive_engagement",
+    "as_of",
 ]
-ACCOUNT_COLUMNS = [*ACCOUNT_KEYS, "in_icp", "recent_points", "prior_points"]
+ACCOUNT_COLUMNS = [*ACCOUNT_KEYS, "in_icp", "recent_points", "prior_points", "as_of"]
 # The contact columns scoring reads, besides those the config's rules test: the
 # store reads only these (a Neo4j store sends each column over the wire).
 _CONTACT_INPUTS = (
@@ -68,6 +70,17 @@ class ScoreResult:
     timings: dict[str, float] = field(default_factory=dict)
     # Things the user should know about this run (e.g. a window with no events in it).
     warnings: list[str] = field(default_factory=list)
+    # "full" or "incremental" (only the accounts whose inputs changed), and why full.
+    mode: str = "full"
+    full_reason: str | None = None
+    # The change log's last number this run covers (see abmgraph.graph.changelog).
+    changes_seq: int = 0
+    # Rows the store holds after this run (rescored or kept), per level.
+    stored: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def accounts_rescored(self) -> int:
+        return len(self.accounts)
 
     def meta(self) -> dict[str, Any]:
         return {
@@ -77,6 +90,11 @@ class ScoreResult:
             "config": self.config.model_dump(mode="json"),
             "contacts": len(self.contacts),
             "accounts": len(self.accounts),
+            # A partial write sets these two and oldest_as_of from the whole stored result.
+            "oldest_as_of": self.as_of.isoformat(),
+            "mode": self.mode,
+            "accounts_rescored": self.accounts_rescored,
+            "changes_seq": self.changes_seq,
         }
 
 
@@ -151,22 +169,29 @@ def score_graph(
     store: GraphStore,
     config: ScoringConfig,
     as_of: pd.Timestamp,
-    account_ids: list[str] | None = None,
+    account_ids: list[str] | pd.Series | None = None,
     contact_ids: list[str] | None = None,
+    *,
+    also_contacts: pd.Series | None = None,
 ) -> ScoreResult:
     """Score every contact and account, or only some.
 
-    With ``account_ids``, only those accounts and their contacts; with
-    ``contact_ids`` as well, only those contacts among them. Scores are per
-    account, so a subset scores exactly as it does in a full run.
+    With ``account_ids``, only those accounts and their contacts (and the
+    contacts in ``also_contacts``, of whatever account); with ``contact_ids``
+    as well, only those contacts among them. Scores are per account, so a
+    subset scores exactly as it does in a full run.
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
     ids = None if account_ids is None else pd.Series(account_ids, dtype="str")
     accounts = store.table("accounts", ids)
-    contacts = store.table("contacts", columns=contact_inputs(config))
-    if ids is not None:
-        contacts = contacts[contacts["account_id"].isin(ids)]
+    if ids is None:
+        contacts = store.table("contacts", columns=contact_inputs(config))
+    else:
+        # Which contacts first, then only their rows: a few accounts never turn
+        # every contact into a frame.
+        wanted = store.contacts_of(ids, also_contacts)
+        contacts = store.table("contacts", wanted, columns=contact_inputs(config))
     if contact_ids is not None:
         contacts = contacts[contacts["contact_id"].isin(contact_ids)]
     opportunities = _visible_opportunities(store.table("opportunities"), as_of)
@@ -208,20 +233,45 @@ def score_graph(
     return ScoreResult(scored, ranked_accounts, as_of, config, summary, timings)
 
 
-def score_store(store: GraphStore, config: ScoringConfig, as_of: pd.Timestamp) -> ScoreResult:
-    """Score the whole graph and store the result (scores also land on the graph's nodes)."""
+def score_store(
+    store: GraphStore, config: ScoringConfig, as_of: pd.Timestamp, *, full: bool = False
+) -> ScoreResult:
+    """Score what changed since the last run, or everything, and store the result.
+
+    Only the accounts whose inputs changed are rescored when nothing else
+    moved; ``full``, a changed config, a never-scored store or an ``as_of``
+    before the stored one rescore everything (see :mod:`abmgraph.scoring.incremental`).
+    ``result.accounts`` / ``result.contacts`` hold the rows rescored; the
+    store then holds every row (scores also land on the graph's nodes).
+    """
     check_as_of(as_of)  # before anything is read or written
     if store.ids("accounts").empty and store.ids("contacts").empty:
         raise StoreError(
             "The store is empty: ingest accounts and contacts first (abmgraph ingest)."
         )
-    result = score_graph(store, config, as_of)
-    stale = stale_window_warning(store, result.summary, as_of, config.window.lookback_days)
-    if stale:
-        result.warnings.append(stale)
+    mark = time.perf_counter()
+    plan = plan_run(store, config, as_of, full=full)
+    found = time.perf_counter() - mark
+    result = score_graph(store, config, as_of, plan.accounts, also_contacts=plan.contacts)
+    result.timings = {"changes": found, **result.timings}
+    result.mode, result.full_reason, result.changes_seq = plan.mode, plan.reason, plan.changes_seq
+    if plan.full:
+        # An incremental run reads only some contacts' events: their silence says nothing.
+        stale = stale_window_warning(store, result.summary, as_of, config.window.lookback_days)
+        if stale:
+            result.warnings.append(stale)
+    stamp = as_of.as_unit("us")
+    result.contacts["as_of"] = stamp
+    result.accounts["as_of"] = stamp
     mark = time.perf_counter()
     store.write_scores(
-        result.contacts[CONTACT_COLUMNS], result.accounts[ACCOUNT_COLUMNS], result.meta()
+        result.contacts[CONTACT_COLUMNS],
+        result.accounts[ACCOUNT_COLUMNS],
+        result.meta(),
+        partial=not plan.full,
     )
+    store.forget_changes(plan.changes_seq)
     result.timings["write"] = time.perf_counter() - mark
+    meta = store.score_meta() or {}
+    result.stored = {level: int(meta.get(level, 0)) for level in ("contacts", "accounts")}
     return result

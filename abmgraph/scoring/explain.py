@@ -1,8 +1,10 @@
 """Explanations: every contribution to a score, with the reason behind it.
 
 An explanation re-scores just the one account (or contact) with the config
-and ``as_of`` of the last scoring run. Scores are computed per account, so
-the numbers are the stored ones, and the contributions add up to the score.
+of the last scoring run, as of the instant its stored row was scored at (the
+last run's, or an earlier one for an account an incremental run left alone).
+Scores are computed per account, so the numbers are the stored ones, and the
+contributions add up to the score.
 """
 
 from __future__ import annotations
@@ -25,6 +27,20 @@ def _last_run(store: GraphStore) -> tuple[ScoringConfig, pd.Timestamp]:
     if meta is None:
         raise StoreError("Nothing is scored yet: run 'abmgraph score' first.")
     return config_from_dict(meta["config"], "stored config"), pd.Timestamp(meta["as_of"])
+
+
+def _scored_at(
+    store: GraphStore, level: str, key: str, ids: list[str], as_of: pd.Timestamp
+) -> dict[str, pd.Timestamp]:
+    """The instant each row was scored at; the last run's when every row shares it."""
+    meta = store.score_meta() or {}
+    if meta.get("oldest_as_of") in (None, meta.get("as_of")):
+        return dict.fromkeys(ids, as_of)
+    stored = store.scores(level)  # type: ignore[arg-type]
+    if stored.empty or "as_of" not in stored.columns:
+        return dict.fromkeys(ids, as_of)
+    found = stored.drop_duplicates(key).set_index(key)["as_of"].reindex(ids)
+    return {i: as_of if pd.isna(t) else pd.Timestamp(t) for i, t in found.items()}
 
 
 def _pts(value: float) -> str:
@@ -82,6 +98,10 @@ def explain_contact(store: GraphStore, contact_id: str) -> dict[str, Any]:
     if contact.empty:
         raise NotFoundError(f"No contact {contact_id!r}; list them with 'abmgraph contacts'.")
     account_id = contact["account_id"].iloc[0]
+    if pd.isna(account_id):
+        as_of = _scored_at(store, "contacts", "contact_id", [contact_id], as_of)[contact_id]
+    else:  # a contact is scored with its account
+        as_of = _scored_at(store, "accounts", "account_id", [account_id], as_of)[account_id]
     result = score_graph(
         store, config, as_of, None if pd.isna(account_id) else [account_id], [contact_id]
     )
@@ -200,11 +220,17 @@ def explain_accounts(store: GraphStore, account_ids: list[str]) -> list[dict[str
     if unknown:
         shown = ", ".join(repr(a) for a in unknown[:5]) + (" …" if len(unknown) > 5 else "")
         raise NotFoundError(f"No account {shown}; list them with 'abmgraph accounts'.")
-    result = score_graph(store, config, as_of, ids)
-    names = contribution_columns(result.accounts, ("fit.", "committee."))
-    scored = result.accounts.set_index("account_id")
+    if not ids:
+        return []
+    instants = _scored_at(store, "accounts", "account_id", ids, as_of)
+    parts, topics = [], {}
+    # One re-scoring per instant the accounts were scored at (one, or a few).
+    for instant, group in pd.Series(instants).groupby(lambda a: instants[a], sort=False):
+        parts.append(score_graph(store, config, instant, list(group.index)).accounts)
+        topics.update(_intent_topics(store, list(group.index), config, instant))
+    names = contribution_columns(parts[0], ("fit.", "committee."))
+    scored = pd.concat(parts).set_index("account_id")
     facts = facts.set_index("account_id", drop=False)
-    topics = _intent_topics(store, ids, config, as_of)
     out = []
     for account_id in ids:  # one row per account asked about, not per event
         row, fact = scored.loc[account_id], facts.loc[account_id]

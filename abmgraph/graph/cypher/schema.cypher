@@ -38,6 +38,8 @@ CREATE INDEX abmgraph_opportunity_contact_opportunity IF NOT EXISTS
 FOR (n:OpportunityContact) ON (n.opportunity_id);
 CREATE INDEX abmgraph_opportunity_contact_contact IF NOT EXISTS
 FOR (n:OpportunityContact) ON (n.contact_id);
+CREATE INDEX abmgraph_change_seq IF NOT EXISTS
+FOR (n:ChangeLog) ON (n.seq);
 // Every event used to be indexed by time and contact; each index costs a write
 // per event, and no query needs them any more.
 DROP INDEX abmgraph_engagement_occurred IF EXISTS;

@@ -1,0 +1,222 @@
+"""The embedded store's scores: one folder per scoring run, switched in by a pointer.
+
+A scoring run is written into a folder of its own under ``scores/runs/`` and
+switched in by replacing one pointer file, ``scores/CURRENT``: readers see
+the previous run or the new one, never contacts from one and accounts from
+another. A partial run (incremental scoring) merges its rows into the stored
+ones and writes the whole result as a new run the same way; a level it left
+unchanged is hard-linked from the previous run rather than copied.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from abmgraph.graph.store import ScoreLevel
+from abmgraph.safe_io import atomic_open, atomic_write_text
+
+__all__ = ["EmbeddedScores", "write_parquet"]
+
+_SCORE_FILES = ("contacts.parquet", "accounts.parquet", "meta.json")
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    with atomic_open(path, "wb") as stream:
+        # zstd at a low level: nearly the ratio of the default level at a fraction of the time.
+        pq.write_table(table, stream, compression="zstd", compression_level=1)
+
+
+class EmbeddedScores:
+    """Score runs of the embedded store, mixed into ``EmbeddedStore``.
+
+    The store provides ``root``, its tables in memory, ``_clean_once`` and the
+    column reads (``_path``, ``_stored_columns``, ``_decode``) used here.
+    """
+
+    root: Path
+    _run: Path | None
+    _tables: dict[str, pd.DataFrame]
+
+    @property
+    def _scores_root(self) -> Path:
+        return self.root / "scores"
+
+    def _current_run(self) -> Path:
+        """The folder of the current scoring run (the old single folder when no pointer)."""
+        if self._run is None or not self._run.exists():
+            pointer = self._scores_root / "CURRENT"
+            try:
+                name = pointer.read_text(encoding="utf-8").strip()
+            except FileNotFoundError:
+                self._run = self._scores_root
+            else:
+                self._run = self._scores_root / "runs" / name
+        return self._run
+
+    def write_scores(
+        self,
+        contacts: pd.DataFrame,
+        accounts: pd.DataFrame,
+        meta: dict[str, Any],
+        *,
+        partial: bool = False,
+    ) -> None:
+        self._clean_once()
+        tables = {"contacts": contacts, "accounts": accounts}
+        if partial:
+            tables = {
+                "contacts": self._merged_scores("contacts", contacts, self._contact_order()),
+                "accounts": self._merged_scores("accounts", accounts),
+            }
+            stored = {
+                level: pq.read_table(self._score_path(level), columns=["as_of"])
+                if table is None
+                else table
+                for level, table in tables.items()
+            }
+            meta = {**meta, **{level: t.num_rows for level, t in stored.items()}}
+            meta["oldest_as_of"] = _oldest_as_of(stored.values())
+        runs = self._scores_root / "runs"
+        previous = self._current_run()
+        name = f"{pd.Timestamp.now(tz='UTC'):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
+        # Written under a temporary name: a killed run leaves a folder the next write removes.
+        staging = runs / f".{name}.tmp"
+        staging.mkdir(parents=True)
+        for level, table in tables.items():
+            _write_scores_file(table, staging / f"{level}.parquet", self._score_path(level))
+        text = json.dumps(meta, indent=2, default=str)
+        atomic_write_text(staging / "meta.json", text)
+        staging.rename(runs / name)
+        # The switch: one rename of the pointer file.
+        atomic_write_text(self._scores_root / "CURRENT", name + "\n")
+        self._run = runs / name
+        self._decoded.pop("scores/contacts", None)
+        self._decoded.pop("scores/accounts", None)
+        self._drop_old_runs(keep={name, previous.name})
+
+    def _contact_order(self) -> pa.Array:
+        """Every contact id in the contacts table's order (a full run's contact order)."""
+        if "contacts" in self._tables:
+            return pa.array(self._tables["contacts"]["contact_id"], type=pa.string())
+        path = self._path("contacts")
+        if not path.exists():
+            return pa.array([], type=pa.string())
+        self._stored_columns("contacts", path)
+        return self._decode("contacts", path, ["contact_id"]).column(0).combine_chunks()
+
+    def _merged_scores(
+        self, level: ScoreLevel, rows: pd.DataFrame, order: pa.Array | None = None
+    ) -> pa.Table | None:
+        """The stored scores of ``level`` with ``rows``' keys replaced, in Arrow (None: unchanged).
+
+        Accounts come ranked by priority, contacts in ``order``: as a full run
+        stores them. Merged in Arrow: half a million stored contacts never
+        become a frame.
+        """
+        path = self._score_path(level)
+        if not path.exists():
+            return pa.Table.from_pandas(rows, preserve_index=False)
+        if rows.empty:
+            return None  # the stored file is linked into the new run as it is
+        key = "contact_id" if level == "contacts" else "account_id"
+        new = pa.Table.from_pandas(rows, preserve_index=False)
+        stored = pq.read_table(path)
+        if order is not None:
+            aligned = _replaced_in_place(stored, new, key, order)
+            if aligned is not None:
+                return aligned
+        kept = stored.filter(pc.invert(pc.is_in(stored.column(key), value_set=new.column(key))))
+        merged = pa.concat_tables(
+            [kept, new.select(kept.column_names)], promote_options="permissive"
+        )
+        if order is None:
+            return merged.sort_by([("priority", "descending"), ("account_id", "ascending")])
+        position = pc.index_in(
+            merged.column(key), value_set=order.cast(merged.schema.field(key).type)
+        )
+        position = pc.fill_null(position, len(order))
+        return merged.take(pc.sort_indices(position))
+
+    def _drop_old_runs(self, keep: set[str]) -> None:
+        """Remove runs but the current and the one before (a reader may still be on it)."""
+        for legacy in _SCORE_FILES:  # the single-folder layout of older workspaces
+            (self._scores_root / legacy).unlink(missing_ok=True)
+        for run in (self._scores_root / "runs").iterdir():
+            if run.name not in keep:
+                shutil.rmtree(run, ignore_errors=True)
+
+    def _score_path(self, level: str) -> Path:
+        return self._current_run() / f"{level}.parquet"
+
+    def scores(self, level: ScoreLevel) -> pd.DataFrame:
+        path = self._score_path(level)
+        return pd.read_parquet(path) if path.exists() else pd.DataFrame()
+
+    def score_meta(self) -> dict[str, Any] | None:
+        path = self._current_run() / "meta.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def _replaced_in_place(
+    stored: pa.Table, new: pa.Table, key: str, order: pa.Array
+) -> pa.Table | None:
+    """``stored`` with ``new``'s rows in their places, when ``stored`` is in ``order`` already.
+
+    The common case after events alone changed: every contact is scored and the
+    stored rows follow the contacts table, and so do the rescored rows (read in
+    that order). Comparing the ids costs far less than hashing them; None when
+    the case does not hold.
+    """
+    ids = stored.column(key).combine_chunks().cast(order.type)
+    if len(ids) != len(order) or not pc.all(pc.equal(ids, order)).as_py():
+        return None
+    replaced = pc.is_in(order, value_set=new.column(key).cast(order.type))
+    replaced = np.flatnonzero(replaced.to_numpy(zero_copy_only=False))
+    if len(replaced) != new.num_rows:
+        return None  # a contact scored twice, or one the table lacks
+    in_place = order.take(pa.array(replaced))
+    if not pc.all(pc.equal(new.column(key).combine_chunks().cast(order.type), in_place)).as_py():
+        return None
+    rows_at = np.arange(stored.num_rows)
+    rows_at[replaced] = stored.num_rows + np.arange(new.num_rows)
+    both = pa.concat_tables([stored, new.select(stored.column_names)], promote_options="permissive")
+    return both.take(pa.array(rows_at))
+
+
+def _write_scores_file(table: pd.DataFrame | pa.Table | None, path: Path, stored: Path) -> None:
+    """One level's scores into a new run: a frame, an Arrow table, or None for the stored file."""
+    if table is None:
+        # Unchanged: the same bytes under a second name, no copy (runs are never modified).
+        try:
+            os.link(stored, path)
+        except OSError:  # a file system without hard links
+            shutil.copyfile(stored, path)
+    elif isinstance(table, pa.Table):
+        with atomic_open(path, "wb") as stream:
+            pq.write_table(table, stream, compression="zstd", compression_level=1)
+    else:
+        write_parquet(table, path)
+
+
+def _oldest_as_of(tables: Iterable[pa.Table]) -> str | None:
+    """The earliest ``as_of`` of stored score rows, ISO-8601; None without any."""
+    stamps = [
+        pc.min(t.column("as_of")).as_py()
+        for t in tables
+        if "as_of" in t.column_names and t.num_rows
+    ]
+    stamps = [s for s in stamps if s is not None]
+    return pd.Timestamp(min(stamps)).isoformat() if stamps else None
