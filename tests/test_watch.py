@@ -127,7 +127,10 @@ def test_once_files_good_bad_and_unknown_files(seeded: GraphStore, tmp_path: Pat
         ("engagements-today.csv", "done", 2, 1),
         ("notes.txt", "failed", 0, 0),
     ]
-    assert len(summary.rescores) == 1 and summary.rescores[0].error is None
+    # One rescore for the batch, of the two accounts it touched: A2 is new, A1 has events.
+    rescore = summary.rescores[0]
+    assert len(summary.rescores) == 1 and rescore.error is None
+    assert (rescore.mode, rescore.accounts_rescored, rescore.as_of) == ("incremental", 2, NOW)
     assert summary.left == [] and not summary.ok and not summary.stopped
     assert lines[0].startswith("accounts-new.csv: accounts, loaded 1, rejected 0 in ")
     assert lines[-1].startswith("rescore: ")
@@ -209,7 +212,7 @@ def test_a_stop_request_lets_the_current_file_finish(seeded: GraphStore, tmp_pat
 
     assert summary.stopped and [f.name for f in summary.files] == ["accounts-1.csv"]
     # The loaded file was rescored and filed; the rest wait, whole, for the next run.
-    assert len(summary.rescores) == 1
+    assert [(r.mode, r.accounts_rescored) for r in summary.rescores] == [("incremental", 1)]
     with _fresh(seeded, tmp_path) as after:
         assert sorted(after.scores("accounts")["account_id"]) == ["A1", "A2"]
         assert after.counts()["contacts"] == 2
@@ -228,7 +231,9 @@ def test_a_full_rescore_runs_when_the_oldest_score_is_full_every_old(
     assert early.rescores == []
     later = NOW + pd.Timedelta(hours=24)
     due = _watcher(seeded, tmp_path, clock=later).run(once=True)
-    assert [(r.mode, r.as_of, r.error) for r in due.rescores] == [("full", later, None)]
+    assert [(r.mode, r.accounts_rescored, r.as_of, r.error) for r in due.rescores] == [
+        ("full", 1, later, None)
+    ]
     with _fresh(seeded, tmp_path) as after:
         assert pd.Timestamp(after.score_meta()["as_of"]) == later
     # The interval comes from [watch] full_every, or from the caller.

@@ -209,7 +209,7 @@ def _rescore(
 
     started = time.perf_counter()
     try:
-        result = score_store(store, config, as_of)
+        result = score_store(store, config, as_of, full=full)
         try:
             outcome = after_score(workspace.path, store, result, config, webhook=webhook)
             undelivered = None
@@ -218,8 +218,8 @@ def _rescore(
     except AbmgraphError as exc:
         return RescoreOutcome("full" if full else "incremental", 0, 0, 0.0, as_of, _one_line(exc))
     return RescoreOutcome(
-        "full",
-        len(result.accounts),
+        result.mode,
+        result.accounts_rescored,
         len(outcome.alerts),
         time.perf_counter() - started,
         as_of,
