@@ -422,3 +422,18 @@ def test_the_workspace_itself_is_never_watched(tmp_path: Path):
     for folder in (tmp_path / "ws", tmp_path / "ws" / "inbox"):
         with pytest.raises(InputError, match=r"is inside the workspace .*Watch a folder of its"):
             Watcher(folder, lambda: None, workspace, ScoringConfig())  # type: ignore[arg-type]
+
+
+def test_the_summary_names_the_folder_as_given(store: GraphStore, tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "inbox").mkdir()
+    watcher = Watcher(
+        Path("inbox"),
+        lambda: _fresh(store, tmp_path),
+        Workspace(Path("ws")),
+        ScoringConfig(),
+        sleep=lambda s: None,
+    )
+    assert watcher.run(once=True).line() == (
+        "Watched inbox: 0 files done; 0 rows loaded, 0 rejected; 0 rescores, 0 alerts."
+    )

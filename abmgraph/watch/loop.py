@@ -124,8 +124,8 @@ class Watcher:
         clock: Callable[[], pd.Timestamp] = lambda: pd.Timestamp.now(tz="UTC"),
         sleep: Callable[[float], object] | None = None,
     ) -> None:
-        folder, home = Path(folder).resolve(), workspace.path.resolve()
-        if folder == home or home in folder.parents:
+        where, home = Path(folder).resolve(), workspace.path.resolve()
+        if where == home or home in where.parents:
             raise InputError(
                 f"{folder} is inside the workspace {home}: its files would be taken for "
                 "input and moved. Watch a folder of its own, such as ./inbox."
