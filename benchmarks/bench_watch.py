@@ -42,6 +42,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from abmgraph.alerts import after_score
 from abmgraph.demo import generate, write
 from abmgraph.demo_run import INGEST_ORDER
 from abmgraph.graph.store import GraphStore, open_store
@@ -67,8 +68,10 @@ EVENT_TYPES = [
 TIMEOUT = 300.0  # seconds a drop may take before the benchmark gives up
 
 
-def build(store: GraphStore, data_dir: Path, accounts: int, contacts: int, events: int) -> None:
-    """Generate (today as the data's now), ingest and score as of now."""
+def build(
+    store: GraphStore, workspace: Path, data_dir: Path, accounts: int, contacts: int, events: int
+) -> None:
+    """Generate (today as the data's now), ingest, score as of now and record the run."""
     started = time.perf_counter()
     data = generate(
         accounts=accounts, contacts=contacts, contacts_per_account=(15, 35), events=events, seed=1
@@ -79,7 +82,9 @@ def build(store: GraphStore, data_dir: Path, accounts: int, contacts: int, event
         ingest_file(
             store, kind, paths[kind], rejects_path=data_dir / f"{kind}-rejects.csv", quiet=True
         )
-    score_store(store, ScoringConfig(), parse_as_of(None))
+    result = score_store(store, ScoringConfig(), parse_as_of(None))
+    # Recorded in the history too: the watcher's first rescore has a run to alert against.
+    after_score(workspace, store, result, ScoringConfig())
     print(
         f"built the {store.backend} store in {time.perf_counter() - started:.0f} s", file=sys.stderr
     )
@@ -218,7 +223,7 @@ def main() -> None:
     meta = store.score_meta() if args.reuse else None
     if meta is None:
         data_dir = args.out / "watch-data"
-        build(store, data_dir, args.accounts, args.contacts, args.events)
+        build(store, workspace, data_dir, args.accounts, args.contacts, args.events)
     elif pd.Timestamp.now(tz="UTC") - pd.Timestamp(meta["as_of"]) > pd.Timedelta(hours=12):
         score_store(store, ScoringConfig(), parse_as_of(None))  # so no full rescore is due
     inbox = args.out / "watch-inbox"
