@@ -437,3 +437,35 @@ def test_the_summary_names_the_folder_as_given(store: GraphStore, tmp_path: Path
     assert watcher.run(once=True).line() == (
         "Watched inbox: 0 files done; 0 rows loaded, 0 rejected; 0 rescores, 0 alerts."
     )
+
+
+def test_an_unreachable_store_leaves_every_file_for_the_next_poll(
+    seeded: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from abmgraph.errors import StoreUnavailableError
+    from abmgraph.watch import batch
+
+    inbox = tmp_path / "inbox"
+    _write(inbox, "accounts-1.csv", ["account_id,name", "A2,Beta"])
+    _write(inbox, "contacts-1.csv", ["contact_id,account_id", "C3,A2"])
+    real = batch.ingest_file
+
+    def server_down_for_contacts(store, kind, path, **options):
+        if kind == "contacts":
+            raise StoreUnavailableError("Neo4j at bolt://db:7687 cannot be reached.")
+        return real(store, kind, path, **options)
+
+    monkeypatch.setattr(batch, "ingest_file", server_down_for_contacts)
+    lines: list[str] = []
+    watcher = _watcher(seeded, tmp_path, report=lines.append)
+    watcher.sleep = lambda seconds: watcher.request_stop() if lines else None
+    summary = watcher.run()  # watching: the error is reported and the next poll tries again
+    assert lines[-1] == (
+        "store unavailable, trying again at the next poll: "
+        "Neo4j at bolt://db:7687 cannot be reached."
+    )
+    assert summary.files == [] and summary.left == ["accounts-1.csv", "contacts-1.csv"]
+    assert _names(inbox) == ["accounts-1.csv", "contacts-1.csv", "done"]
+    assert _names(inbox / "done") == []
+    with pytest.raises(StoreUnavailableError):  # with --once it is the command's error
+        _watcher(seeded, tmp_path).run(once=True)

@@ -10,7 +10,9 @@ ingests them again, which changes nothing already stored (re-ingest is
 idempotent) and scores them: a file in ``done/`` has always been scored.
 
 A stop request is honoured between files: the file being ingested
-finishes, the rest wait in the folder for the next run.
+finishes, the rest wait in the folder for the next run. A store that cannot
+be reached (a Neo4j server down) is no fault of the file: the batch stops
+and every file of it stays in the folder for the next poll.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from abmgraph.errors import AbmgraphError
+from abmgraph.errors import AbmgraphError, StoreUnavailableError
 from abmgraph.graph.store import GraphStore
 from abmgraph.ingest.pipeline import ingest_file
 from abmgraph.scoring.config import ScoringConfig
@@ -166,6 +168,8 @@ def _ingest(
             quiet=True,
             engagement_types=config.engagement_types,
         )
+    except StoreUnavailableError:
+        raise  # the server, not the file: it stays in the folder for the next poll
     except (AbmgraphError, OSError) as exc:
         outcome = _failed(inbox, name, kind, _one_line(exc))
         if rejects.exists():  # written before the store refused the rows
