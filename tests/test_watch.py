@@ -469,3 +469,18 @@ def test_an_unreachable_store_leaves_every_file_for_the_next_poll(
     assert _names(inbox / "done") == []
     with pytest.raises(StoreUnavailableError):  # with --once it is the command's error
         _watcher(seeded, tmp_path).run(once=True)
+
+
+def test_a_spreadsheet_named_by_kind_fails_with_the_readers_advice(
+    store: GraphStore, tmp_path: Path
+):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "accounts-q4.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    summary = _watcher(store, tmp_path).run(once=True)
+    assert [(f.name, f.kind, f.status) for f in summary.files] == [
+        ("accounts-q4.xlsx", "accounts", "failed")
+    ]
+    reason = (inbox / "failed" / "accounts-q4.xlsx.reason.txt").read_text()
+    assert reason.startswith(f"{inbox / 'accounts-q4.xlsx'}: is a spreadsheet, which cannot be")
+    assert "export the sheet as CSV UTF-8" in reason

@@ -3,7 +3,9 @@
 Naming rule: a file's name says its kind. It is the kind, optionally
 followed by ``-`` or ``_`` and anything, then a format extension ingest
 reads (``.csv``, ``.tsv``, ``.txt``, ``.parquet``, ``.pq``, ``.jsonl``,
-``.ndjson``, ``.json``): ``engagements-2026-12-06.csv``,
+``.ndjson``, ``.json``; another extension fails on ingest, with the
+reader's advice, such as exporting a spreadsheet as CSV):
+``engagements-2026-12-06.csv``,
 ``opportunity-contacts_q4.parquet``, ``accounts.csv``. A CRM export names
 its preset first: ``salesforce-contacts-0612.csv``,
 ``hubspot-accounts.csv``. Kinds are spelled as on the command line or with
@@ -93,15 +95,16 @@ def is_ignored(name: str) -> bool:
 def parse_name(name: str) -> tuple[str, str] | None:
     """The kind (CLI spelling) and preset a file name announces; None when it follows no kind.
 
+    The extension is not judged here: a kind's file in a format ingest cannot
+    read (``accounts-1.xlsx``) fails on ingest, with the reader's advice.
+
     >>> parse_name("engagements-1.csv"), parse_name("Salesforce-Contacts_0612.csv")
     (('engagements', 'native'), ('contacts', 'salesforce'))
-    >>> parse_name("accounts-1.xlsx") is None
+    >>> parse_name("notes.csv") is None
     True
     """
     path = Path(name.lower())
-    if path.suffix not in FORMATS:
-        return None
-    stem = path.name[: -len(path.suffix)]
+    stem = path.name[: -len(path.suffix)] if path.suffix else path.name
     preset = "native"
     for candidate in NAME_PRESETS:
         if stem.startswith((f"{candidate}-", f"{candidate}_")):
