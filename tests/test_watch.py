@@ -484,3 +484,24 @@ def test_a_spreadsheet_named_by_kind_fails_with_the_readers_advice(
     reason = (inbox / "failed" / "accounts-q4.xlsx.reason.txt").read_text()
     assert reason.startswith(f"{inbox / 'accounts-q4.xlsx'}: is a spreadsheet, which cannot be")
     assert "export the sheet as CSV UTF-8" in reason
+
+
+def test_a_file_rewritten_while_it_loads_stays_to_load_again(seeded: GraphStore, tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    header = "event_id,contact_id,type,occurred_at"
+    path = _write(inbox, "engagements-1.csv", [header, "R1,C1,email_open,2026-10-30"], 1_000)
+
+    def rewrite_after_loading(line: str) -> None:  # the writer replaces the file meanwhile
+        if line.startswith("engagements-1.csv: engagements"):
+            _write(inbox, path.name, [header, "R1,C1,email_open,2026-10-30", "R2,C2,x,2026"])
+
+    summary = _watcher(seeded, tmp_path, report=rewrite_after_loading).run(once=True)
+    assert [(f.name, f.status, f.loaded) for f in summary.files] == [
+        ("engagements-1.csv", "changed", 1)
+    ]
+    assert summary.left == ["engagements-1.csv"] and summary.ok
+    assert _names(inbox / "done") == [] and len(summary.rescores) == 1
+    again = _watcher(seeded, tmp_path).run(once=True)  # the whole new version, R1 not twice
+    assert [(f.status, f.loaded, f.rejected) for f in again.files] == [("done", 1, 1)]
+    with _fresh(seeded, tmp_path) as after:
+        assert after.event_count() == 1

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -30,7 +30,7 @@ from abmgraph.graph.store import GraphStore
 from abmgraph.ingest.pipeline import ingest_file
 from abmgraph.scoring.config import ScoringConfig
 from abmgraph.scoring.engine import score_store
-from abmgraph.watch.inbox import NAMING_RULE, Inbox, parse_name, rejects_path
+from abmgraph.watch.inbox import NAMING_RULE, Inbox, Signature, parse_name, rejects_path
 from abmgraph.workspace import Workspace
 
 __all__ = ["BatchOutcome", "FileOutcome", "RescoreOutcome", "run_batch"]
@@ -38,7 +38,8 @@ __all__ = ["BatchOutcome", "FileOutcome", "RescoreOutcome", "run_batch"]
 
 @dataclass(frozen=True)
 class FileOutcome:
-    """What became of one file: ``done`` (loaded, maybe with rejects) or ``failed``."""
+    """What became of one file: ``done`` (loaded, maybe with rejects), ``failed``, or
+    ``changed`` (rewritten while it was loaded: left in the folder to load again)."""
 
     name: str
     kind: str | None
@@ -121,12 +122,14 @@ def run_batch(
     files: list[FileOutcome] = []
     loaded: list[FileOutcome] = []
     left: list[str] = []
+    signatures: dict[str, Signature | None] = {}
     for position, name in enumerate(names):
         if stop():
             left = names[position:]
             break
         # Reserved: two files of the batch must never be given one name in done/.
         target = inbox.done_target(name, taken={f.path.name for f in loaded})
+        signatures[name] = inbox.signature(name)
         outcome = _ingest(inbox, name, target, store, workspace, config)
         if outcome.status == "done":
             loaded.append(outcome)
@@ -138,6 +141,12 @@ def run_batch(
         rescore = _rescore(store, workspace, config, as_of(), full=full, webhook=webhook)
         report(rescore.line())
     for outcome in loaded:
+        if inbox.signature(outcome.name) != signatures[outcome.name]:
+            # Rewritten while it was loaded: what was read may be neither version. It
+            # stays, and the next poll loads it whole (a re-ingest adds nothing twice).
+            files[files.index(outcome)] = replace(outcome, status="changed")
+            report(f"{outcome.name}: changed while it was loaded; left to load again")
+            continue
         inbox.move_done(outcome.name, outcome.path)
     return BatchOutcome(files, rescore, left)
 

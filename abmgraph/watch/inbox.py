@@ -176,6 +176,14 @@ class Inbox:
                     found[entry.name] = Signature(info.st_mtime_ns, info.st_size)
         return found
 
+    def signature(self, name: str) -> Signature | None:
+        """The file's signature now; None when it is gone."""
+        try:
+            info = (self.folder / name).stat()
+        except OSError:
+            return None
+        return Signature(info.st_mtime_ns, info.st_size)
+
     @staticmethod
     def stable(before: dict[str, Signature], now: dict[str, Signature]) -> list[str]:
         """Names seen unchanged at both looks, in processing order (kind, time, name).
