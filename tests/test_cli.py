@@ -147,7 +147,7 @@ def test_score_reports_where_its_time_went(demo_workspace):
         0,
         0,
     )
-    assert list(report["timings"]) == ["changes", "read", "aggregate", "score", "write"]
+    assert list(report["timings"]) == ["changes", "read", "aggregate", "graph", "score", "write"]
     assert report["seconds"] == pytest.approx(sum(report["timings"].values()), abs=0.01)
 
 

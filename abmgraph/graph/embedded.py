@@ -33,6 +33,7 @@ from abmgraph.graph.embedded_scores import EmbeddedScores, write_parquet
 from abmgraph.graph.event_identity import IDENTITY, collision_error
 from abmgraph.graph.event_index import EventIndex
 from abmgraph.graph.store import KEYS, SUMMARY_COLUMNS, EventWindow, GraphStore
+from abmgraph.graph.walks import EmbeddedWalks
 from abmgraph.safe_io import clean_stale_temps
 
 # networkx and the contract's models load only for what needs them (``graph()``, empty
@@ -48,7 +49,7 @@ _EVENT_COLUMNS = ["event_key", "event_id", "contact_id", "type", "occurred_at"]
 _SECONDS_PER_DAY = 86_400.0
 
 
-class EmbeddedStore(EmbeddedScores, GraphStore):
+class EmbeddedStore(EmbeddedWalks, EmbeddedScores, GraphStore):
     """A workspace folder holding the graph as Parquet tables."""
 
     backend = "embedded"

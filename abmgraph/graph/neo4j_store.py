@@ -18,7 +18,8 @@ Contact and Account nodes, where Browser, Bloom and BI tools see them.
 The store is assembled from one module per concern: ``neo4j_connection``
 (driver, sessions, errors, bookkeeping records), ``neo4j_writer`` (batched
 writes), ``neo4j_reader`` (reads), ``neo4j_questions`` (read-only Cypher),
-``neo4j_cypher`` (query files) and ``neo4j_model`` (labels and properties).
+``neo4j_walks`` (the graph walks scoring needs), ``neo4j_cypher`` (query
+files) and ``neo4j_model`` (labels and properties).
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ from __future__ import annotations
 from abmgraph.graph.neo4j_connection import DEFAULT_DATABASE, DEFAULT_URI
 from abmgraph.graph.neo4j_questions import Neo4jQuestions
 from abmgraph.graph.neo4j_reader import Neo4jReader
+from abmgraph.graph.neo4j_walks import Neo4jWalks
 from abmgraph.graph.neo4j_writer import Neo4jWriter
 from abmgraph.graph.store import GraphStore
 
 __all__ = ["DEFAULT_DATABASE", "DEFAULT_URI", "Neo4jStore"]
 
 
-class Neo4jStore(Neo4jReader, Neo4jWriter, Neo4jQuestions, GraphStore):
+class Neo4jStore(Neo4jReader, Neo4jWriter, Neo4jQuestions, Neo4jWalks, GraphStore):
     """The buying-group graph in a Neo4j database (Community, Enterprise or Aura)."""
 
     backend = "neo4j"

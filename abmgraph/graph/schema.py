@@ -117,6 +117,9 @@ class Contact(_Record):
     phone: str | None = _f("phone", "Phone number (stored as E.164 when it parses).")
     country: str | None = _f("country", "ISO-3166 alpha-2 country.")
     previous_account_ids: str | None = _f("list", "Past employers, `;`-separated account ids.")
+    started_at: datetime | None = _f(
+        "datetime", "When the contact started at the current account (a job change date)."
+    )
     owner: str | None = _f(
         "text", "Contact owner: who its alerts go to (else the account's owner)."
     )

@@ -215,6 +215,44 @@ class GraphStore(ABC):
         out["engagements"] = self.event_count()
         return out
 
+    # -- graph walks (the account priority's graph components) -------------------
+    @abstractmethod
+    def reporting_paths(self, starts: pd.Series, targets: pd.Series, max_hops: int) -> pd.DataFrame:
+        """For each start contact, the nearest target contact up its REPORTS_TO chain.
+
+        The walk takes at most ``max_hops`` REPORTS_TO steps, each to a
+        contact of the start's own account (same ``account_id``); the start
+        itself is never its own target, so a self-report or a reporting
+        cycle leads nowhere new. Columns ``contact_id`` (a start that reaches
+        a target) and ``path`` (the contact ids from the start to the target,
+        both included), one row per such start, by ``contact_id``.
+        """
+
+    @abstractmethod
+    def past_deals(self, account_ids: pd.Series | None = None) -> pd.DataFrame:
+        """The deals contacts now at these accounts (all when None) were on where they worked before.
+
+        One row per (contact, opportunity) with columns ``account_id`` (the
+        account the contact WORKS_AT), ``contact_id``, ``from_account_id``
+        (another account the contact WORKED_AT) and ``opportunity_id`` (an
+        opportunity of that account the contact has a CONTACT_ROLE on), by
+        contact_id then opportunity_id.
+        """
+
+    @abstractmethod
+    def account_families(self, account_ids: pd.Series | None = None) -> pd.DataFrame:
+        """Corporate families: accounts linked through SUBSIDIARY_OF in either direction.
+
+        One row per member of every family that holds one of ``account_ids``
+        (every family when None), with ``family``, the smallest account_id
+        among its members; by account_id. An account with no relative (a
+        self-parent alone included) belongs to none. Cycles end the walk.
+        """
+
+    @abstractmethod
+    def alumni_employers(self, account_ids: pd.Series) -> pd.Series:
+        """The accounts where people who WORKED_AT these accounts work now (distinct, sorted)."""
+
     def read_query(
         self,
         query: str,

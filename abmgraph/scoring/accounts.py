@@ -4,7 +4,9 @@ The committee walk groups each account's engaged contacts and turns them
 into six saturating components — volume (seniority-weighted, capped per
 contact), multi-threading, cross-functional breadth, role coverage,
 seniority and recency. Each component can only grow when a positive event
-is added, which keeps the priority monotone.
+is added, which keeps the priority monotone. The graph components
+(``scoring.graph_components``) add to the committee's points on the same
+scale; ``graph.cap`` keeps the sum within 100.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from abmgraph.scoring.config import ScoringConfig
+from abmgraph.scoring.graph_components import GRAPH_COMPONENTS, GraphInputs, graph_components
 from abmgraph.scoring.rules import rule_mask
 
 __all__ = ["COMMITTEE_COMPONENTS", "account_fit", "committee_engagement", "score_accounts"]
@@ -197,8 +200,13 @@ def score_accounts(
     open_accounts: set[str],
     config: ScoringConfig,
     as_of: pd.Timestamp,
+    graph: GraphInputs | None = None,
 ) -> pd.DataFrame:
-    """One row per account: weighted contributions, priority, tier, stage, roles."""
+    """One row per account: weighted contributions, priority, tier, stage, roles.
+
+    ``graph`` holds what the store's walks found (``graph_inputs``); without
+    it the graph components are 0.
+    """
     section = config.account
     accounts = accounts.reset_index(drop=True)
     fit = account_fit(accounts, intent, config, as_of)
@@ -207,9 +215,21 @@ def score_accounts(
     components = [f"committee.{c}" for c in COMMITTEE_COMPONENTS]
 
     fit_score = fit.sum(axis=1).round(2)
-    engagement_score = committee[components].sum(axis=1).round(2)
+    committee_score = committee[components].sum(axis=1).round(2)
+    graphed = graph_components(accounts["account_id"], committee_score, graph, config)
+    graphed = graphed.set_axis(accounts.index)
+    points = [f"graph.{c}" for c in GRAPH_COMPONENTS]
+    raw = (committee_score + graphed[points].sum(axis=1)).round(2)
+    graphed["graph.cap"] = (raw.clip(upper=100) - raw).round(2)
+    points.append("graph.cap")
+    engagement_score = (raw + graphed["graph.cap"]).round(2)
     weighted = pd.concat(
-        [fit * section.fit_weight, committee[components] * section.engagement_weight], axis=1
+        [
+            fit * section.fit_weight,
+            committee[components] * section.engagement_weight,
+            graphed[points] * section.engagement_weight,
+        ],
+        axis=1,
     ).round(2)
     priority = weighted.sum(axis=1).round(2)
 
@@ -235,6 +255,9 @@ def score_accounts(
         "seniority_weight",
     ):
         out[column] = committee[column]
+    out["committee_score"] = committee_score
+    for column in graphed.columns.difference(points, sort=False):
+        out[column] = graphed[column]
     out["roles_covered"] = [list(required_arr[row]) for row in covers]
     out["missing_roles"] = [list(required_arr[~row]) for row in covers]
     return out

@@ -18,6 +18,7 @@ from abmgraph.graph.store import EventWindow, GraphStore
 from abmgraph.scoring.accounts import score_accounts
 from abmgraph.scoring.config import ScoringConfig, config_hash
 from abmgraph.scoring.contacts import score_contacts
+from abmgraph.scoring.graph_components import graph_inputs, graph_scope
 from abmgraph.scoring.incremental import plan_run
 from abmgraph.scoring.roles import contact_roles, join_roles
 from abmgraph.scoring.staleness import stale_window_warning
@@ -184,6 +185,10 @@ def score_graph(
     timings: dict[str, float] = {}
     started = time.perf_counter()
     ids = None if account_ids is None else pd.Series(account_ids, dtype="str")
+    asked = ids
+    if ids is not None and contact_ids is None:
+        # The family component reads relatives' committees: score those alongside.
+        ids = graph_scope(store, ids, config)
     accounts = store.table("accounts", ids)
     if ids is None:
         contacts = store.table("contacts", columns=contact_inputs(config))
@@ -216,6 +221,14 @@ def score_graph(
     )
     scored["roles"] = join_roles(roles).to_numpy()
     scored["role_source"] = source.to_numpy()
+    # One contact's explanation needs no walk: its account's row is not shown.
+    walked = time.perf_counter()
+    graph = (
+        None
+        if contact_ids is not None
+        else graph_inputs(store, config, scored, roles, opportunities, links, ids, as_of)
+    )
+    timings["graph"] = time.perf_counter() - walked
     ranked_accounts = score_accounts(
         accounts,
         scored,
@@ -225,8 +238,17 @@ def score_graph(
         _open_accounts(opportunities, as_of),
         config,
         as_of,
+        graph,
     )
-    timings["score"] = time.perf_counter() - mark
+    if ids is not asked:  # widened to relatives: keep only the accounts asked for
+        ranked_accounts = ranked_accounts[ranked_accounts["account_id"].isin(asked)]
+        relatives = ids[~ids.isin(asked)]
+        keep = ~scored["account_id"].isin(relatives)
+        if also_contacts is not None:
+            keep |= scored["contact_id"].isin(also_contacts)
+        scored = scored[keep.to_numpy()].reset_index(drop=True)
+        summary = summary[summary["contact_id"].isin(scored["contact_id"])]
+    timings["score"] = time.perf_counter() - mark - timings["graph"]
     ranked_accounts = ranked_accounts.sort_values(
         ["priority", "account_id"], ascending=[False, True], kind="stable"
     ).reset_index(drop=True)

@@ -9,6 +9,7 @@ contributions add up to the score.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -18,6 +19,7 @@ from abmgraph.graph.store import GraphStore
 from abmgraph.scoring.config import ScoringConfig, config_from_dict
 from abmgraph.scoring.contacts import contribution_columns
 from abmgraph.scoring.engine import score_graph
+from abmgraph.scoring.graph_explain import graph_detail, graph_labels
 
 __all__ = ["explain_account", "explain_accounts", "explain_contact"]
 
@@ -26,7 +28,12 @@ def _last_run(store: GraphStore) -> tuple[ScoringConfig, pd.Timestamp]:
     meta = store.score_meta()
     if meta is None:
         raise StoreError("Nothing is scored yet: run 'abmgraph score' first.")
-    return config_from_dict(meta["config"], "stored config"), pd.Timestamp(meta["as_of"])
+    stored = meta["config"]
+    if "graph" not in stored.get("account", {}):
+        # Scored before the graph components existed: explain it as that run scored.
+        off = {"access_to_power_points": 0, "champions_moved_points": 0, "family_points": 0}
+        stored = {**stored, "account": {**stored.get("account", {}), "graph": off}}
+    return config_from_dict(stored, "stored config"), pd.Timestamp(meta["as_of"])
 
 
 def _scored_at(
@@ -122,7 +129,12 @@ def explain_contact(store: GraphStore, contact_id: str) -> dict[str, Any]:
 
 
 def _account_detail(
-    name: str, row: pd.Series, facts: pd.Series, config: ScoringConfig, topics: list[str]
+    name: str,
+    row: pd.Series,
+    facts: pd.Series,
+    config: ScoringConfig,
+    topics: list[str],
+    labels: Mapping[str, str],
 ) -> str:
     section = config.account
     fit = section.fit
@@ -171,6 +183,8 @@ def _account_detail(
         f"{_pts(config.window.recent_days)} days vs {row['prior_points']:.0f} in the "
         f"{_pts(config.window.prior_days)} before",
     }
+    if name.startswith("graph."):
+        return graph_detail(name, row, config, labels) + weight
     return details[name] + weight
 
 
@@ -228,8 +242,9 @@ def explain_accounts(store: GraphStore, account_ids: list[str]) -> list[dict[str
     for instant, group in pd.Series(instants).groupby(lambda a: instants[a], sort=False):
         parts.append(score_graph(store, config, instant, list(group.index)).accounts)
         topics.update(_intent_topics(store, list(group.index), config, instant))
-    names = contribution_columns(parts[0], ("fit.", "committee."))
+    names = contribution_columns(parts[0], ("fit.", "committee.", "graph."))
     scored = pd.concat(parts).set_index("account_id")
+    labels = graph_labels(store, scored)
     facts = facts.set_index("account_id", drop=False)
     out = []
     for account_id in ids:  # one row per account asked about, not per event
@@ -239,10 +254,10 @@ def explain_accounts(store: GraphStore, account_ids: list[str]) -> list[dict[str
             {
                 "name": n,
                 "points": float(row[n]),
-                "detail": _account_detail(n, row, fact, config, mine),
+                "detail": _account_detail(n, row, fact, config, mine, labels),
             }
             for n in names
-            if n != "fit.cap" or row[n] != 0
+            if n not in ("fit.cap", "graph.cap") or row[n] != 0
         ]
         out.append(
             {"id": account_id, "score": float(row["priority"]), "contributions": contributions}

@@ -14,8 +14,10 @@ was scored at. A run rescores everything instead when
   run) must not mix with scores taken later;
 * the last score write stopped part-way (the Neo4j store writes in batches).
 
-A touched account also rescores the rest of its corporate family
-(``parent_account_id``), for the scores that look across a family.
+A touched account also rescores the accounts whose graph components read
+it (``graph_components.graph_dependents``): the rest of its corporate family
+(``parent_account_id``) and the accounts where people who worked at it work
+now.
 
 An ``as_of`` at or after the stored run's (no ``--as-of`` means now) rescores
 the touched accounts as of then; the others keep their older ``as_of`` until
@@ -31,6 +33,7 @@ import pandas as pd
 from abmgraph.graph.changelog import Changes
 from abmgraph.graph.store import GraphStore
 from abmgraph.scoring.config import ScoringConfig, config_hash
+from abmgraph.scoring.graph_components import graph_dependents
 
 __all__ = ["RunPlan", "plan_run"]
 
@@ -103,27 +106,15 @@ def _touched_accounts(store: GraphStore, changes: Changes) -> tuple[pd.Series, p
 
 
 def _with_families(store: GraphStore, accounts: pd.Series) -> pd.Series:
-    """``accounts`` and every account of their corporate families (``parent_account_id``).
+    """``accounts`` and every account whose graph components read them.
 
-    Scores that look across a family (the graph components) change when any
-    member does, so a touched account rescores its whole family (an account
-    that changes parent touches its old parent too, see the change log).
+    The family component reads the other members of an account's corporate
+    family and the champions component the deals people had where they worked
+    before, so a touched account rescores its whole family (an account that
+    changes parent touches its old parent too, see the change log) and the
+    accounts its former people work at now (``graph_dependents``).
     """
     if accounts.empty:
         return accounts
-    links = store.table("accounts", columns=["account_id", "parent_account_id"])
-    parent = links.dropna().set_index("account_id")["parent_account_id"].astype("str")
-    if parent.empty:
-        return accounts
-    ids = pd.Series(links["account_id"].astype("str").to_numpy())
-    root = ids.copy()
-    # Pointer jumping: every account's topmost ancestor in a few vectorised steps
-    # (the cap keeps a cycle in the data from looping).
-    for _ in range(64):
-        step = root.map(parent).fillna(root)
-        if step.equals(root):
-            break
-        root = step
-    roots = set(root[ids.isin(accounts)])
-    family = ids[root.isin(roots)]
-    return pd.concat([accounts, family]).drop_duplicates().reset_index(drop=True)
+    dependents = pd.Series(sorted(graph_dependents(store, accounts)), dtype="str")
+    return pd.concat([accounts, dependents]).drop_duplicates().reset_index(drop=True)

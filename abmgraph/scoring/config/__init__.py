@@ -25,6 +25,7 @@ from abmgraph.scoring.config.audience import AudienceFilters
 from abmgraph.scoring.config.contact import ContactFit, ContactSection
 from abmgraph.scoring.config.currency import CurrencySection
 from abmgraph.scoring.config.engagement import DEFAULT_EVENT_POINTS, EventPoints, Window
+from abmgraph.scoring.config.graph import MAX_HOPS, GraphSection
 from abmgraph.scoring.config.loading import config_from_dict, config_hash, load_config
 from abmgraph.scoring.config.model import ScoringConfig
 from abmgraph.scoring.config.render import render_default
@@ -40,6 +41,7 @@ from abmgraph.scoring.config.vocab import (
 __all__ = [
     "DEFAULT_EVENT_POINTS",
     "MAX_DAYS",
+    "MAX_HOPS",
     "MAX_MAGNITUDE",
     "AccountFit",
     "AccountSection",
@@ -53,6 +55,7 @@ __all__ = [
     "CurrencySection",
     "Department",
     "EventPoints",
+    "GraphSection",
     "Quadrant",
     "RoleRule",
     "ScoringConfig",

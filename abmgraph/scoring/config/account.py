@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, field_validator, model_validator
 
 from abmgraph.scoring.config.attribute_rule import AttributeRule
+from abmgraph.scoring.config.graph import GraphSection
 from abmgraph.scoring.config.section import MAX_DAYS, Section, over_defaults
 from abmgraph.scoring.config.vocab import BuyingRole, Department, Seniority
 
@@ -186,6 +187,7 @@ class AccountSection(Section):
     fit: AccountFit = Field(default_factory=AccountFit)
     committee: Committee = Field(default_factory=Committee)
     stages: Stages = Field(default_factory=Stages)
+    graph: GraphSection = Field(default_factory=GraphSection)
 
     @model_validator(mode="after")
     def _weights(self) -> AccountSection:
