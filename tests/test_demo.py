@@ -209,13 +209,21 @@ def test_referential_integrity(data):
     links = data.opportunity_contacts
     assert set(links["opportunity_id"]) <= set(data.opportunities["opportunity_id"])
     assert not links.duplicated(["opportunity_id", "contact_id"]).any()
-    # A deal's contacts work at the deal's account, and each deal has one primary contact.
+    # A deal's contacts work at the deal's account or used to (a returning champion, never
+    # the primary), and each deal has one primary contact.
     works_at = pd.Series(employer(data).to_numpy(), index=data.contacts["contact_id"])
-    deal_account = data.opportunities.set_index("opportunity_id")["account_id"]
-    assert (
-        links["contact_id"].map(works_at).to_numpy()
-        == links["opportunity_id"].map(deal_account).to_numpy()
-    ).all()
+    worked_at = data.contacts.set_index("contact_id")["previous_account_ids"].fillna("")
+    deal_account = links["opportunity_id"].map(
+        data.opportunities.set_index("opportunity_id")["account_id"]
+    )
+    current = links["contact_id"].map(works_at).to_numpy() == deal_account.to_numpy()
+    past = [
+        account in str(history).split(";")
+        for account, history in zip(deal_account, links["contact_id"].map(worked_at), strict=True)
+    ]
+    assert (current | past).all()
+    assert 0 < (~current).sum() < 0.1 * len(links)
+    assert not links.loc[~current, "is_primary"].any()
     assert (links.groupby("opportunity_id")["is_primary"].sum() == 1).all()
 
 

@@ -7,7 +7,11 @@ broadly, more senior people take part, the activity surges in the last weeks
 and carries more high-intent events and intent topics. Everyone else gets
 background engagement, with some deliberate noise (a hyperactive junior at an
 out-of-market account, an in-market account missing a department), so a
-committee-based scorer can be measured against ``DemoData.truth``.
+committee-based scorer can be measured against ``DemoData.truth``. Being in
+market also shows in the graph's structure (``demo/patterns.py``): an
+evaluator and the executive up their reporting line both engage, a champion
+returns from a customer's won deal, subsidiaries follow their parent into the
+market.
 
 Everything is drawn with vectorised numpy from one ``numpy.random.default_rng``
 seeded by ``seed``: the same seed, anchor and sizes give identical frames and

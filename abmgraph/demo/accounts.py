@@ -33,6 +33,7 @@ class Accounts:
     core: np.ndarray
     target: np.ndarray
     customer: np.ndarray
+    parent: np.ndarray  # index of the parent account, -1 for none
 
 
 def _domains(
@@ -123,7 +124,7 @@ def draw_accounts(rng: np.random.Generator, n: int) -> Accounts:
         }
     )
     core = np.isin(industry, [industries.index(i) for i in CORE_INDUSTRIES])
-    return Accounts(frame, ids, domain, country, employees, core, target, customer)
+    return Accounts(frame, ids, domain, country, employees, core, target, customer, parent)
 
 
 def choose_in_market(rng: np.random.Generator, acc: Accounts, share: float) -> np.ndarray:

@@ -48,6 +48,8 @@ class Contacts:
     starts: np.ndarray  # first contact index per account
     seniority: np.ndarray  # index into SENIORITIES
     department: np.ndarray  # index into DEPARTMENTS
+    manager: np.ndarray  # contact index of the manager (REPORTS_TO), -1 for none
+    role: np.ndarray  # index into BUYING_ROLES, -1 for none
 
 
 def _managers(
@@ -200,4 +202,4 @@ def draw_contacts(rng: np.random.Generator, acc: Accounts, sizes: np.ndarray) ->
             "previous_account_ids": as_text(history),
         }
     )
-    return Contacts(frame, ids, account, starts, seniority, department)
+    return Contacts(frame, ids, account, starts, seniority, department, manager, role)

@@ -11,6 +11,7 @@ from abmgraph.demo.dataset import DemoData, parse_anchor
 from abmgraph.demo.deals import draw_deal_contacts, draw_opportunities
 from abmgraph.demo.engagements import EVENTS_PER_CONTACT, draw_activity, draw_engagements
 from abmgraph.demo.intent import draw_intent
+from abmgraph.demo.patterns import family_in_market, plant_returning_champions, plant_sponsors
 
 __all__ = ["generate"]
 
@@ -80,22 +81,31 @@ def generate(
         raise ValueError(f"in_market_share must be between 0 and 1, got {in_market_share}")
     moment = parse_anchor(anchor)
     rng = np.random.default_rng(seed)
+    # The graph patterns draw from a stream of their own (spawned: the main stream is
+    # untouched), so everything else is the same draw with or without them.
+    patterns = rng.spawn(1)[0]
 
     acc = draw_accounts(rng, accounts)
     in_market = choose_in_market(rng, acc, in_market_share)
+    in_market = family_in_market(patterns, acc, in_market)
     con = draw_contacts(rng, acc, committee_sizes(rng, accounts, low, high, contacts))
     activity = draw_activity(rng, acc, con, in_market)
+    activity = plant_sponsors(patterns, acc, con, in_market, activity)
     total = EVENTS_PER_CONTACT * len(con.account) if events is None else events
     engagements = draw_engagements(rng, con, activity, total, moment)
     intent = draw_intent(rng, acc, in_market, moment)
     deals, deal_account = draw_opportunities(rng, acc, in_market, moment)
+    deal_contacts = draw_deal_contacts(rng, con, deals, deal_account)
+    contact_frame, champion_roles = plant_returning_champions(
+        patterns, acc, con, in_market, activity, deals, deal_account
+    )
     return DemoData(
         accounts=acc.frame,
-        contacts=con.frame,
+        contacts=contact_frame,
         engagements=engagements,
         intent=intent,
         opportunities=deals,
-        opportunity_contacts=draw_deal_contacts(rng, con, deals, deal_account),
+        opportunity_contacts=pd.concat([deal_contacts, champion_roles], ignore_index=True),
         truth=pd.DataFrame({"account_id": acc.frame["account_id"], "in_market": in_market}),
         anchor=moment,
         seed=seed,

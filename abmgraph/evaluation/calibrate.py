@@ -41,6 +41,7 @@ from abmgraph.errors import AbmgraphError, StoreError
 from abmgraph.evaluation.backtest import Backtest, Target, backtest, scored_frame
 from abmgraph.evaluation.features import (
     Feature,
+    activity_scales,
     candidate_rules,
     config_features,
     feature_matrix,
@@ -49,7 +50,12 @@ from abmgraph.evaluation.features import (
 from abmgraph.evaluation.fit import LogisticFit, choose_c, cross_validated_auc, fit_logistic
 from abmgraph.evaluation.metrics import pr_auc, roc_auc
 from abmgraph.evaluation.outcomes import Level, observed_outcomes
-from abmgraph.evaluation.points import logistic_points, rate_points, write_points
+from abmgraph.evaluation.points import (
+    ENGAGEMENT_TARGETS,
+    logistic_points,
+    rate_points,
+    write_points,
+)
 from abmgraph.graph.store import GraphStore
 from abmgraph.safe_io import atomic_write_text, check_output
 from abmgraph.scoring.config import ScoringConfig, config_from_dict, render_default
@@ -136,8 +142,9 @@ def _parts(
     target: Target,
     holdout: float | None,
     seed: int,
-) -> tuple[_Part, _Part, list[Feature], dict[str, Any]]:
-    """The training and held-out parts, the features (chosen on training) and the split."""
+) -> tuple[_Part, _Part, list[Feature], dict[str, Any], ScoringConfig]:
+    """The training and held-out parts, the features (chosen on training), the split, and
+    ``config`` with the activity scales the training records set."""
     if holdout is None:
         if outcomes is not None and outcomes["converted_at"].isna().all():
             raise StoreError(
@@ -166,7 +173,10 @@ def _parts(
         snapshots = [snapshot, snapshot]
         split = {"split": "holdout", "holdout": holdout, "seed": seed, "as_of": as_of.isoformat()}
         instants = (as_of, as_of)
-    own = [config_features(result, table, level) for result, table, _ in snapshots]
+    if level == "account":
+        # Scales from the training records alone, so their activity is never capped.
+        config = activity_scales(config, snapshots[0][0].accounts.iloc[train_rows["row"]])
+    own = [config_features(result, table, level, config) for result, table, _ in snapshots]
     train_table = snapshots[0][1].iloc[train_rows["row"].to_numpy()]
     min_support = max(20, int(0.005 * len(train_rows)))
     features = [f for f, _ in own[0].values()] + candidate_rules(train_table, level, min_support)
@@ -181,14 +191,14 @@ def _parts(
     _check(parts[0].y, "training")
     _check(parts[1].y, "held-out")
     split.update({"train": len(parts[0].y), "validate": len(parts[1].y)})
-    return parts[0], parts[1], features, split
+    return parts[0], parts[1], features, split, config
 
 
 def _committee_budget(
     points: np.ndarray, features: list[Feature], config: ScoringConfig
 ) -> np.ndarray:
     """Shrink committee points that would add up past the config's limit of 100."""
-    committee = np.array([f.target[0] == "committee" for f in features], dtype=bool)
+    committee = np.array([f.target[0] in ENGAGEMENT_TARGETS for f in features], dtype=bool)
     allowed = 100.0 * config.account.engagement_weight
     total = points[committee].sum()
     if total > allowed:
@@ -267,7 +277,7 @@ def _fit_shape(
     compare: bool,
 ) -> _Shape:
     """Features and fitted points of one shape (``compare``: with its training folds' ROC-AUC)."""
-    train, test, features, split = _parts(
+    train, test, features, split, config = _parts(
         store, config, as_of, level, window_days, outcomes, target, holdout, seed
     )
     varies = train.x.std(axis=0) > 0

@@ -9,18 +9,23 @@ the contribution linear in a single config value:
   competitor domain, title keywords, the config's attribute rules;
 - accounts: each ``fit.*`` and ``committee.*`` contribution divided by its
   config points (and the fit / engagement weight), which is the indicator,
-  capped count or saturation in 0–1 the engine multiplies;
+  capped count or saturation in 0–1 the engine multiplies; and the activity
+  components that keep counting (``committee.events``, ``recent_events``,
+  ``people``, ``trend``: see scoring/activity.py), from their raw statistics,
+  whatever points the config gives them, so calibration can turn them on;
+  and the graph components the config turns on (``graph.*``);
 - both: candidate attribute rules learned from the data's own columns
   (``lead_source = Referral``, ``time_on_website_seconds >= 600``), so
   source-based and custom-attribute scoring can be calibrated too.
 
-Each feature carries a sign constraint: positive engagement types and the
-committee components can only earn points (≥ 0), negative engagement types
+Each feature carries a sign constraint: positive engagement types, the
+committee and the graph components can only earn points (≥ 0), negative engagement types
 only lose them (≤ 0); fit and attribute features may go either way.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,11 +35,18 @@ import pandas as pd
 from abmgraph.evaluation.outcomes import Level
 from abmgraph.graph.vocab import SENIORITIES
 from abmgraph.scoring.accounts import COMMITTEE_COMPONENTS
+from abmgraph.scoring.activity import ACTIVITY_STATS, log_share
 from abmgraph.scoring.config import AttributeRule, ScoringConfig
 from abmgraph.scoring.engine import ScoreResult
 from abmgraph.scoring.rules import rule_mask
 
-__all__ = ["Feature", "candidate_rules", "config_features", "feature_matrix"]
+__all__ = [
+    "Feature",
+    "activity_scales",
+    "candidate_rules",
+    "config_features",
+    "feature_matrix",
+]
 
 # Columns that identify or describe a record rather than predict anything, or that the
 # config's own features already cover.
@@ -89,7 +101,8 @@ class Feature:
 
     ``target`` is a path into the config: ``("engagement", type)``,
     ``("contact_fit", key[, sub])``, ``("account_fit", key)``,
-    ``("committee", component)`` or ``("rule", level)`` with ``rule`` set.
+    ``("committee", component)``, ``("graph", component)`` or ``("rule",
+    level)`` with ``rule`` set.
     ``units`` is the signal's saturation (cap ÷ points) for capped features.
     """
 
@@ -192,14 +205,73 @@ def _account_signals(result: ScoreResult, config: ScoringConfig) -> dict[str, tu
             signal = values / (section.engagement_weight * points)
             feature = Feature(f"committee.{component}", ("committee", f"{component}_points"), 1)
             out[feature.name] = (feature, signal)
+    if section.engagement_weight:
+        out.update(_graph_signals(accounts, config))
+        for component, stat in ACTIVITY_STATS.items():
+            scale = getattr(section.committee, f"{component}_scale")
+            feature = Feature(f"committee.{component}", ("committee", f"{component}_points"), 1)
+            out[feature.name] = (feature, log_share(accounts[stat], scale))
     return out
 
 
+def _graph_signals(accounts: pd.DataFrame, config: ScoringConfig) -> dict[str, tuple[Feature, Any]]:
+    """The graph components the config turns on, as signals in 0–1 (see scoring/graph_components).
+
+    Paths to power and moved champions saturate like the committee components.
+    The family component is the share of a relative's committee engagement,
+    capped at its points: its signal is that engagement ÷ 100, and calibrated
+    points ``p`` are written as ``family_points = p`` and ``family_share = p / 100``,
+    which never reach the cap.
+    """
+    section = config.account
+    graph = section.graph
+    out = {}
+    for component in ("access_to_power", "champions_moved"):
+        points = getattr(graph, f"{component}_points")
+        if points:
+            values = accounts[f"graph.{component}"].to_numpy(dtype=float)
+            feature = Feature(f"graph.{component}", ("graph", f"{component}_points"), 1)
+            out[feature.name] = (feature, values / (section.engagement_weight * points))
+    if graph.family_on:
+        feature = Feature("graph.family", ("graph", "family"), 1)
+        engagement = accounts["family_engagement"].to_numpy(dtype=float) / 100.0
+        out[feature.name] = (feature, engagement)
+    return out
+
+
+def _round_up(value: float) -> float:
+    """``value`` rounded up to two significant digits (137.2 → 140, 7.23 → 7.3)."""
+    step = 10.0 ** (math.floor(math.log10(value)) - 1)
+    return round(math.ceil(value / step - 1e-9) * step, 10)
+
+
+def activity_scales(config: ScoringConfig, accounts: pd.DataFrame) -> ScoringConfig:
+    """``config`` with each activity scale at the largest value ``accounts`` hold (rounded up).
+
+    ``accounts`` are scored training records: none of them reaches a
+    component's full points, so the fitted points follow ``log(1 + x)``
+    across the whole range the data shows. A statistic no account holds
+    keeps its configured scale.
+    """
+    scales = {}
+    for component, stat in ACTIVITY_STATS.items():
+        largest = float(accounts[stat].max()) if len(accounts) else 0.0
+        if largest > 0:
+            scales[f"{component}_scale"] = _round_up(largest)
+    committee = config.account.committee.model_copy(update=scales)
+    account = config.account.model_copy(update={"committee": committee})
+    return config.model_copy(update={"account": account})
+
+
 def config_features(
-    result: ScoreResult, table: pd.DataFrame, level: Level
+    result: ScoreResult, table: pd.DataFrame, level: Level, config: ScoringConfig | None = None
 ) -> dict[str, tuple[Feature, np.ndarray]]:
-    """The config's own features for every scored row (in ``scored_frame`` order)."""
-    config = result.config
+    """The config's own features for every scored row (in ``scored_frame`` order).
+
+    ``config`` (default: the one ``result`` was scored with) may differ from
+    it only in settings the signals do not depend on, such as activity scales.
+    """
+    config = result.config if config is None else config
     if level == "account":
         return _account_signals(result, config)
     return {

@@ -20,14 +20,18 @@ from abmgraph.evaluation.features import Feature
 from abmgraph.evaluation.outcomes import Level
 from abmgraph.scoring.config import ScoringConfig, config_from_dict
 
-__all__ = ["logistic_points", "rate_points", "write_points"]
+__all__ = ["ENGAGEMENT_TARGETS", "logistic_points", "rate_points", "write_points"]
 
 BASE_LABEL = "base"
 
 
+# Features whose points are engagement points: the committee's and the graph's.
+ENGAGEMENT_TARGETS = ("committee", "graph")
+
+
 def _parts(features: list[Feature]) -> tuple[np.ndarray, np.ndarray]:
-    committee = np.array([f.target[0] == "committee" for f in features], dtype=bool)
-    return ~committee, committee
+    engaged = np.array([f.target[0] in ENGAGEMENT_TARGETS for f in features], dtype=bool)
+    return ~engaged, engaged
 
 
 def logistic_points(
@@ -139,11 +143,18 @@ def write_points(
             )
             if cap:
                 account["fit"][cap] = _round(p * saturation, 2)
-        elif kind == "committee":
+        elif kind in ENGAGEMENT_TARGETS:
             # Rounded down, so points that add up to 100 never round past it.
             step = 10.0**-digits
-            points_down = np.floor(value / weights["committee"] / step + 1e-9) * step
-            account["committee"][feature.target[1]] = _round(points_down, digits)
+            points_down = _round(
+                np.floor(value / weights["committee"] / step + 1e-9) * step, digits
+            )
+            if feature.target == ("graph", "family"):
+                # A share of the relative's engagement (0–100) that never reaches its cap.
+                account["graph"]["family_points"] = points_down
+                account["graph"]["family_share"] = points_down / 100.0
+            else:
+                account[kind][feature.target[1]] = points_down
         elif kind == "rule":
             where, position = feature.target[1], feature.target[2]
             divisor = weights["fit"] if where == "account" else 1.0

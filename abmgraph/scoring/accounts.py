@@ -14,6 +14,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from abmgraph.scoring.activity import (
+    ACTIVITY_COMPONENTS,
+    ACTIVITY_STATS,
+    account_activity,
+    activity_components,
+)
 from abmgraph.scoring.config import ScoringConfig
 from abmgraph.scoring.graph_components import GRAPH_COMPONENTS, GraphInputs, graph_components
 from abmgraph.scoring.rules import rule_mask
@@ -212,7 +218,9 @@ def score_accounts(
     fit = account_fit(accounts, intent, config, as_of)
     committee = committee_engagement(contacts, roles, accounts["account_id"], config)
     committee = committee.set_axis(accounts.index)
-    components = [f"committee.{c}" for c in COMMITTEE_COMPONENTS]
+    activity = account_activity(contacts, accounts["account_id"], config)
+    committee = pd.concat([committee, activity_components(activity, config), activity], axis=1)
+    components = [f"committee.{c}" for c in (*COMMITTEE_COMPONENTS, *ACTIVITY_COMPONENTS)]
 
     fit_score = fit.sum(axis=1).round(2)
     committee_score = committee[components].sum(axis=1).round(2)
@@ -253,6 +261,7 @@ def score_accounts(
         "prior_points",
         "weighted_engagement",
         "seniority_weight",
+        *ACTIVITY_STATS.values(),
     ):
         out[column] = committee[column]
     out["committee_score"] = committee_score

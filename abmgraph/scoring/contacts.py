@@ -94,6 +94,11 @@ def _type_points(summary: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
         points=capped(points * summary["decayed"]),
         recent_points=np.where(positive, np.minimum(points * summary["recent"], caps), 0.0),
         prior_points=np.where(positive, np.minimum(points * summary["prior"], caps), 0.0),
+        # Uncapped counts of positive events, for the account's activity components.
+        positive_events=np.where(positive, summary["events"], 0),
+        decayed_events=np.where(positive, summary["decayed"], 0.0),
+        recent_events=np.where(positive, summary["recent"], 0),
+        prior_events=np.where(positive, summary["prior"], 0),
     )
 
 
@@ -168,4 +173,6 @@ def score_contacts(
     out["engaged"] = (positive >= section.engaged_min) & (positive > 0)
     out["recent_points"] = per_contact("recent_points")
     out["prior_points"] = per_contact("prior_points")
+    for column in ("positive_events", "decayed_events", "recent_events", "prior_events"):
+        out[column] = per_contact(column)
     return out

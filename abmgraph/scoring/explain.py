@@ -182,10 +182,27 @@ def _account_detail(
         "committee.recency": f"{row['recent_points']:.0f} points in the last "
         f"{_pts(config.window.recent_days)} days vs {row['prior_points']:.0f} in the "
         f"{_pts(config.window.prior_days)} before",
+        **_activity_details(row, config),
     }
     if name.startswith("graph."):
         return graph_detail(name, row, config, labels) + weight
     return details[name] + weight
+
+
+def _activity_details(row: pd.Series, config: ScoringConfig) -> dict[str, str]:
+    committee, window = config.account.committee, config.window
+    return {
+        "committee.events": f"{row['decayed_events']:.1f} events after a "
+        f"{_pts(window.half_life_days)}-day half-life, full points at "
+        f"{_pts(committee.events_scale)}",
+        "committee.recent_events": f"{row['recent_events']:.0f} events in the last "
+        f"{_pts(window.recent_days)} days, full points at {_pts(committee.recent_events_scale)}",
+        "committee.people": f"{row['active_people']:.0f} contacts with an event in the last "
+        f"{_pts(window.lookback_days)} days, full points at {_pts(committee.people_scale)}",
+        "committee.trend": f"{row['rising_events']:.1f} events above the pace of the "
+        f"{_pts(window.prior_days)} days before the last {_pts(window.recent_days)}, "
+        f"full points at {_pts(committee.trend_scale)}",
+    }
 
 
 def _intent_topics(

@@ -130,6 +130,31 @@ class Committee(Section):
     recency_scale: float = Field(
         60, gt=0, description="Recent-window points giving full recency points."
     )
+    # Components that keep counting (see scoring/activity.py); 0 points turn them off.
+    events_points: float = Field(
+        0, ge=0, description="Points for the account's decayed events (no caps) at events_scale."
+    )
+    events_scale: float = Field(
+        200, gt=0, description="Decayed events for full events points (grows with log(1 + x))."
+    )
+    recent_events_points: float = Field(
+        0, ge=0, description="Points for events in the last recent_days at their scale."
+    )
+    recent_events_scale: float = Field(
+        100, gt=0, description="Recent events for full recent_events points (log-shaped)."
+    )
+    people_points: float = Field(
+        0, ge=0, description="Points for contacts with an event in the look-back at their scale."
+    )
+    people_scale: float = Field(
+        20, gt=0, description="Active contacts for full people points (log-shaped)."
+    )
+    trend_points: float = Field(
+        0, ge=0, description="Points for recent events above the prior window's pace."
+    )
+    trend_scale: float = Field(
+        50, gt=0, description="Events above the prior pace for full trend points (log-shaped)."
+    )
     role_rules: list[RoleRule] = Field(
         default_factory=_default_role_rules,
         description="Roles inferred from seniority and department.",
@@ -149,6 +174,10 @@ class Committee(Section):
             + self.role_coverage_points
             + self.seniority_points
             + self.recency_points
+            + self.events_points
+            + self.recent_events_points
+            + self.people_points
+            + self.trend_points
         )
         if total > 100 + 1e-9:
             raise ValueError(f"committee points add up to {total:g}; they must not exceed 100")
