@@ -38,6 +38,7 @@ _COMMANDS = {
     "report": "abmgraph.cli.report:report",
     "feedback": "abmgraph.cli.feedback:feedback",
     "changes": "abmgraph.cli.changes:changes",
+    "watch": "abmgraph.cli.watch:watch",
 }
 for _name, _target in _COMMANDS.items():
     cli.add_lazy_command(_name, _target)

@@ -14,6 +14,7 @@ from abmgraph.scoring.config.section import Section, over_defaults
 from abmgraph.scoring.export_settings import ExportSection
 from abmgraph.scoring.feedback_settings import FeedbackSection
 from abmgraph.scoring.intent_settings import IntentSection
+from abmgraph.scoring.watch_settings import WatchSection
 
 __all__ = ["ScoringConfig"]
 
@@ -60,6 +61,8 @@ class ScoringConfig(Section):
     # Excluded too: what the history keeps and what alerts fire never changes a score.
     history: HistorySection = Field(default_factory=HistorySection, exclude=True)
     alerts: AlertsSection = Field(default_factory=AlertsSection, exclude=True)
+    # Excluded too: how often the watcher rescores in full, never what a score is.
+    watch: WatchSection = Field(default_factory=WatchSection, exclude=True)
 
     @field_validator("engagement", mode="before")
     @classmethod
