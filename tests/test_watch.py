@@ -107,7 +107,8 @@ def test_once_files_good_bad_and_unknown_files(seeded: GraphStore, tmp_path: Pat
     assert (inbox / "failed" / "notes.txt.reason.txt").read_text() == (
         "notes.txt: the name does not say what the file holds; name a file after its kind, "
         "then '-' and anything (accounts-*, contacts-*, engagements-*, intent-*, "
-        "opportunities-*, opportunity-contacts-*), with one of the extensions .csv, .tsv, "
+        "opportunities-*, opportunity-contacts-*, feedback-*, sales-activities-*), with one of "
+        "the extensions .csv, .tsv, "
         ".txt, .parquet, .pq, .jsonl, .ndjson, .json; a CRM export starts with "
         "'salesforce-' or 'hubspot-'.\n"
     )

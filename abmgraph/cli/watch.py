@@ -67,7 +67,8 @@ def watch(
     """Ingest files dropped into FOLDER, rescore and alert; file them in done/ or failed/.
 
     Files are named by kind (accounts-*.csv, contacts-*.csv, engagements-*.csv,
-    intent-*, opportunities-*, opportunity-contacts-*; CSV, Parquet or JSON
+    intent-*, opportunities-*, opportunity-contacts-*, feedback-*,
+    sales-activities-*; CSV, Parquet or JSON
     Lines), a CRM export with its preset first (salesforce-contacts-*.csv).
     Each poll's files are ingested parents first, then rescored once.
 

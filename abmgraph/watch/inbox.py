@@ -64,6 +64,8 @@ KIND_ORDER = (
     "intent",
     "opportunities",
     "opportunity-contacts",
+    "feedback",
+    "sales-activities",
 )
 # Longest spelling first, so "opportunity-contacts-x" is never read as something shorter.
 _SPELLINGS = sorted(
