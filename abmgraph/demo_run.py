@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from abmgraph.alerts import after_score
 from abmgraph.demo import generate, write
+from abmgraph.demo.feedback import account_reps, draw_sales_response, write_sales_files
 from abmgraph.errors import StoreError
 from abmgraph.graph.store import GraphStore
-from abmgraph.history import clear_history
+from abmgraph.history import clear_history, handovers
 from abmgraph.ingest.pipeline import IngestReport, ingest_file
 from abmgraph.scoring.engine import parse_as_of, score_store
 from abmgraph.workspace import Workspace
@@ -27,6 +29,10 @@ INGEST_ORDER = (
     "opportunities",
     "opportunity_contacts",
 )
+
+
+# Weekly score runs before the anchor build the history whose handovers the demo's reps answer.
+HISTORY_WEEKS = 6
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,10 @@ def run_demo(
     workspace.forget_demo()  # from here until the demo is done, the store is not the demo's
     workspace.init()
     data = generate(accounts=accounts, seed=seed, anchor=anchor)
+    # Every account has a rep: its handovers and alerts are theirs.
+    data = replace(
+        data, accounts=data.accounts.assign(owner=account_reps(data.accounts["account_id"]))
+    )
     paths = write(data, out, fmt="csv")
     config = workspace.config()
     reports = [
@@ -88,8 +98,25 @@ def run_demo(
         )
         for kind in INGEST_ORDER
     ]
-    result = score_store(store, config, parse_as_of(data.anchor))
+    # Every run replays the whole graph as of its week: full, as nothing was ingested between.
+    for weeks in range(HISTORY_WEEKS, 0, -1):
+        earlier = parse_as_of(data.anchor - pd.Timedelta(weeks=weeks))
+        after_score(workspace.path, store, score_store(store, config, earlier, full=True), config)
+    result = score_store(store, config, parse_as_of(data.anchor), full=True)
     after_score(workspace.path, store, result, config)  # the baseline later runs compare with
+    # The sales team answers the handovers by its own process, on a random stream of its own.
+    feedback, activities = draw_sales_response(
+        np.random.default_rng([seed, 1]),
+        handovers(workspace.path),
+        data.accounts,
+        data.contacts,
+        data.truth,
+        data.anchor,
+    )
+    for kind, path in write_sales_files(feedback, activities, out).items():
+        reports.append(
+            ingest_file(store, kind, path, rejects_path=workspace.rejects_path(kind), quiet=True)
+        )
     workspace.record_demo(store.backend, store.counts())
     return DemoRun(
         reports=reports,

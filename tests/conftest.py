@@ -116,6 +116,8 @@ class GraphBuilder:
             "intent",
             "opportunities",
             "opportunity_contacts",
+            "feedback",
+            "sales_activities",
         ]
         for kind in order:
             if kind in paths:

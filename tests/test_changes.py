@@ -142,7 +142,7 @@ def test_changes_command_formats_and_errors(builder: GraphBuilder, tmp_path: Pat
     as_csv = _cli(ws, "--format", "csv", "--since", first.run_id[:-1], "--min-points", "100")
     assert as_csv.exit_code == 0, as_csv.output
     lines = as_csv.stdout.splitlines()
-    assert lines[0] == ",".join(CHANGE_KEYS)
+    assert lines[0] == ",".join([*CHANGE_KEYS, "sales"])  # what sales did, beside each row
     assert lines[2].startswith("contact,A1,C1,Account A1,sql,65.0,85.0,20.0,,,mql,sql,,,")
     table = _cli(ws, "--limit", "1")
     assert table.exit_code == 0 and "A2" in table.stdout and "C3" not in table.stdout

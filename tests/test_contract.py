@@ -48,6 +48,8 @@ def test_templates_have_every_contract_column_and_load_empty(tmp_path: Path) -> 
         "intent.csv",
         "opportunities.csv",
         "opportunity-contacts.csv",
+        "feedback.csv",
+        "sales-activities.csv",
     ]
     header = next(csv.reader(paths[4].open(encoding="utf-8")))
     assert header == [

@@ -91,6 +91,8 @@ def test_clear_empties_the_store(loaded):
         "intent": 0,
         "opportunities": 0,
         "opportunity_contacts": 0,
+        "feedback": 0,
+        "sales_activities": 0,
         "engagements": 0,
     }
 
@@ -108,3 +110,15 @@ def test_a_table_read_can_be_limited_to_some_columns(store, builder):
     pd.testing.assert_frame_equal(part, store.table("contacts")[["contact_id", "title"]])
     one = store.table("contacts", pd.Series(["P2"]), columns=["contact_id"])
     assert one.to_dict("list") == {"contact_id": ["P2"]}
+
+
+@pytest.mark.parametrize("extra", [0, 1, 5])
+def test_stored_event_keys_are_found_however_many_are_asked(loaded, extra):
+    # Fewer keys asked than the 2 stored (a small file against a large store), as many,
+    # and more: the same answer.
+    stored = loaded.events(["event_key"]).column("event_key").to_pylist()
+    unknown = [max(stored) + i + 1 for i in range(extra)]
+    asked = pd.Series([stored[1], *unknown], dtype="uint64")
+    found = loaded.existing_event_keys(asked)
+    assert found.tolist() == [True] + [False] * len(unknown)
+    assert found.index.equals(asked.index)

@@ -36,7 +36,9 @@ _COMMANDS = {
     "cypher": "abmgraph.cli.queries:cypher",
     "neo4j-import": "abmgraph.cli.neo4j:neo4j_import",
     "report": "abmgraph.cli.report:report",
+    "feedback": "abmgraph.cli.feedback:feedback",
     "changes": "abmgraph.cli.changes:changes",
+    "watch": "abmgraph.cli.watch:watch",
 }
 for _name, _target in _COMMANDS.items():
     cli.add_lazy_command(_name, _target)

@@ -33,6 +33,8 @@ INGEST_KINDS = [
     "intent",
     "opportunities",
     "opportunity-contacts",
+    "feedback",
+    "sales-activities",
 ]
 
 
@@ -267,6 +269,7 @@ def ingest(
         abmgraph ingest accounts accounts.csv
         abmgraph ingest contacts Contact.csv --preset salesforce --encoding cp1252
         abmgraph ingest contacts contacts.csv --dry-run
+        abmgraph ingest feedback Lead.csv --preset salesforce
     """
     import json
 

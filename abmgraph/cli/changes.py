@@ -12,7 +12,7 @@ __all__ = ["changes"]
 # The table leaves out what JSON and CSV carry in full: gains are listed under "what",
 # and the contributions that moved most are named without their section.
 _TABLE = ["account_id", "contact_id", "what", "before", "after", "delta", "tier", "stage",
-          "top_movers"]  # fmt: skip
+          "top_movers", "sales"]  # fmt: skip
 
 
 def _movers(row: dict, *, short: bool) -> list[str]:
@@ -71,6 +71,12 @@ def changes(
     found = find_changes(app.workspace.path, since=since, min_points=min_points)
     info(found.summary_line())
     rows = found.rows[:limit] if limit else found.rows
+    from abmgraph.feedback.accounts import sales_notes, store_handovers_by_account
+    from abmgraph.history import handovers
+
+    # Beside each account: the handovers sales rejected and those nobody answered.
+    ids = sorted({r["account_id"] for r in rows if r.get("account_id")})
+    sales_notes(rows, store_handovers_by_account(app.store(), ids, handovers(app.workspace.path)))
     if fmt == "table":
         render_rows([_table_row(r) for r in rows], fmt, _TABLE)
     else:
@@ -78,4 +84,4 @@ def changes(
 
         if fmt == "csv":  # one cell per key: each mover as "name delta"
             rows = [{**r, "movers": _movers(r, short=False)} for r in rows]
-        render_rows(rows, fmt, CHANGE_KEYS)
+        render_rows(rows, fmt, [*CHANGE_KEYS, "sales"])

@@ -54,10 +54,11 @@ def _evaluation_options(command: Any) -> Any:
         ),
         click.option(
             "--target",
-            type=click.Choice(["converted", "won"]),
+            type=click.Choice(["converted", "won", "accepted"]),
             default="converted",
             show_default=True,
-            help="What counts as a positive outcome.",
+            help="What counts as a positive outcome (accepted: sales accepted the handover, "
+            "from 'ingest feedback').",
         ),
     ]
     for option in reversed(options):
@@ -114,6 +115,14 @@ def _render_backtest(results: list[tuple[str, dict[str, Any]]]) -> None:
             "table",
             title="Pipeline velocity by tier (opportunities created in the window)",
         )
+    for label, metrics in results:
+        if metrics.get("handovers_judged"):
+            auc = metrics["acceptance_auc"]
+            info(
+                f"{label}: sales verdicts in the window, {metrics['handovers_accepted']} accepted "
+                f"of {metrics['handovers_judged']} judged; the score separates accepted from "
+                f"rejected handovers with ROC-AUC {'n/a (one kind only)' if auc is None else auc}."
+            )
 
 
 @click.command()
@@ -287,7 +296,12 @@ def calibrate(
     if fmt == "json":
         click.echo(json.dumps(report, default=str))
     else:
-        click.echo(config_diff(result.base, result.config, str(old_path or "default"), str(path)))
+        from abmgraph.feedback.proposals import proposals_toml
+
+        appended = proposals_toml(result.proposals)
+        click.echo(
+            config_diff(result.base, result.config, str(old_path or "default"), str(path), appended)
+        )
         held_out = [("default", result.default.metrics), ("calibrated", result.calibrated.metrics)]
         render_rows(
             summary_rows(held_out), "table", title=f"Held-out backtest ({report['split']} split)"

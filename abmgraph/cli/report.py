@@ -38,7 +38,8 @@ def report(app: App, out: Path, top: int, accounts_file: Path | None) -> None:
 
     Each account page shows its buying committee as a diagram, the
     contributions to its priority as a waterfall, weekly engagement and
-    intent. It opens from disk or as an email attachment: every asset is in
+    intent, and what sales did with its handovers (rejected, unanswered).
+    It opens from disk or as an email attachment: every asset is in
     the folder. The last 'abmgraph backtest' is shown when there is one.
 
     \b
@@ -46,6 +47,7 @@ def report(app: App, out: Path, top: int, accounts_file: Path | None) -> None:
         abmgraph report --out report && open report/index.html
         abmgraph report --out q3-targets --accounts targets.txt
     """
+    from abmgraph.history import handovers
     from abmgraph.report import build_report, read_account_ids
     from abmgraph.report.backtest import load_backtest
 
@@ -57,5 +59,6 @@ def report(app: App, out: Path, top: int, accounts_file: Path | None) -> None:
         account_ids=ids,
         backtest=load_backtest(app.workspace.path),
         progress=info,
+        handovers=handovers(app.workspace.path),
     )
     info(f"Wrote {result.index} and {result.pages} account pages.")

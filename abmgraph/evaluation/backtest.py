@@ -24,14 +24,19 @@ from abmgraph.evaluation.metrics import (
     pr_auc,
     roc_auc,
 )
-from abmgraph.evaluation.outcomes import Level, observed_outcomes, opportunities_in_window
+from abmgraph.evaluation.outcomes import (
+    Level,
+    feedback_outcomes,
+    observed_outcomes,
+    opportunities_in_window,
+)
 from abmgraph.graph.store import GraphStore
 from abmgraph.scoring.config import ScoringConfig, config_hash
 from abmgraph.scoring.engine import ScoreResult, score_graph
 
 __all__ = ["Backtest", "Target", "backtest", "scored_frame"]
 
-Target = Literal["converted", "won"]
+Target = Literal["converted", "won", "accepted"]
 
 
 @dataclass
@@ -132,7 +137,7 @@ def backtest(
         measured id, its score, outcome and baseline counts.
     """
     result = score_graph(store, config, as_of)
-    observed = observed_outcomes(store, level, as_of, window_days, outcomes)
+    observed = observed_outcomes(store, level, as_of, window_days, outcomes, target=target)
     frame = scored_frame(result, level).merge(observed, on="id", how="inner")
     if ids is not None:
         frame = frame[frame["id"].isin(pd.Index(list(ids)))]
@@ -168,6 +173,7 @@ def backtest(
     if level == "contact":
         metrics["conversion_by_quadrant"] = conversion_by(frame["quadrant"], y, "quadrant")
     metrics["rates"] = _rates(frame, result, end, y)
+    metrics.update(_acceptance(store, result, level, as_of, window_days))
     frame = pd.concat([frame, signals], axis=1)
     metrics["pipeline_velocity_by_tier"] = pipeline_velocity(
         opportunities_in_window(store, as_of, window_days),
@@ -176,6 +182,23 @@ def backtest(
         rates=config.currency.rates,
     )
     return Backtest(metrics, frame)
+
+
+def _acceptance(
+    store: GraphStore, result: ScoreResult, level: Level, as_of: pd.Timestamp, days: float
+) -> dict[str, Any]:
+    """How well the score separated the handovers sales accepted from those it rejected.
+
+    ``acceptance_auc``: the ROC-AUC of the score over the verdicts given in
+    the window (None without both kinds); ``handovers_judged``: how many.
+    """
+    judged = feedback_outcomes(store, level, as_of, days)
+    scored = scored_frame(result, level).merge(judged, on="id", how="inner")
+    return {
+        "acceptance_auc": _round(roc_auc(scored["accepted"], scored["score"])),
+        "handovers_judged": len(scored),
+        "handovers_accepted": int(scored["accepted"].sum()),
+    }
 
 
 def _round(value: float | None) -> float | None:

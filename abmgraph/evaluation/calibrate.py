@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import difflib
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -56,6 +56,7 @@ from abmgraph.evaluation.points import (
     rate_points,
     write_points,
 )
+from abmgraph.feedback.proposals import RuleProposal, no_fit_proposals, proposals_toml
 from abmgraph.graph.store import GraphStore
 from abmgraph.safe_io import atomic_write_text, check_output
 from abmgraph.scoring.config import ScoringConfig, config_from_dict, render_default
@@ -97,6 +98,8 @@ class Calibration:
     default: Backtest
     calibrated: Backtest
     weights: list[dict[str, Any]]
+    # Negative fit rules the "no fit" rejections point at: written commented out, never applied.
+    proposals: list[RuleProposal] = field(default_factory=list)
 
     @property
     def better(self) -> bool:
@@ -116,7 +119,7 @@ def _snapshot(
     result = score_graph(store, config, as_of)
     frame = scored_frame(result, level)
     frame["row"] = np.arange(len(frame))
-    observed = observed_outcomes(store, level, as_of, window_days, outcomes)
+    observed = observed_outcomes(store, level, as_of, window_days, outcomes, target=target)
     frame = frame.merge(observed, on="id", how="inner")
     table = record_table(
         result, store.table("accounts" if level == "account" else "contacts"), level
@@ -124,8 +127,14 @@ def _snapshot(
     return result, table, frame[["id", "row", target]].rename(columns={target: "y"})
 
 
-def _check(y: np.ndarray, what: str) -> None:
+def _check(y: np.ndarray, what: str, target: str = "converted") -> None:
     if len(y) == 0 or y.all() or not y.any():
+        if target == "accepted":
+            raise StoreError(
+                f"The {what} records need both verdicts (some accepted, some rejected); found "
+                f"{int(y.sum())} accepted of {len(y)} judged. Move --as-of, widen --window or "
+                "ingest more sales feedback."
+            )
         raise StoreError(
             f"The {what} records need both outcomes (some converted, some not); found "
             f"{int(y.sum())} of {len(y)} converted. Move --as-of, widen --window or use --holdout."
@@ -166,7 +175,7 @@ def _parts(
     else:
         snapshot = _snapshot(store, config, as_of, level, window_days, outcomes, target)
         rows = snapshot[2]
-        _check(rows["y"].to_numpy(dtype=bool), "scored")
+        _check(rows["y"].to_numpy(dtype=bool), "scored", target)
         train_rows, test_rows = train_test_split(
             rows, test_size=holdout, random_state=seed, stratify=rows["y"].to_numpy()
         )
@@ -188,8 +197,8 @@ def _parts(
         parts.append(
             _Part(x, rows["y"].to_numpy(dtype=bool), rows["id"].reset_index(drop=True), when)
         )
-    _check(parts[0].y, "training")
-    _check(parts[1].y, "held-out")
+    _check(parts[0].y, "training", target)
+    _check(parts[1].y, "held-out", target)
     split.update({"train": len(parts[0].y), "validate": len(parts[1].y)})
     return parts[0], parts[1], features, split, config
 
@@ -412,6 +421,9 @@ def calibrate(
         ),
         key=lambda row: -abs(row["points"]),
     )
+    # Verdicts given by as_of only: the held-out ones (after it) never shape a proposal.
+    proposals = no_fit_proposals(store, as_of, level)
+    report["proposed_rules"] = [p.as_dict() for p in proposals]
     return Calibration(
         new,
         config,
@@ -419,6 +431,7 @@ def calibrate(
         default_bt,
         new_bt,
         [{"feature": "base", "points": round(base, 2)}, *weights],
+        proposals,
     )
 
 
@@ -434,11 +447,13 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def config_diff(old: ScoringConfig, new: ScoringConfig, old_name: str, new_name: str) -> str:
-    """A unified diff of the two configs as rendered TOML."""
+def config_diff(
+    old: ScoringConfig, new: ScoringConfig, old_name: str, new_name: str, appended: str = ""
+) -> str:
+    """A unified diff of the two configs as rendered TOML (``appended`` ends the new one)."""
     lines = difflib.unified_diff(
         render_default(old).splitlines(),
-        render_default(new).splitlines(),
+        (render_default(new) + appended).splitlines(),
         fromfile=old_name,
         tofile=new_name,
         n=1,
@@ -473,7 +488,8 @@ def write_calibrated(calibration: Calibration, path: Path, *, force: bool = Fals
         f"against {report['auc_default']} before.\n"
         f"# Calibrated as of {as_of}; score with it at that date: {command}\n"
     )
-    atomic_write_text(path, header + render_default(calibration.config))
+    body = render_default(calibration.config) + proposals_toml(calibration.proposals)
+    atomic_write_text(path, header + body + ("\n" if calibration.proposals else ""))
     calibration.report["config_written"] = str(path)
     calibration.report["next_command"] = command
     return path

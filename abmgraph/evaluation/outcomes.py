@@ -14,6 +14,12 @@ Two sources:
   the window, or when its date is unknown; rows that converted at or before
   ``as_of`` leave the population (they are no longer leads). The population is
   the file's rows known by ``as_of``.
+- Sales feedback (``target="accepted"``): the handovers sales judged in the
+  window. Contact level: every contact with a verdict naming it; account
+  level: every account with a verdict on it or on one of its contacts. The
+  outcome is the latest verdict in the window: accepted (1) or rejected (0);
+  a recycled lead ("not now") is neither and leaves the population. An
+  account is accepted when any of its latest verdicts is.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from abmgraph.graph.store import EventWindow, GraphStore
 
 __all__ = [
     "Level",
+    "feedback_outcomes",
     "id_column",
     "known_contacts",
     "observed_outcomes",
@@ -162,18 +169,49 @@ def _from_file(
     ).drop_duplicates("id")
 
 
+def feedback_outcomes(
+    store: GraphStore, level: Level, as_of: pd.Timestamp, window_days: float
+) -> pd.DataFrame:
+    """The judged handovers of the window: ``id`` and ``accepted`` (see the module docstring)."""
+    feedback = store.table("feedback", columns=["contact_id", "account_id", "verdict", "at"])
+    feedback = feedback.reindex(columns=["contact_id", "account_id", "verdict", "at"])
+    rows = feedback[_in_window(feedback["at"], as_of, window_days).to_numpy(dtype=bool)]
+    column = id_column(level)
+    # Per contact, or per account and contact (an account's leads each have their verdict).
+    subject = ["contact_id"] if level == "contact" else ["account_id", "contact_id"]
+    rows = rows[rows[column].notna()].sort_values("at", kind="stable")
+    latest = rows.drop_duplicates(subject, keep="last")
+    latest = latest[latest["verdict"].isin(["accepted", "rejected"])]
+    accepted = (latest["verdict"] == "accepted").to_numpy()
+    frame = pd.DataFrame({"id": latest[column].astype("str").to_numpy(), "accepted": accepted})
+    frame = frame.groupby("id", sort=True, as_index=False)["accepted"].any()
+    return frame.astype({"id": "str", "accepted": bool})
+
+
 def observed_outcomes(
     store: GraphStore,
     level: Level,
     as_of: pd.Timestamp,
     window_days: float,
     outcomes: pd.DataFrame | None = None,
+    *,
+    target: str = "converted",
 ) -> pd.DataFrame:
     """One row per member of the population: ``id``, ``converted``, ``won`` (bools).
 
     From the store's opportunities, or from ``outcomes`` (see ``read_outcomes``)
-    when given. See the module docstring for the exact definitions.
+    when given. With ``target="accepted"``, from the store's sales feedback,
+    with an ``accepted`` column (``converted`` and ``won`` repeat it). See the
+    module docstring for the exact definitions.
     """
+    if target == "accepted":
+        if outcomes is not None:
+            raise InputError(
+                "--target accepted reads the verdicts in the store's sales feedback; "
+                "drop --outcomes, or choose --target converted or won."
+            )
+        judged = feedback_outcomes(store, level, as_of, window_days)
+        return judged.assign(converted=judged["accepted"], won=judged["accepted"])
     if outcomes is None:
         frame = _from_store(store, level, as_of, window_days)
     else:

@@ -16,7 +16,9 @@ nothing, so re-ingesting a file rescores nothing):
 * intent: the account;
 * opportunities: the account after the write and before, and every contact
   linked to the opportunity (opportunity contact roles feed their roles);
-* opportunity contacts: the contact.
+* opportunity contacts: the contact;
+* feedback and sales activities: nothing (sales' verdicts and touches never
+  reach a score).
 
 Contacts are kept as contact ids: scoring resolves them to their current
 accounts, and also rescores a touched contact that belongs to no stored
@@ -63,7 +65,7 @@ class Changes:
 
 def touched(store: GraphStore, kind: Kind, rows: pd.DataFrame) -> Changes:
     """The ids that writing ``rows`` of ``kind`` changes, read before they are written."""
-    if rows.empty:
+    if rows.empty or kind in ("feedback", "sales_activities"):
         return Changes()
     if kind == "engagements":
         return Changes(contacts=_ids(rows["contact_id"]))

@@ -149,7 +149,12 @@ class EmbeddedStore(EmbeddedWalks, EmbeddedScores, GraphStore):
         stored = self.events(["event_key"]).column("event_key")
         if len(stored) == 0:
             return pd.Series(False, index=keys.index)
-        present = pc.is_in(pa.array(keys.to_numpy(dtype=np.uint64)), value_set=stored)
+        incoming = pa.array(keys.to_numpy(dtype=np.uint64))
+        if len(incoming) < len(stored):
+            # Hash the smaller side: a file of 1,000 events against 10M stored builds a set
+            # of 1,000 keys and scans the stored ones, instead of hashing all 10M.
+            stored = pc.filter(stored, pc.is_in(stored, value_set=incoming))
+        present = pc.is_in(incoming, value_set=stored)
         return pd.Series(present.to_numpy(zero_copy_only=False), index=keys.index)
 
     def _add_events(self, rows: pd.DataFrame) -> int:

@@ -53,6 +53,8 @@ DERIVED_FROM: Mapping[Kind, Mapping[str, tuple[str, ...]]] = {
         "department": ("department", "title"),
         "department_source": ("department", "title"),
     },
+    # An activity's account is the contact's when the file names none.
+    "sales_activities": {"account_id": ("account_id", "contact_id")},
 }
 
 

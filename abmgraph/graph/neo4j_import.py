@@ -74,6 +74,8 @@ _TABLE_ORDER: tuple[Kind, ...] = (
     "intent",
     "opportunities",
     "opportunity_contacts",
+    "feedback",
+    "sales_activities",
 )
 # Every file an import writes, <stem>.csv: a node label's table or a relationship type.
 _FILE_STEMS = (
@@ -84,6 +86,7 @@ _FILE_STEMS = (
     "meta",
     *(t.lower() for t in ("SUBSIDIARY_OF", "WORKS_AT", "REPORTS_TO", "WORKED_AT", "HAS_ROLE")),
     *(t.lower() for t in ("HAS_OPPORTUNITY", "SHOWS_INTENT", "CONTACT_ROLE", "PERFORMED")),
+    *(t.lower() for t in ("HAS_FEEDBACK", "TOUCHED")),
 )
 
 
@@ -274,6 +277,32 @@ def _structure(
     )
     _intent(writer, tables["intent"], account_ids)
     _contact_roles(writer, tables["opportunity_contacts"], contact_ids, ids["opportunities"])
+    # Verdicts and rep touches hang off their contact and their account, as the store links them.
+    _subject_links(writer, tables["feedback"], "HAS_FEEDBACK", "Feedback", ids)
+    _subject_links(writer, tables["sales_activities"], "TOUCHED", "SalesActivity", ids)
+
+
+def _subject_links(
+    writer: ImportWriter,
+    rows: pd.DataFrame,
+    relationship: str,
+    label: str,
+    ids: dict[Kind, pd.Series],
+) -> None:
+    """``relationship`` from the contact and from the account of each row to its node.
+
+    One file holds both: the start ids are made absolute here (contacts' and
+    accounts' numbering), so the writer adds no offset of its own ("" has none).
+    """
+    node = np.arange(len(rows))
+    starts = [
+        rows_of(rows[column], ids[kind]) + writer.first_id.get(end, 0)
+        for column, kind, end in (
+            ("contact_id", "contacts", "Contact"),
+            ("account_id", "accounts", "Account"),
+        )
+    ]
+    writer.links(relationship, ("", np.concatenate(starts)), (label, np.concatenate([node, node])))
 
 
 def _intent(writer: ImportWriter, intent: pd.DataFrame, account_ids: pd.Series) -> None:

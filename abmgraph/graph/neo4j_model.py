@@ -42,10 +42,14 @@ LABELS: dict[Kind, str] = {
     "intent": "IntentObservation",
     "opportunities": "Opportunity",
     "opportunity_contacts": "OpportunityContact",
+    "feedback": "Feedback",
+    "sales_activities": "SalesActivity",
 }
 # Every label the store writes, in the order clear() deletes them: the bulk (events) first.
 CLEAR_ORDER = (
     "Engagement",
+    "Feedback",
+    "SalesActivity",
     "IntentObservation",
     "OpportunityContact",
     "Contact",

@@ -67,6 +67,8 @@ _SPREAD: dict[Kind, str] = {
     "intent": "account_id",
     "opportunities": "account_id",
     "opportunity_contacts": "contact_id",
+    "feedback": "account_id",
+    "sales_activities": "account_id",
 }
 
 

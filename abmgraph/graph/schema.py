@@ -19,16 +19,25 @@ __all__ = [
     "Account",
     "Contact",
     "Engagement",
+    "Feedback",
     "FieldSpec",
     "Intent",
     "Kind",
     "Opportunity",
     "OpportunityContact",
+    "SalesActivity",
     "field_specs",
 ]
 
 Kind = Literal[
-    "accounts", "contacts", "engagements", "intent", "opportunities", "opportunity_contacts"
+    "accounts",
+    "contacts",
+    "engagements",
+    "intent",
+    "opportunities",
+    "opportunity_contacts",
+    "feedback",
+    "sales_activities",
 ]
 KINDS: tuple[Kind, ...] = (
     "accounts",
@@ -37,6 +46,8 @@ KINDS: tuple[Kind, ...] = (
     "intent",
     "opportunities",
     "opportunity_contacts",
+    "feedback",
+    "sales_activities",
 )
 
 # How a column is parsed and normalised; ingest maps each to a vectorised parser.
@@ -59,6 +70,8 @@ Parser = Literal[
     "email_status",
     "phone",
     "score",
+    "verdict",
+    "activity_type",
 ]
 
 
@@ -177,6 +190,39 @@ class OpportunityContact(_Record):
     is_primary: bool | None = _f("bool", "Primary contact.")
 
 
+class Feedback(_Record):
+    """Sales' verdict on a handed-over lead (a contact) or account."""
+
+    contact_id: str | None = _f("id", "The handed-over contact (or give account_id alone).")
+    account_id: str | None = _f("id", "The account; taken from the contact when empty.")
+    verdict: str = Field(
+        description="accepted, rejected or recycled (back to marketing).",
+        json_schema_extra={"parser": "verdict"},
+    )
+    # A rejects file keeps this column as input_reason (its own `reason` says why the row failed).
+    reason: str | None = _f(
+        "text", "Why, in the rep's or the CRM's words.", aliases=("input_reason",)
+    )
+    by: str | None = _f("text", "Who gave the verdict.")
+    at: datetime = Field(
+        description="When the verdict was given.", json_schema_extra={"parser": "datetime"}
+    )
+
+
+class SalesActivity(_Record):
+    """A rep's own touch (call, email, meeting): never a buyer engagement, never scored."""
+
+    activity_id: str | None = _f("id", "Unique id; derived from the other fields when empty.")
+    contact_id: str | None = _f("id", "The contact touched (or give account_id alone).")
+    account_id: str | None = _f("id", "The account; taken from the contact when empty.")
+    type: str = Field(
+        description="call, email or meeting.", json_schema_extra={"parser": "activity_type"}
+    )
+    at: datetime = Field(description="When it happened.", json_schema_extra={"parser": "datetime"})
+    owner: str | None = _f("text", "The rep who did it.")
+    outcome: str | None = _f("text", "Outcome (connected, left voicemail, replied …).")
+
+
 MODELS: dict[Kind, type[_Record]] = {
     "accounts": Account,
     "contacts": Contact,
@@ -184,6 +230,8 @@ MODELS: dict[Kind, type[_Record]] = {
     "intent": Intent,
     "opportunities": Opportunity,
     "opportunity_contacts": OpportunityContact,
+    "feedback": Feedback,
+    "sales_activities": SalesActivity,
 }
 
 

@@ -35,6 +35,9 @@ KEYS: dict[Kind, tuple[str, ...]] = {
     "intent": ("account_id", "topic", "observed_at"),
     "opportunities": ("opportunity_id",),
     "opportunity_contacts": ("opportunity_id", "contact_id"),
+    # One verdict per handed-over lead (or account) and instant: a later export adds history.
+    "feedback": ("contact_id", "account_id", "at"),
+    "sales_activities": ("activity_id",),
 }
 
 SUMMARY_COLUMNS = ["contact_id", "type", "events", "decayed", "recent", "prior", "last_at"]

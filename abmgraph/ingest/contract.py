@@ -16,9 +16,11 @@ import sys
 from pathlib import Path
 
 from abmgraph.errors import InputError
+from abmgraph.graph.sales_vocab import ACTIVITY_TYPES, VERDICTS
 from abmgraph.graph.schema import KINDS, MODELS, Kind, Parser, field_specs
 from abmgraph.graph.vocab import BUYING_ROLES, DEPARTMENTS, ENGAGEMENT_TYPES, SENIORITIES
 from abmgraph.ingest.presets import PRESETS
+from abmgraph.ingest.sales_values import SALES_TRANSFORM_NOTES
 from abmgraph.ingest.variants import Variant
 
 __all__ = [
@@ -49,6 +51,8 @@ _TYPES: dict[Parser, str] = {
     "engagement_type": "engagement type",
     "email_status": "`valid`, `bounced` or `unknown`",
     "phone": "phone number (stored as E.164 when it parses)",
+    "verdict": "`accepted`, `rejected` or `recycled`",
+    "activity_type": "`call`, `email` or `meeting`",
 }
 
 # What each preset value transform does, in one line for the README.
@@ -76,6 +80,8 @@ TRANSFORM_NOTES: dict[str, str] = {
     "hubspot_call_outcome": "any outcome → `meeting_held`; No answer, Busy, voicemail, "
     "Wrong number rejected",
 }
+
+TRANSFORM_NOTES.update(SALES_TRANSFORM_NOTES)
 
 _CLI_KIND = {kind: kind.replace("_", "-") for kind in KINDS}
 
@@ -150,6 +156,12 @@ def contract_markdown() -> str:
         "may hold several (`influencer;end_user`).",
         "- **Consent**: `consent` has three states: true (given), false (refused), "
         "empty (unknown).",
+        "- **Verdict** (feedback): " + ", ".join(f"`{v}`" for v in VERDICTS) + "; CRM "
+        "statuses such as Working - Contacted, Qualified, Unqualified, Nurturing and "
+        "Bad Timing are read as one of these.",
+        "- **Activity type** (sales-activities): "
+        + ", ".join(f"`{t}`" for t in ACTIVITY_TYPES)
+        + "; a rep's activity never changes a score.",
     ]
     return "\n".join(out)
 

@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from abmgraph.graph.sales_vocab import ACTIVITY_ALIASES, ACTIVITY_TYPES, VERDICT_ALIASES, VERDICTS
 from abmgraph.graph.schema import FieldSpec
 from abmgraph.graph.vocab import BUYING_ROLES, DEPARTMENTS, SENIORITIES
 from abmgraph.ingest import countries, dates, emails, scalars, timestamps, vocabularies
@@ -118,6 +119,11 @@ _VOCABS = {
     "buying_role": ("buying role", BUYING_ROLES),
 }
 
+_SALES_VOCABS = {
+    "verdict": ("verdict", VERDICTS, VERDICT_ALIASES),
+    "activity_type": ("activity type", ACTIVITY_TYPES, ACTIVITY_ALIASES),
+}
+
 
 class FieldParser:
     """Parses the columns of one file: its dates in their day/month order, its engagement types."""
@@ -197,6 +203,11 @@ class FieldParser:
                 as_mask(bad),
                 quoted(series, bad, f"unknown {label} ", f"; accepted: {', '.join(vocab)}"),
             )
+        if parser in _SALES_VOCABS:
+            label, vocab, aliases = _SALES_VOCABS[parser]
+            out, bad = vocabularies.canonical_vocab(series, vocab, aliases)
+            accepted = f"; accepted: {', '.join(vocab)}"
+            return out, as_mask(bad), quoted(series, bad, f"unknown {label} ", accepted)
         if parser == "buying_roles":
             return canonical_buying_roles(series)
         if parser == "engagement_type":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from abmgraph.graph.schema import Kind, field_specs
 from abmgraph.ingest.hubspot import HUBSPOT
+from abmgraph.ingest.sales_presets import HUBSPOT_SALES, SALESFORCE_SALES
 from abmgraph.ingest.salesforce import SALESFORCE
 from abmgraph.ingest.variants import Variant
 
@@ -22,7 +23,15 @@ __all__ = ["PRESETS"]
 
 def _native() -> dict[Kind, tuple[Variant, ...]]:
     out: dict[Kind, tuple[Variant, ...]] = {}
-    for kind in ("accounts", "contacts", "engagements", "intent", "opportunities"):
+    for kind in (
+        "accounts",
+        "contacts",
+        "engagements",
+        "intent",
+        "opportunities",
+        "feedback",
+        "sales_activities",
+    ):
         specs = field_specs(kind)
         out[kind] = (Variant("native", {s.name: (s.name, *s.aliases) for s in specs}),)
     specs = field_specs("opportunity_contacts")
@@ -34,6 +43,6 @@ def _native() -> dict[Kind, tuple[Variant, ...]]:
 
 PRESETS: dict[str, dict[Kind, tuple[Variant, ...]]] = {
     "native": _native(),
-    "salesforce": SALESFORCE,
-    "hubspot": HUBSPOT,
+    "salesforce": {**SALESFORCE, **SALESFORCE_SALES},
+    "hubspot": {**HUBSPOT, **HUBSPOT_SALES},
 }

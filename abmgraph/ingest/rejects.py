@@ -62,9 +62,20 @@ def default_rejects_path(source: Path) -> Path:
     return unique_name(source.parent, f"{source.stem}.rejects", ".csv")
 
 
+def _raw_name(column: str) -> str:
+    """An input column's name in the rejects file: ``input_<name>`` when a leading one has it."""
+    return f"input_{column}" if str(column).lower() in _HEAD else column
+
+
 def raw_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Input rows as text, for the rejects file (Parquet values are rendered as text)."""
-    return pd.DataFrame({name: as_text(frame[name]) for name in frame.columns}, index=frame.index)
+    """Input rows as text, for the rejects file (Parquet values are rendered as text).
+
+    A column named like a leading column (feedback's ``reason``) is renamed
+    ``input_<name>`` here, before it meets the leading columns.
+    """
+    return pd.DataFrame(
+        {_raw_name(name): as_text(frame[name]) for name in frame.columns}, index=frame.index
+    )
 
 
 def write_rejects(
@@ -86,7 +97,7 @@ def write_rejects(
     frames = [p if "raw_line" in p.columns else p.assign(raw_line=None) for p in frames]
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(_HEAD))
     raw = [c for c in frame.columns if c not in _HEAD]
-    order = [c for c in (columns or []) if c in raw]
+    order = [c for c in (_raw_name(c) for c in columns or []) if c in raw]
     order += [c for c in raw if c not in order]
     frame = frame.sort_values("source_line", kind="stable")
     renamed = {c: f"input_{c}" for c in order if c.lower() in _HEAD}

@@ -32,6 +32,13 @@ def _phone(text: pd.Series, region: pd.Series | None) -> pd.Series:
     return e164.where(e164.notna(), text).astype("str")
 
 
+def _hex_ids(keys: np.ndarray, index: pd.Index) -> pd.Series:
+    """64-bit keys as ``sa-`` and 16 hex digits, without a Python call per row."""
+    digits = np.asarray(keys, dtype=">u8").tobytes().hex().encode("ascii")
+    text = np.frombuffer(digits, dtype="S16").astype("U16")
+    return pd.Series(np.char.add("sa-", text), index=index, dtype="str")
+
+
 class KindRules:
     """The rules of one kind, run chunk by chunk; lookups are cached across chunks."""
 
@@ -249,6 +256,59 @@ class KindRules:
                 mask[rows[hit]] = True
                 why = unmatched_reasons(domains[hit], shared[hit], "intent")
                 fails.add(self.rank["domain"] + 4, "domain", mask, why.set_axis(rows[hit]))
+
+    def _account_of_contacts(self, contact_ids: pd.Series) -> pd.Series:
+        """The stored account of each contact (missing for unknown or unmatched contacts)."""
+        wanted = contact_ids.dropna().drop_duplicates()
+        if wanted.empty:
+            return pd.Series(pd.NA, index=contact_ids.index, dtype="str")
+        stored = self.store.table("contacts", wanted, columns=["contact_id", "account_id"])
+        lookup = stored.drop_duplicates("contact_id").set_index("contact_id")["account_id"]
+        return contact_ids.map(lookup).astype("str")
+
+    def _handover_subject(self, values, invalid, derived, fails) -> None:
+        """Feedback and sales activities name a contact, an account, or both.
+
+        Each given id must exist; a row with neither is rejected. An empty
+        account is the contact's own, so every row can be counted per account.
+        """
+        contact, account = values["contact_id"], values["account_id"]
+        self._must_exist(contact, "contacts", "contact_id", fails)
+        self._must_exist(account, "accounts", "account_id", fails)
+        neither = contact.isna().to_numpy() & account.isna().to_numpy()
+        neither &= ~invalid["contact_id"] & ~invalid["account_id"]
+        fails.add(
+            self.rank["contact_id"] + 2,
+            "contact_id",
+            neither,
+            "missing contact_id or account_id (one is required)",
+        )
+        needed = account.isna().to_numpy() & contact.notna().to_numpy()
+        if needed.any():  # a CRM export usually names both: ask the store only for the rest
+            found = self._account_of_contacts(contact[needed])
+            account = account.copy()
+            account[needed] = found.to_numpy()
+        derived["account_id"] = account.astype("str")
+
+    def _rules_feedback(self, values, invalid, derived, fails) -> None:
+        self._handover_subject(values, invalid, derived, fails)
+
+    def _rules_sales_activities(self, values, invalid, derived, fails) -> None:
+        self._handover_subject(values, invalid, derived, fails)
+        # Without an id, one is derived from what identifies the touch, so a
+        # re-ingest adds nothing; the outcome may change between exports.
+        given = values["activity_id"]
+        if given.isna().any():
+            keys = event_keys(
+                given.where(given.isna()),
+                values["contact_id"],
+                values["type"],
+                values["at"],
+                derived["account_id"],
+                values["owner"],
+                pd.Series(pd.NA, index=given.index, dtype="str"),
+            )
+            derived["activity_id"] = given.fillna(_hex_ids(keys, given.index)).astype("str")
 
     def _rules_opportunities(self, values, invalid, derived, fails) -> None:
         self._must_exist(values["account_id"], "accounts", "account_id", fails)

@@ -37,6 +37,7 @@ from abmgraph.ingest.crm_values import (
     stage_won,
 )
 from abmgraph.ingest.readers import as_text
+from abmgraph.ingest.sales_values import SALES_TRANSFORMS
 from abmgraph.ingest.variants import Transform
 
 __all__ = [
@@ -203,4 +204,5 @@ TRANSFORMS: dict[str, Transform] = {
     "hubspot_activity_type": hubspot_activity_type,
     "hubspot_meeting_outcome": hubspot_meeting_outcome,
     "hubspot_call_outcome": hubspot_call_outcome,
+    **SALES_TRANSFORMS,
 }

@@ -95,6 +95,8 @@ INVALID_SUFFIX = "_invalid"
 _ONE_OF: dict[Kind, tuple[str, str]] = {
     "engagements": ("contact_id", "email"),
     "intent": ("account_id", "domain"),
+    "feedback": ("contact_id", "account_id"),
+    "sales_activities": ("contact_id", "account_id"),
 }
 # Parse failures of these fields count only when the field is used (the other is empty).
 _ONLY_IF_USED: dict[Kind, dict[str, str]] = {

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from abmgraph.errors import NotFoundError, StoreError
+from abmgraph.feedback.accounts import store_handovers_by_account
 from abmgraph.graph.store import GraphStore
 from abmgraph.queries import surging
 from abmgraph.queries.engine import records
@@ -48,6 +49,8 @@ class AccountPage:
     contributions: list[dict[str, Any]]
     timeline: list[dict[str, Any]]
     intent: list[dict[str, Any]]
+    # What sales did with the account's handovers: rejected ones, and those nobody answered.
+    sales: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -142,10 +145,13 @@ def gather(
     top: int = 200,
     account_ids: Sequence[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    handovers: pd.DataFrame | None = None,
 ) -> ReportData:
     """The report's data: the top ``top`` accounts by priority, or exactly ``account_ids``.
 
     ``progress`` hears how far the account pages are, every 25 accounts.
+    ``handovers`` (the score history's) lets each account show the handovers
+    nobody answered beside those sales rejected.
 
     Raises
     ------
@@ -197,6 +203,7 @@ def gather(
     charts = org_charts(store, ids)
     gaps = gaps_by_account(store, ids, per_role=2)
     warm = warm_paths_by_account(store, ids, limit=5)
+    sales = store_handovers_by_account(store, ids, handovers)
     for done, row in enumerate(covered, start=1):
         if progress and done % 25 == 0:
             progress(f"Account pages: {done} of {len(covered)}.")
@@ -204,6 +211,8 @@ def gather(
         chart = charts[account_id]
         people = [{**p, "roles": as_roles(p["roles"])} for p in chart["people"]]
         missing = as_roles(row["missing_roles"])
+        row["rejected_handovers"] = len(sales[account_id]["rejected"])
+        row["unanswered_handovers"] = len(sales[account_id]["unanswered"])
         data.pages.append(
             AccountPage(
                 row=row,
@@ -216,6 +225,7 @@ def gather(
                 contributions=_waterfall(explained[account_id], row["priority"]),
                 timeline=weeks[account_id],
                 intent=topics[account_id],
+                sales=sales[account_id],
             )
         )
     return data

@@ -17,12 +17,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from abmgraph.errors import AbmgraphError
 from abmgraph.graph.store import GraphStore
 from abmgraph.report.charts import lift_bars, timeline_bars, waterfall_bars
 from abmgraph.report.data import ReportData, gather
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["ReportResult", "account_file", "build_report", "read_account_ids"]
 
@@ -137,10 +140,13 @@ def build_report(
     account_ids: Sequence[str] | None = None,
     backtest: dict[str, Any] | None = None,
     progress: Callable[[str], None] | None = None,
+    handovers: pd.DataFrame | None = None,
 ) -> ReportResult:
     """Write the static report for the top ``top`` accounts (or ``account_ids``) into ``out``.
 
     ``backtest`` is the last ``abmgraph backtest`` result, shown when given.
+    ``handovers`` (the score history's) adds the unanswered ones to each
+    account's sales feedback; rejected handovers show either way.
     An existing report in ``out`` is replaced as a whole; other files there
     are left alone.
 
@@ -155,7 +161,7 @@ def build_report(
     """
     if out.exists() and not out.is_dir():
         raise ReportError(f"{out} is a file: give --out a folder.")
-    data = gather(store, top=top, account_ids=account_ids, progress=progress)
+    data = gather(store, top=top, account_ids=account_ids, progress=progress, handovers=handovers)
     try:
         out.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".report-", dir=out))

@@ -12,6 +12,10 @@ CREATE CONSTRAINT abmgraph_intent_key IF NOT EXISTS
 FOR (n:IntentObservation) REQUIRE n._key IS UNIQUE;
 CREATE CONSTRAINT abmgraph_opportunity_contact_key IF NOT EXISTS
 FOR (n:OpportunityContact) REQUIRE n._key IS UNIQUE;
+CREATE CONSTRAINT abmgraph_feedback_key IF NOT EXISTS
+FOR (n:Feedback) REQUIRE n._key IS UNIQUE;
+CREATE CONSTRAINT abmgraph_sales_activity_id IF NOT EXISTS
+FOR (n:SalesActivity) REQUIRE n.activity_id IS UNIQUE;
 CREATE CONSTRAINT abmgraph_role_name IF NOT EXISTS
 FOR (n:Role) REQUIRE n.name IS UNIQUE;
 CREATE CONSTRAINT abmgraph_topic_name IF NOT EXISTS

@@ -12,7 +12,9 @@ from abmgraph.scoring.config.currency import CurrencySection
 from abmgraph.scoring.config.engagement import DEFAULT_EVENT_POINTS, EventPoints, Window
 from abmgraph.scoring.config.section import Section, over_defaults
 from abmgraph.scoring.export_settings import ExportSection
+from abmgraph.scoring.feedback_settings import FeedbackSection
 from abmgraph.scoring.intent_settings import IntentSection
+from abmgraph.scoring.watch_settings import WatchSection
 
 __all__ = ["ScoringConfig"]
 
@@ -54,9 +56,13 @@ class ScoringConfig(Section):
     # Excluded from dumps like audiences: conversion changes reports, never scores.
     currency: CurrencySection = Field(default_factory=CurrencySection, exclude=True)
     intent: IntentSection = Field(default_factory=IntentSection, exclude=True)
+    # Sales feedback reads the scores' results; it never changes a score.
+    feedback: FeedbackSection = Field(default_factory=FeedbackSection, exclude=True)
     # Excluded too: what the history keeps and what alerts fire never changes a score.
     history: HistorySection = Field(default_factory=HistorySection, exclude=True)
     alerts: AlertsSection = Field(default_factory=AlertsSection, exclude=True)
+    # Excluded too: how often the watcher rescores in full, never what a score is.
+    watch: WatchSection = Field(default_factory=WatchSection, exclude=True)
 
     @field_validator("engagement", mode="before")
     @classmethod

@@ -1,0 +1,28 @@
+"""Watch a folder: ingest the files dropped into it, rescore, alert, file them away.
+
+``abmgraph watch FOLDER`` runs :class:`Watcher` on the workspace's store.
+The parts: ``inbox`` (the naming rule, which files are stable, the order,
+``done/`` and ``failed/``), ``batch`` (ingest a poll's files, one rescore,
+the moves) and ``loop`` (polling, the full-rescore schedule, stopping).
+"""
+
+from __future__ import annotations
+
+from abmgraph.watch.batch import BatchOutcome, FileOutcome, RescoreOutcome, run_batch
+from abmgraph.watch.inbox import KIND_ORDER, NAMING_RULE, Inbox, is_ignored, kind_of
+from abmgraph.watch.loop import DEFAULT_POLL, Watcher, WatchSummary
+
+__all__ = [
+    "DEFAULT_POLL",
+    "KIND_ORDER",
+    "NAMING_RULE",
+    "BatchOutcome",
+    "FileOutcome",
+    "Inbox",
+    "RescoreOutcome",
+    "WatchSummary",
+    "Watcher",
+    "is_ignored",
+    "kind_of",
+    "run_batch",
+]

@@ -1,0 +1,220 @@
+"""The watcher's loop: look at the folder every poll, run a batch of the stable files.
+
+Polling, not file-system events: a look is one directory listing (about a
+millisecond for a few hundred names), it works the same on network shares
+and container mounts where inotify sees nothing, and a file must be looked
+at twice anyway to know it is no longer being written. Each poll takes the
+files that were stable since the last look and runs them as one batch (see
+``abmgraph.watch.batch``) under the workspace lock, released between
+batches so other commands can write in between.
+
+A full rescore is due when the oldest stored score was taken ``full_every``
+ago or longer (the store's ``oldest_as_of``, so the schedule survives
+restarts): the next batch rescores in full, or, with no files, a batch of
+none runs just the rescore.
+
+``once`` looks twice, ``poll`` seconds apart, runs what was stable and
+returns; files still being written are left for the next run. A stop
+request (``request_stop``, which the command line wires to Ctrl-C and
+SIGTERM) ends the loop at the next file boundary.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from abmgraph.errors import InputError, StoreUnavailableError
+from abmgraph.graph.store import GraphStore
+from abmgraph.lock import DEFAULT_WAIT, write_lock
+from abmgraph.scoring.config import ScoringConfig
+from abmgraph.watch.batch import BatchOutcome, FileOutcome, RescoreOutcome, run_batch
+from abmgraph.watch.inbox import Inbox
+from abmgraph.workspace import Workspace
+
+__all__ = ["DEFAULT_POLL", "WatchSummary", "Watcher"]
+
+DEFAULT_POLL = 0.5  # seconds between looks: a dropped file waits 0.5–1 s before it is read
+# A full rescore that failed (an emptied store, say) is tried again after this long,
+# not at every poll.
+RETRY_FULL = pd.Timedelta(minutes=1)
+
+
+@dataclass
+class WatchSummary:
+    """Everything a watcher did until it returned."""
+
+    folder: Path
+    files: list[FileOutcome] = field(default_factory=list)
+    rescores: list[RescoreOutcome] = field(default_factory=list)
+    # Names still in the folder when it returned: being written, or left by a stop.
+    left: list[str] = field(default_factory=list)
+    stopped: bool = False
+
+    @property
+    def done(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.status == "done"]
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        """True when no file failed, every rescore ran and every alert was delivered."""
+        return not self.failed and all(
+            r.error is None and r.undelivered is None for r in self.rescores
+        )
+
+    def add(self, batch: BatchOutcome) -> None:
+        self.files += batch.files
+        if batch.rescore is not None:
+            self.rescores.append(batch.rescore)
+
+    def line(self) -> str:
+        """The closing line, e.g. ``Watched inbox: 2 files done, 1 failed …``."""
+        parts = [f"{len(self.done)} file{_s(self.done)} done"]
+        if self.failed:
+            parts.append(f"{len(self.failed)} failed (reasons in {self.folder / 'failed'})")
+        if self.left:
+            parts.append(f"{len(self.left)} left in the folder for the next run")
+        rows = sum(f.loaded for f in self.done)
+        rejected = sum(f.rejected for f in self.done)
+        alerts = sum(r.alerts for r in self.rescores)
+        head = "Stopped watching" if self.stopped else "Watched"
+        return (
+            f"{head} {self.folder}: {', '.join(parts)}; {rows:,} rows loaded, "
+            f"{rejected:,} rejected; {len(self.rescores)} rescore{_s(self.rescores)}, "
+            f"{alerts} alert{'' if alerts == 1 else 's'}."
+        )
+
+
+def _s(items: list) -> str:
+    return "" if len(items) == 1 else "s"
+
+
+class Watcher:
+    """Watches one folder for one workspace's store.
+
+    ``open_store`` opens the store: a fresh one for every batch, under the
+    workspace lock, since the embedded store keeps what it read and another
+    command may have written between two batches. ``report`` gets each
+    progress line (a file, a rescore, a wait for the lock). ``clock`` gives
+    the scoring instant; ``sleep`` waits between looks and returns early on a
+    stop request (tests replace both).
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        open_store: Callable[[], GraphStore],
+        workspace: Workspace,
+        config: ScoringConfig,
+        *,
+        full_every: timedelta | None = None,
+        webhook: str | None = None,
+        poll: float = DEFAULT_POLL,
+        wait: float = DEFAULT_WAIT,
+        report: Callable[[str], None] = lambda line: None,
+        clock: Callable[[], pd.Timestamp] = lambda: pd.Timestamp.now(tz="UTC"),
+        sleep: Callable[[float], object] | None = None,
+    ) -> None:
+        where, home = Path(folder).resolve(), workspace.path.resolve()
+        if where == home or home in where.parents:
+            raise InputError(
+                f"{folder} is inside the workspace {home}: its files would be taken for "
+                "input and moved. Watch a folder of its own, such as ./inbox."
+            )
+        self.inbox = Inbox(Path(folder))
+        self.open_store = open_store
+        self.workspace = workspace
+        self.config = config
+        self.full_every = full_every or config.watch.full_interval
+        self.webhook = webhook
+        self.poll = poll
+        self.wait = wait
+        self.report = report
+        self.clock = clock
+        self._stop = threading.Event()
+        self.sleep = sleep or self._stop.wait
+        # When the next full rescore is due, as the last store opened said (None: never
+        # scored). Polls compare the clock with it and touch no store.
+        self._next_full: pd.Timestamp | None = None
+
+    def request_stop(self) -> None:
+        """Stop at the next file boundary (safe to call from a signal handler)."""
+        self._stop.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def run(self, *, once: bool = False) -> WatchSummary:
+        """Watch until a stop request (or, with ``once``, after one batch); what was done."""
+        summary = WatchSummary(self.inbox.folder)
+        with self.open_store() as store:  # also says at once when the store cannot be reached
+            self._next_full = self._full_time(store)
+        before = self.inbox.look()
+        while not self.stopping:
+            self.sleep(self.poll)
+            if self.stopping:
+                break
+            now = self.inbox.look()
+            ready = Inbox.stable(before, now)
+            if ready or self._full_may_be_due():
+                try:
+                    batch = self._batch(ready)
+                except StoreUnavailableError as exc:
+                    if once:
+                        raise
+                    # The files stay where they are: nothing was read. Try again next poll.
+                    self.report(f"store unavailable, trying again at the next poll: {exc}")
+                    continue
+                summary.add(batch)
+                now = {n: sig for n, sig in now.items() if n not in ready or n in batch.left}
+            before = now
+            if once:
+                break
+        summary.stopped = self.stopping
+        summary.left = sorted(self.inbox.look())
+        return summary
+
+    def _full_may_be_due(self) -> bool:
+        return self._next_full is not None and self.clock() >= self._next_full
+
+    def _full_time(self, store: GraphStore) -> pd.Timestamp | None:
+        """When a full rescore is due: ``full_every`` after the oldest stored score."""
+        meta = store.score_meta()
+        if not meta:
+            return None
+        oldest = meta.get("oldest_as_of") or meta.get("as_of")
+        return pd.Timestamp(oldest) + pd.Timedelta(self.full_every)
+
+    def _batch(self, names: list[str]) -> BatchOutcome:
+        with (
+            write_lock(self.workspace.path, wait=self.wait, on_wait=self.report),
+            self.open_store() as store,
+        ):
+            due = self._full_time(store)  # read again: another command may have scored
+            full = due is not None and self.clock() >= due
+            batch = run_batch(
+                self.inbox,
+                names,
+                store,
+                self.workspace,
+                self.config,
+                full=full,
+                webhook=self.webhook,
+                as_of=self.clock,
+                stop=lambda: self.stopping,
+                report=self.report,
+            )
+            self._next_full = self._full_time(store)
+        if full and batch.rescore is not None and batch.rescore.error is not None:
+            self._next_full = self.clock() + RETRY_FULL  # not again at every poll
+        return batch
