@@ -114,6 +114,25 @@ def assert_same(a: dict[str, Any], b: dict[str, Any]) -> None:
     )
 
 
+def settle(store: Neo4jStore, label: str) -> None:
+    """Wait until the server has finished what the killed client left in flight.
+
+    A batch whose commit was on its way when the client died still commits on
+    the server a moment later; counting before then would read a graph that is
+    still changing, not the one the kill left.
+    """
+    last, steady_since = None, time.monotonic()
+    deadline = steady_since + 60
+    while time.monotonic() < deadline:
+        now = (store._count(label), store._count("Engagement"))
+        if now != last:
+            last, steady_since = now, time.monotonic()
+        elif time.monotonic() - steady_since >= 1.0:
+            return
+        time.sleep(0.1)
+    pytest.fail("the graph was still changing a minute after the load was killed")
+
+
 def kill_mid_load(store: Neo4jStore, command: list[str], label: str, total: int) -> int:
     """Start ``command``; SIGKILL it once some but not all ``label`` nodes are stored."""
     process = subprocess.Popen(
@@ -126,6 +145,7 @@ def kill_mid_load(store: Neo4jStore, command: list[str], label: str, total: int)
             if 0 < seen < total:
                 os.kill(process.pid, signal.SIGKILL)
                 process.wait(30)
+                settle(store, label)
                 return seen
             if process.poll() is not None:
                 pytest.fail(
