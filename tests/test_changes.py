@@ -149,3 +149,30 @@ def test_changes_command_formats_and_errors(builder: GraphBuilder, tmp_path: Pat
     unknown = _cli(ws, "--since", "29991231T")
     assert unknown.exit_code == 1
     assert unknown.output.startswith("Error: --since '29991231T' is neither a run id nor a date")
+
+
+def test_the_table_folds_gains_into_what_and_the_move_into_one_cell():
+    from abmgraph.cli.changes import _table_row
+
+    row = {
+        "what": ["tier_up", "stage", "new_department", "new_required_role", "points"],
+        "departments_gained": ["engineering"],
+        "roles_gained": ["decision_maker"],
+        "before": 47.6,
+        "after": 72.8,
+        "tier_before": 2,
+        "tier_after": 1,
+        "stage_before": "consideration",
+        "stage_after": "decision",
+        "movers": [{"name": "committee.volume", "delta": 7.21}],
+    }
+    shown = _table_row(row)
+    assert shown["what"] == ["tier up", "stage", "points", "+engineering", "+decision_maker"]
+    assert (shown["move"], shown["tier"], shown["moved"]) == (
+        "47.6 → 72.8",
+        "2 → 1",
+        "consideration → decision",
+    )
+    assert shown["top_movers"] == "volume +7.21"
+    new = _table_row({**row, "before": None, "tier_before": None, "what": ["tier_up"]})
+    assert (new["move"], new["tier"]) == ("- → 72.8", "- → 1")

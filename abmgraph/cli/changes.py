@@ -10,9 +10,9 @@ from abmgraph.cli.output import format_option, info, render_rows
 __all__ = ["changes"]
 
 # The table leaves out what JSON and CSV carry in full: gains are listed under "what",
-# and the contributions that moved most are named without their section.
-_TABLE = ["account_id", "contact_id", "what", "before", "after", "delta", "tier", "stage",
-          "top_movers", "sales"]  # fmt: skip
+# the move is one "before → after" cell, and the contributions that moved most are
+# named without their section. "moved" (not "stage") lets a long stage change wrap.
+_TABLE = ["account_id", "contact_id", "what", "move", "tier", "moved", "top_movers", "sales"]
 
 
 def _movers(row: dict, *, short: bool) -> list[str]:
@@ -22,15 +22,27 @@ def _movers(row: dict, *, short: bool) -> list[str]:
     ]
 
 
+def _points(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
 def _table_row(row: dict) -> dict:
     def arrow(before: object, after: object) -> str:
         return str(after) if before == after else f"{before or '-'} → {after}"
 
     return {
         **row,
-        "what": [*row["what"], *(f"+{g}" for g in row["departments_gained"] + row["roles_gained"])],
+        "what": [
+            *(
+                w.replace("_", " ")
+                for w in row["what"]
+                if w not in ("new_department", "new_required_role")
+            ),
+            *(f"+{g}" for g in row["departments_gained"] + row["roles_gained"]),
+        ],
         "tier": arrow(row["tier_before"], row["tier_after"]) if row["tier_after"] else "",
-        "stage": arrow(row["stage_before"], row["stage_after"]),
+        "move": f"{_points(row['before'])} → {_points(row['after'])}",
+        "moved": arrow(row["stage_before"], row["stage_after"]),
         "top_movers": ", ".join(_movers(row, short=True)),
     }
 

@@ -98,6 +98,8 @@ HEADERS = {
     "departments_engaged": "depts",
     "roles_covered": "roles covered",
     "missing_roles": "missing roles",
+    "moved": "stage",
+    "top_movers": "top movers",
 }
 # A table this wide or narrower fits the terminal it is printed on, or 100 columns in a pipe.
 PIPE_WIDTH = 100
@@ -107,7 +109,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-_WHOLE = {"tier", "grade", "stage", "quadrant"}
+_WHOLE = {"tier", "grade", "stage", "quadrant", "move"}
 
 
 def _fit_widths(natural: list[int], least: list[int], whole: list[bool], room: int) -> list[int]:
