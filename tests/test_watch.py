@@ -285,7 +285,7 @@ def test_cli_once_exits_1_when_a_file_failed(tmp_path: Path):
     assert result.output.splitlines()[-1] == (
         f"Error: 1 of 3 files failed (see {inbox / 'failed'}/*.reason.txt)"
     )
-    assert "Watched " in result.output and "rescore: full, 1 accounts rescored" in result.output
+    assert "Watched " in result.output and "rescore: full, 1 account rescored" in result.output
     status = runner.invoke(cli, ["--workspace", str(workspace), "status", "--format", "json"])
     assert '"accounts": 1' in status.output and '"contacts": 1' in status.output
     # Nothing new: a second run has nothing to do and succeeds.
@@ -392,7 +392,7 @@ def test_each_rescore_writes_its_alerts(seeded: GraphStore, tmp_path: Path):
         a for a in written if a["contact_id"] == "C2"
     ).items()
     assert {a["at"] for a in written} == {NOW.isoformat()}
-    assert f" accounts rescored, {len(written)} alerts written in " in lines[-1]
+    assert f"1 account rescored, {len(written)} alerts written in " in lines[-1]
 
 
 def test_an_undelivered_webhook_keeps_the_alerts_and_fails_once(
@@ -400,7 +400,7 @@ def test_an_undelivered_webhook_keeps_the_alerts_and_fails_once(
 ):
     from abmgraph.errors import DeliveryError
 
-    def refuse(url: str, payload: dict) -> int:
+    def refuse(url: str, payload: dict, key: str | None = None) -> int:
         raise DeliveryError("https://hooks.example.com answered 503")
 
     monkeypatch.setattr("abmgraph.alerts.run.post_alerts", refuse)

@@ -50,8 +50,9 @@ class WriteSummary:
         reasons = ", ".join(f"{name} {count:,}" for name, count in self.excluded.items() if count)
         files = ", ".join(part.path.name for part in self.parts)
         verb = "Would write" if self.dry_run else "Wrote"
+        level = self.level.removesuffix("s") if self.included == 1 else self.level
         line = (
-            f"{verb} {self.included:,} {self.level} for {self.platform} to {files}; "
+            f"{verb} {self.included:,} {level} for {self.platform} to {files}; "
             f"left out {left_out:,} of {self.candidates:,}"
         )
         line += f" ({reasons})." if reasons else "."

@@ -81,10 +81,11 @@ class RescoreOutcome:
     def line(self) -> str:
         if self.error is not None:
             return f"rescore failed: {self.error}"
-        plural = "" if self.alerts == 1 else "s"
+        accounts = "account" if self.accounts_rescored == 1 else "accounts"
+        alerts = "alert" if self.alerts == 1 else "alerts"
         text = (
-            f"rescore: {self.mode}, {self.accounts_rescored:,} accounts rescored, "
-            f"{self.alerts} alert{plural} written in {self.seconds:.2f} s"
+            f"rescore: {self.mode}, {self.accounts_rescored:,} {accounts} rescored, "
+            f"{self.alerts} {alerts} written in {self.seconds:.2f} s"
         )
         if self.undelivered is not None:
             text += f"; not delivered: {self.undelivered}"
