@@ -109,7 +109,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-_WHOLE = {"tier", "grade", "stage", "quadrant", "move"}
+_WHOLE = {"tier", "grade", "stage", "quadrant", "move", "owner"}
 
 
 def _fit_widths(natural: list[int], least: list[int], whole: list[bool], room: int) -> list[int]:
