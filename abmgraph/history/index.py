@@ -13,7 +13,7 @@ import pandas as pd
 
 from abmgraph.errors import NotFoundError, StoreError
 from abmgraph.history.handover_log import handovers, new_handovers
-from abmgraph.history.snapshots import snapshot, updated_snapshot
+from abmgraph.history.snapshots import among, snapshot, updated_snapshot
 from abmgraph.safe_io import atomic_open, atomic_write_text
 
 if TYPE_CHECKING:
@@ -161,7 +161,15 @@ def record_run(
     staging.rename(root / "runs" / run_id)
 
     recorded = handovers(workspace)
-    added = new_handovers(store, recorded, accounts, contacts, run_id, result.as_of)
+    crossing = (accounts, contacts)
+    if updated is not None:
+        # Every row the run left alone was in the run before's snapshot, whose handovers
+        # are recorded: only the rescored rows can cross a threshold for the first time.
+        crossing = (
+            accounts.loc[among(accounts["account_id"], result.accounts["account_id"])],
+            contacts.loc[among(contacts["contact_id"], result.contacts["contact_id"])],
+        )
+    added = new_handovers(store, recorded, *crossing, run_id, result.as_of)
     if not added.empty:
         with atomic_open(root / "handovers.parquet", "wb") as stream:
             pd.concat([recorded, added], ignore_index=True).to_parquet(stream, index=False)

@@ -40,6 +40,8 @@ ACCOUNT_SNAPSHOT = [
     "prior_points",
 ]
 CONTACT_SNAPSHOT = ["contact_id", "account_id", "score", "stage", "engaged"]
+# Up to this many engaged contacts, their departments are read by id (an incremental run's).
+_FEW_IDS = 20_000
 
 
 def snapshot(
@@ -182,8 +184,9 @@ def _dotted(frame: pd.DataFrame) -> list[str]:
 def _departments(store: GraphStore, contacts: pd.DataFrame) -> pd.Series:
     """The distinct departments of each account's engaged contacts, ``;``-joined and sorted."""
     engaged = contacts.loc[contacts["engaged"], ["contact_id", "account_id"]]
-    # The whole column and a hash join: cheaper than selecting the engaged ids in the store.
-    known = store.table("contacts", columns=["contact_id", "department"])
+    # Many ids: the whole column and a hash join is cheaper than selecting them in the store.
+    ids = engaged["contact_id"] if len(engaged) <= _FEW_IDS else None
+    known = store.table("contacts", ids, columns=["contact_id", "department"])
     pairs = (
         engaged.merge(known.reindex(columns=["contact_id", "department"]), on="contact_id")
         .dropna(subset=["account_id", "department"])
