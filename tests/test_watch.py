@@ -400,7 +400,7 @@ def test_an_undelivered_webhook_keeps_the_alerts_and_fails_once(
 ):
     from abmgraph.errors import DeliveryError
 
-    def refuse(url: str, payload: dict) -> int:
+    def refuse(url: str, payload: dict, *, key: str) -> int:
         raise DeliveryError("https://hooks.example.com answered 503")
 
     monkeypatch.setattr("abmgraph.alerts.run.post_alerts", refuse)
