@@ -115,7 +115,8 @@ def drops(store: GraphStore, count: int, per_drop: int) -> list[pd.DataFrame]:
         files.append(
             pd.DataFrame(
                 {
-                    "event_id": [f"BW{number}-{i}" for i in range(len(people))],
+                    # Unique per invocation: a reused workspace would take repeats as re-sent.
+                    "event_id": [f"BW{now:%Y%m%d%H%M%S}-{number}-{i}" for i in range(len(people))],
                     "contact_id": people["contact_id"],
                     "type": [EVENT_TYPES[r] for r in rank],
                     "occurred_at": (now - pd.to_timedelta(rank + 1, unit="min")).strftime(

@@ -19,7 +19,7 @@ import pandas as pd
 from abmgraph.alerts.diff import ALERT_KEYS, compare_accounts, compare_contacts, run_alerts
 from abmgraph.alerts.sinks import append_alerts, post_alerts, redact
 from abmgraph.errors import DeliveryError
-from abmgraph.history import RecordedRun, owners, record_run, run_table
+from abmgraph.history import RecordedRun, among, owners, record_run, run_table
 
 if TYPE_CHECKING:
     from abmgraph.graph.store import GraphStore
@@ -136,13 +136,21 @@ def _alerts(
     surge = config.alerts.surge_points
     previous = str(recorded.previous)
     window = config.window
+    before, after = recorded.prior_accounts, recorded.accounts
+    then, now = recorded.prior_contacts, recorded.contacts
+    if then is None:
+        then = run_table(workspace, previous, "contacts")
+    if recorded.rescored_accounts is not None and recorded.rescored_contacts is not None:
+        # An incremental run: every row it did not rescore is the run before's.
+        if before is not None:
+            before = before.loc[among(before["account_id"], recorded.rescored_accounts)]
+        after = after.loc[among(after["account_id"], recorded.rescored_accounts)]
+        then = then.loc[among(then["contact_id"], recorded.rescored_contacts)]
+        now = now.loc[among(now["contact_id"], recorded.rescored_contacts)]
     accounts = compare_accounts(
-        recorded.prior_accounts,
-        recorded.accounts,
-        surge_points=surge,
-        prior_scale=window.recent_days / window.prior_days,
+        before, after, surge_points=surge, prior_scale=window.recent_days / window.prior_days
     )
-    contacts = compare_contacts(run_table(workspace, previous, "contacts"), recorded.contacts)
+    contacts = compare_contacts(then, now)
     found = run_alerts(
         accounts,
         contacts,

@@ -13,7 +13,7 @@ import pandas as pd
 
 from abmgraph.errors import NotFoundError, StoreError
 from abmgraph.history.handover_log import handovers, new_handovers
-from abmgraph.history.snapshots import snapshot
+from abmgraph.history.snapshots import among, snapshot, updated_snapshot
 from abmgraph.safe_io import atomic_open, atomic_write_text
 
 if TYPE_CHECKING:
@@ -116,8 +116,10 @@ class RecordedRun:
     """A run just recorded: its id and as_of, the run before it, the handovers it added.
 
     ``accounts`` and ``contacts`` are the run's snapshot, ``prior_accounts``
-    the run before's (None on the first run), so a caller comparing them
-    need not read them back.
+    and ``prior_contacts`` the run before's (None on the first run), so a
+    caller comparing them need not read them back. ``rescored_accounts`` and
+    ``rescored_contacts`` are the ids an incremental run rescored (None after
+    a full run): only their rows can differ from the run before's.
     """
 
     run_id: str
@@ -127,6 +129,9 @@ class RecordedRun:
     accounts: pd.DataFrame
     contacts: pd.DataFrame
     prior_accounts: pd.DataFrame | None = None
+    prior_contacts: pd.DataFrame | None = None
+    rescored_accounts: pd.Series | None = None
+    rescored_contacts: pd.Series | None = None
 
 
 def record_run(
@@ -141,7 +146,11 @@ def record_run(
     if previous is not None and not _complete(root / "runs" / previous):
         previous = None  # its files were deleted: this run starts the comparisons afresh
     prior_accounts = None if previous is None else run_table(workspace, previous, "accounts")
-    accounts, contacts = snapshot(store, result, prior_accounts)
+    prior_contacts = None if previous is None else run_table(workspace, previous, "contacts")
+    updated = None
+    if prior_accounts is not None and prior_contacts is not None:
+        updated = updated_snapshot(store, result, prior_accounts, prior_contacts)
+    accounts, contacts = updated or snapshot(store, result, prior_accounts)
 
     scored_at = pd.Timestamp.now(tz="UTC")
     run_id = f"{scored_at:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
@@ -152,7 +161,15 @@ def record_run(
     staging.rename(root / "runs" / run_id)
 
     recorded = handovers(workspace)
-    added = new_handovers(store, recorded, accounts, contacts, run_id, result.as_of)
+    crossing = (accounts, contacts)
+    if updated is not None:
+        # Every row the run left alone was in the run before's snapshot, whose handovers
+        # are recorded: only the rescored rows can cross a threshold for the first time.
+        crossing = (
+            accounts.loc[among(accounts["account_id"], result.accounts["account_id"])],
+            contacts.loc[among(contacts["contact_id"], result.contacts["contact_id"])],
+        )
+    added = new_handovers(store, recorded, *crossing, run_id, result.as_of)
     if not added.empty:
         with atomic_open(root / "handovers.parquet", "wb") as stream:
             pd.concat([recorded, added], ignore_index=True).to_parquet(stream, index=False)
@@ -170,7 +187,19 @@ def record_run(
     kept = [*usable, entry][-config.history.keep_runs :]
     atomic_write_text(root / "runs.json", json.dumps(kept, indent=1) + "\n")
     _prune(root / "runs", {row["run_id"] for row in kept})
-    return RecordedRun(run_id, result.as_of, previous, added, accounts, contacts, prior_accounts)
+    incremental = updated is not None
+    return RecordedRun(
+        run_id,
+        result.as_of,
+        previous,
+        added,
+        accounts,
+        contacts,
+        prior_accounts,
+        prior_contacts,
+        result.accounts["account_id"] if incremental else None,
+        result.contacts["contact_id"] if incremental else None,
+    )
 
 
 def _complete(folder: Path) -> bool:
