@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from abmgraph.graph.schema import KINDS
 from abmgraph.graph.store import GraphStore, open_store
 from abmgraph.ingest.pipeline import ingest_file
 from abmgraph.scoring.config import ScoringConfig
@@ -109,17 +110,7 @@ class GraphBuilder:
 
     def load(self, store: GraphStore) -> GraphStore:
         paths = self.write()
-        order = [
-            "accounts",
-            "contacts",
-            "engagements",
-            "intent",
-            "opportunities",
-            "opportunity_contacts",
-            "feedback",
-            "sales_activities",
-        ]
-        for kind in order:
+        for kind in KINDS:
             if kind in paths:
                 report = ingest_file(
                     store,

@@ -9,7 +9,7 @@ field list, the required set and each field's parser from here.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -39,16 +39,8 @@ Kind = Literal[
     "feedback",
     "sales_activities",
 ]
-KINDS: tuple[Kind, ...] = (
-    "accounts",
-    "contacts",
-    "engagements",
-    "intent",
-    "opportunities",
-    "opportunity_contacts",
-    "feedback",
-    "sales_activities",
-)
+# Parents before children: the order a whole graph is loaded in.
+KINDS: tuple[Kind, ...] = get_args(Kind)
 
 # How a column is parsed and normalised; ingest maps each to a vectorised parser.
 Parser = Literal[
