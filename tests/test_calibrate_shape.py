@@ -24,7 +24,8 @@ from click.testing import CliRunner
 from abmgraph.cli import cli
 from abmgraph.demo import generate, write
 from abmgraph.demo_run import INGEST_ORDER
-from abmgraph.evaluation.calibrate import calibrate, widened
+from abmgraph.evaluation.calibrate import calibrate
+from abmgraph.evaluation.shapes import widened
 from abmgraph.graph.embedded import EmbeddedStore
 from abmgraph.ingest.pipeline import ingest_file
 from abmgraph.scoring.activity import ACTIVITY_STATS

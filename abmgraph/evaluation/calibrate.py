@@ -19,10 +19,10 @@ At the account level the logistic method also learns the shape: the
 committee components saturate (capped events per contact, a per-contact
 cap, components that flatten), which throws away volume where volume is what
 predicts. Calibration fits the configured shape and shapes 4 and 16 times
-wider (``widened``: volume, recent events and engaged people keep counting),
-and keeps a wider one only when it ranks the training records' own
-cross-validation folds better by more than ``SHAPE_MARGIN``. The held-out
-records never take part in the choice.
+wider (:func:`abmgraph.evaluation.shapes.widened`: volume, recent events and
+engaged people keep counting), and keeps a wider one only when it ranks the
+training records' own cross-validation folds better by more than
+``SHAPE_MARGIN``. The held-out records never take part in the choice.
 """
 
 from __future__ import annotations
@@ -56,10 +56,11 @@ from abmgraph.evaluation.points import (
     rate_points,
     write_points,
 )
+from abmgraph.evaluation.shapes import SHAPE_FACTORS, SHAPE_MARGIN, widened
 from abmgraph.feedback.proposals import RuleProposal, no_fit_proposals, proposals_toml
 from abmgraph.graph.store import GraphStore
 from abmgraph.safe_io import atomic_write_text, check_output
-from abmgraph.scoring.config import ScoringConfig, config_from_dict, render_default
+from abmgraph.scoring.config import ScoringConfig, render_default
 from abmgraph.scoring.engine import ScoreResult, score_graph
 
 __all__ = [
@@ -214,40 +215,6 @@ def _committee_budget(
         points = points.copy()
         points[committee] *= allowed / total
     return points
-
-
-SHAPE_FACTORS = (1.0, 4.0, 16.0)
-SHAPE_MARGIN = 0.005
-
-
-def widened(config: ScoringConfig, factor: float) -> ScoringConfig:
-    """``config`` with every saturation ``factor`` times further away (1: unchanged).
-
-    Positive engagement caps, the most engagement points a contact earns, the
-    per-contact cap of committee volume and the committee's saturation scales
-    (volume, multi-threading, cross-functional, seniority, recency) are all
-    multiplied, so volume, recent events and engaged people keep counting
-    where the configured shape has flattened. Points are untouched.
-    """
-    if factor == 1.0:
-        return config
-    data: dict[str, Any] = config.model_dump(mode="json")
-    for rule in data["engagement"].values():
-        if rule["points"] > 0:
-            rule["cap"] = rule["cap"] * factor
-    data["contact"]["engagement_max"] *= factor
-    committee = data["account"]["committee"]
-    for key in (
-        "per_contact_cap",
-        "volume_scale",
-        "multithreading_scale",
-        "cross_functional_scale",
-        "seniority_scale",
-        "recency_scale",
-    ):
-        committee[key] *= factor
-    shaped = config_from_dict(data, source="the widened config")
-    return shaped.model_copy(update={"audiences": config.audiences})
 
 
 @dataclass(frozen=True)
