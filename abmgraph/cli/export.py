@@ -5,21 +5,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import get_args
 
 import click
 
 from abmgraph.cli.app import App, pass_app
 from abmgraph.cli.output import info
+from abmgraph.export.audience import ACCOUNT_STAGES, QUADRANTS
 from abmgraph.export.crm import CRM_PLATFORMS
 from abmgraph.export.platforms import PLATFORM_NAMES
 from abmgraph.graph.vocab import BUYING_ROLES
-from abmgraph.scoring.config import AccountStage, Quadrant
 
 __all__ = ["export"]
-
-ACCOUNT_STAGES: tuple[str, ...] = get_args(AccountStage)
-QUADRANTS: tuple[str, ...] = get_args(Quadrant)
 
 
 def _comma_list(choices: Sequence[str]) -> Callable[..., list[str] | None]:

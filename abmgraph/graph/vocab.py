@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 __all__ = [
     "BUYING_ROLES",
     "BUYING_ROLE_ALIASES",
@@ -10,13 +12,17 @@ __all__ = [
     "ENGAGEMENT_TYPES",
     "SENIORITIES",
     "SENIORITY_ALIASES",
+    "BuyingRole",
+    "Department",
+    "Seniority",
     "alias_key",
 ]
 
 # Ordered from most to least senior: scoring relies on this order.
-SENIORITIES = ("c_level", "vp", "director", "manager", "individual_contributor", "entry")
+Seniority = Literal["c_level", "vp", "director", "manager", "individual_contributor", "entry"]
+SENIORITIES: tuple[Seniority, ...] = get_args(Seniority)
 
-DEPARTMENTS = (
+Department = Literal[
     "executive",
     "it",
     "engineering",
@@ -30,9 +36,10 @@ DEPARTMENTS = (
     "product",
     "support",
     "other",
-)
+]
+DEPARTMENTS: tuple[Department, ...] = get_args(Department)
 
-BUYING_ROLES = (
+BuyingRole = Literal[
     "decision_maker",
     "economic_buyer",
     "champion",
@@ -43,7 +50,8 @@ BUYING_ROLES = (
     "legal_procurement",
     "blocker",
     "other",
-)
+]
+BUYING_ROLES: tuple[BuyingRole, ...] = get_args(BuyingRole)
 
 ENGAGEMENT_TYPES = (
     "page_view",

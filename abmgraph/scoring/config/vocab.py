@@ -1,38 +1,16 @@
-"""The vocabularies settings name: seniorities, departments, buying roles, stages, quadrants."""
+"""The vocabularies settings name: seniorities, departments, buying roles, stages, quadrants.
+
+Seniorities, departments and buying roles are the data contract's own
+(:mod:`abmgraph.graph.vocab`); stages and quadrants are what scoring assigns.
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
+from abmgraph.graph.vocab import BuyingRole, Department, Seniority
+
 __all__ = ["AccountStage", "BuyingRole", "Department", "Quadrant", "Seniority"]
 
-Seniority = Literal["c_level", "vp", "director", "manager", "individual_contributor", "entry"]
-Department = Literal[
-    "executive",
-    "it",
-    "engineering",
-    "finance",
-    "operations",
-    "marketing",
-    "sales",
-    "hr",
-    "legal",
-    "procurement",
-    "product",
-    "support",
-    "other",
-]
-BuyingRole = Literal[
-    "decision_maker",
-    "economic_buyer",
-    "champion",
-    "technical_evaluator",
-    "end_user",
-    "influencer",
-    "executive_sponsor",
-    "legal_procurement",
-    "blocker",
-    "other",
-]
 AccountStage = Literal["target", "awareness", "consideration", "decision", "purchase"]
 Quadrant = Literal["sales_ready", "nurture", "route_elsewhere", "ignore"]
