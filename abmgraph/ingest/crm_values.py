@@ -32,9 +32,11 @@ __all__ = [
     "hubspot_meeting_outcome",
     "is_missing",
     "map_folded",
+    "map_refusing",
     "no_errors",
     "per_value",
     "refusal",
+    "refuse_open_tasks",
     "salesforce_null_ids",
     "stage_closed",
     "stage_won",
@@ -229,23 +231,43 @@ _HS_NOT_HELD = {"noshow", "canceled", "cancelled"}
 _HS_NOT_REACHED = {"noanswer", "busy", "leftvoicemail", "leftlivemessage", "wrongnumber"}
 
 
-def _rejecting(
-    values: pd.Series, table: dict[str, str | None], refused: set[str], reason: str
+def map_refusing(
+    values: pd.Series,
+    table: dict[str, str | None],
+    refused: set[str],
+    reason: str,
+    prefix: str = "",
 ) -> tuple[pd.Series, pd.Series]:
-    """Map folded values through ``table`` (others pass as written); ``refused`` keys are rejected."""
+    """Map folded values through ``table`` (others pass as written); ``refused`` keys are rejected.
+
+    A refused value's error reads ``prefix``, the value quoted, then ``reason``.
+    """
     mapped, found, missing = map_folded(values, table)
     text = as_text(values).str.strip()
     out = mapped.where(found, text.where(~missing)).astype("str")
     errors = no_errors(values)
     bad = per_value(values, lambda v: alias_key(v) in refused).fillna(False).astype(bool)
-    errors[bad] = text[bad].map(repr) + reason
+    errors[bad] = prefix + text[bad].map(repr) + reason
     return out, errors
+
+
+def refuse_open_tasks(frame: pd.DataFrame, errors: pd.Series, rule: str) -> None:
+    """Reject, in ``errors``, tasks whose ``Status`` is given and not Completed: not done yet.
+
+    The error names the status, then ``rule`` (what only completed tasks are).
+    """
+    if "status" not in frame.columns:
+        return
+    status = as_text(frame["status"]).str.strip()
+    open_task = (~is_missing(status) & (status.str.lower() != "completed")).astype(bool)
+    open_task &= errors.isna()
+    errors[open_task] = "open task (Status " + status[open_task].map(repr) + "): " + rule
 
 
 def hubspot_activity_type(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """HubSpot activity type → engagement type: Meeting and Call → ``meeting_held``,
     Incoming email → ``email_reply``; a sent Email, Note or Task is the rep's, and is rejected."""
-    return _rejecting(
+    return map_refusing(
         values,
         {**TYPE_KEYS, **_HS_ACTIVITY},
         _HS_NOT_BY_CONTACT,

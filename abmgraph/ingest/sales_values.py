@@ -25,8 +25,7 @@ import pandas as pd
 
 from abmgraph.graph.sales_vocab import ACTIVITY_ALIASES, ACTIVITY_TYPES, VERDICT_ALIASES, VERDICTS
 from abmgraph.graph.vocab import alias_key
-from abmgraph.ingest.crm_values import is_missing, map_folded, no_errors, per_value
-from abmgraph.ingest.readers import as_text
+from abmgraph.ingest.crm_values import is_missing, map_refusing, refuse_open_tasks
 from abmgraph.ingest.variants import Transform
 
 __all__ = [
@@ -64,17 +63,13 @@ _NOT_YET = {"new", "open", "opennotcontacted", "notcontacted", "unassigned"}
 
 def _verdicts(values: pd.Series, table: dict[str, str | None]) -> tuple[pd.Series, pd.Series]:
     """Statuses through ``table``; unknown ones pass as written (validation names them)."""
-    mapped, found, missing = map_folded(values, table)
-    text = as_text(values).str.strip()
-    out = mapped.where(found, text.where(~missing)).astype("str")
-    errors = no_errors(values)
-    waiting = per_value(values, lambda v: alias_key(v) in _NOT_YET).fillna(False).astype(bool)
-    errors[waiting] = (
-        "lead status "
-        + text[waiting].map(repr)
-        + " is not a verdict yet: sales has not accepted, rejected or recycled the lead"
+    return map_refusing(
+        values,
+        table,
+        _NOT_YET,
+        " is not a verdict yet: sales has not accepted, rejected or recycled the lead",
+        prefix="lead status ",
     )
-    return out, errors
 
 
 def salesforce_lead_status(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -94,18 +89,14 @@ _ACTIVITY_KEYS: dict[str, str | None] = {
 _INCOMING = {"incomingemail", "emailreceived", "inboundemail", "reply"}
 
 
-def _activity(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Activity types through the vocabulary: (values, errors, trimmed text)."""
-    mapped, found, missing = map_folded(values, _ACTIVITY_KEYS)
-    text = as_text(values).str.strip()
-    out = mapped.where(found, text.where(~missing)).astype("str")
-    errors = no_errors(values)
-    incoming = per_value(values, lambda v: alias_key(v) in _INCOMING).fillna(False).astype(bool)
-    errors[incoming] = (
-        text[incoming].map(repr) + " is an email from the contact, not a rep's touch; "
-        "load it as an engagement (email_reply)"
+def _activity(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Activity types through the vocabulary; an email from the contact is rejected."""
+    return map_refusing(
+        values,
+        _ACTIVITY_KEYS,
+        _INCOMING,
+        " is an email from the contact, not a rep's touch; load it as an engagement (email_reply)",
     )
-    return out, errors, text
 
 
 def salesforce_rep_activity(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -114,28 +105,20 @@ def salesforce_rep_activity(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.
     Call → call; Email, List Email → email; Meeting, Event, Demo → meeting.
     A task whose ``Status`` is not Completed has not happened and is rejected.
     """
-    out, errors, _ = _activity(values)
-    if "status" in frame.columns:
-        status = as_text(frame["status"]).str.strip()
-        open_task = ~is_missing(status) & (status.str.lower() != "completed")
-        open_task = open_task.astype(bool) & errors.isna()
-        errors[open_task] = (
-            "open task (Status " + status[open_task].map(repr) + "): "
-            "only completed activities are touches"
-        )
+    out, errors = _activity(values)
+    refuse_open_tasks(frame, errors, "only completed activities are touches")
     return out, errors
 
 
 def hubspot_rep_activity(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """HubSpot ``Activity type`` → call, email or meeting; an incoming email is rejected."""
-    out, errors, _ = _activity(values)
-    return out, errors
+    return _activity(values)
 
 
 def hubspot_email_direction(values: pd.Series, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """HubSpot ``Email direction``: sent or forwarded → email; incoming email rejected."""
-    out, errors, text = _activity(values)
-    sent = ~is_missing(text) & errors.isna()
+    out, errors = _activity(values)
+    sent = ~is_missing(values) & errors.isna()
     return out.mask(sent.astype(bool), "email").astype("str"), errors
 
 

@@ -30,9 +30,11 @@ from abmgraph.ingest.crm_values import (
     hubspot_meeting_outcome,
     is_missing,
     map_folded,
+    map_refusing,
     no_errors,
     per_value,
     refusal,
+    refuse_open_tasks,
     stage_closed,
     stage_won,
 )
@@ -82,26 +84,15 @@ def salesforce_activity_type(values: pd.Series, frame: pd.DataFrame) -> tuple[pd
     other values pass through and are rejected by validation as unknown types.
     A task whose ``Status`` is not Completed did not happen yet and is rejected.
     """
-    table: dict[str, str | None] = {**TYPE_KEYS, **_SF_ACTIVITY}
-    mapped, found, missing = map_folded(values, table)
-    text = as_text(values).str.strip()
-    out = mapped.where(found, text.where(~missing)).astype("str")
-    errors = no_errors(values)
-    sent = per_value(values, lambda v: alias_key(v) in _SF_SENT).fillna(False).astype(bool)
-    errors[sent] = (
-        "Salesforce activity type "
-        + text[sent].map(repr)
-        + " is an email sent to the contact, not an engagement by them; "
-        "load email opens, clicks and replies from your marketing automation export"
+    out, errors = map_refusing(
+        values,
+        {**TYPE_KEYS, **_SF_ACTIVITY},
+        _SF_SENT,
+        " is an email sent to the contact, not an engagement by them; "
+        "load email opens, clicks and replies from your marketing automation export",
+        prefix="Salesforce activity type ",
     )
-    if "status" in frame.columns:
-        status = frame["status"].astype("str").str.strip()
-        open_task = ~is_missing(status) & (status.str.lower() != "completed")
-        open_task = open_task.astype(bool) & errors.isna()
-        errors[open_task] = (
-            "open task (Status " + status[open_task].map(repr) + "): "
-            "only completed activities count as engagements"
-        )
+    refuse_open_tasks(frame, errors, "only completed activities count as engagements")
     return out, errors
 
 
