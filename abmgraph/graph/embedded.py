@@ -376,7 +376,7 @@ class EmbeddedStore(EmbeddedWalks, EmbeddedScores, GraphStore):
         schema, decoded = self._decoded[name]
         missing = [c for c in dict.fromkeys(columns) if c not in decoded]
         if missing:
-            read = pq.read_table(path, columns=missing)
+            read = self._read_stored(name, path, missing)
             decoded.update((c, read.column(c)) for c in missing)
         fields = [schema.field(c) for c in dict.fromkeys(columns)]
         return pa.Table.from_arrays(

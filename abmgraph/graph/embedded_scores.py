@@ -6,6 +6,15 @@ the previous run or the new one, never contacts from one and accounts from
 another. A partial run (incremental scoring) merges its rows into the stored
 ones and writes the whole result as a new run the same way; a level it left
 unchanged is hard-linked from the previous run rather than copied.
+
+Contacts are many and an incremental run rescores few of them, so a partial
+run does not rewrite them all: the run keeps the contact scores of the last
+whole write (hard-linked) and a delta, ``contacts.delta.parquet``, holding
+every contact rescored since, with the row each replaces (``_row``). Readers
+lay the delta over the whole file, so they see exactly what a whole rewrite
+would have stored. The delta grows with each partial run and is folded into
+a whole file once it passes a share of it, or when a run adds contacts the
+whole file lacks (a new contact's place follows the contacts table).
 """
 
 from __future__ import annotations
@@ -30,6 +39,12 @@ from abmgraph.safe_io import atomic_open, atomic_write_text
 __all__ = ["EmbeddedScores", "write_parquet"]
 
 _SCORE_FILES = ("contacts.parquet", "accounts.parquet", "meta.json")
+_DELTA = "contacts.delta.parquet"
+_ROW = "_row"  # the delta's column naming the row of the whole file it replaces
+# A delta is folded into a whole file once it holds this share of the contacts (or this
+# many rows, on a small store): past that, laying it over costs readers more than a rewrite.
+_FOLD_SHARE = 0.2
+_FOLD_MIN = 20_000
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
@@ -75,20 +90,20 @@ class EmbeddedScores:
         partial: bool = False,
     ) -> None:
         self._clean_once()
-        tables = {"contacts": contacts, "accounts": accounts}
+        tables: dict[str, pd.DataFrame | pa.Table | None] = {
+            "contacts": contacts,
+            "accounts": accounts,
+        }
+        delta = None
         if partial:
+            delta = self._grown_delta(contacts)
             tables = {
-                "contacts": self._merged_scores("contacts", contacts, self._contact_order()),
+                "contacts": None
+                if delta is not None
+                else self._merged_scores("contacts", contacts, self._contact_order()),
                 "accounts": self._merged_scores("accounts", accounts),
             }
-            stored = {
-                level: pq.read_table(self._score_path(level), columns=["as_of"])
-                if table is None
-                else table
-                for level, table in tables.items()
-            }
-            meta = {**meta, **{level: t.num_rows for level, t in stored.items()}}
-            meta["oldest_as_of"] = _oldest_as_of(stored.values())
+            meta = {**meta, **self._stored_counts(tables, delta)}
         runs = self._scores_root / "runs"
         previous = self._current_run()
         name = f"{pd.Timestamp.now(tz='UTC'):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
@@ -97,6 +112,8 @@ class EmbeddedScores:
         staging.mkdir(parents=True)
         for level, table in tables.items():
             _write_scores_file(table, staging / f"{level}.parquet", self._score_path(level))
+        if delta is not None:
+            _write_scores_file(delta, staging / _DELTA, staging / _DELTA)
         text = json.dumps(meta, indent=2, default=str)
         atomic_write_text(staging / "meta.json", text)
         staging.rename(runs / name)
@@ -106,6 +123,71 @@ class EmbeddedScores:
         self._decoded.pop("scores/contacts", None)
         self._decoded.pop("scores/accounts", None)
         self._drop_old_runs(keep={name, previous.name})
+
+    def _grown_delta(self, rows: pd.DataFrame) -> pa.Table | None:
+        """The current delta with ``rows`` laid over it; None when the contacts must be
+        written whole (no whole file yet, a contact it lacks, or a delta grown too big)."""
+        whole = self._score_path("contacts")
+        stored = self._delta_path()
+        if not whole.exists() or (rows.empty and stored is None):
+            return None  # nothing to lay over, or nothing to add: no delta
+        ids = pq.read_table(whole, columns=["contact_id"]).column("contact_id").combine_chunks()
+        new = pa.Table.from_pandas(rows, preserve_index=False)
+        key = new.column("contact_id").cast(ids.type)
+        if pc.count_distinct(key).as_py() != len(key):
+            return None  # a contact twice: the whole merge sorts it out
+        # Hash the few rescored ids, not the whole file's: where each one sits in the file.
+        hits = np.flatnonzero(pc.is_in(ids, value_set=key).to_numpy(zero_copy_only=False))
+        if len(hits) != len(key):
+            return None  # a contact the file lacks: its place follows the contacts table
+        at = hits[pc.index_in(key, value_set=ids.take(pa.array(hits))).to_numpy()]
+        new = new.append_column(_ROW, pa.array(at, type=pa.int64()))
+        if stored is not None:
+            old = pq.read_table(stored)
+            kept = old.filter(pc.invert(pc.is_in(old.column(_ROW), value_set=new.column(_ROW))))
+            new = pa.concat_tables(
+                [kept, new.select(kept.column_names)], promote_options="permissive"
+            )
+        if new.num_rows > max(_FOLD_MIN, _FOLD_SHARE * len(ids)):
+            return None
+        return new.sort_by(_ROW)
+
+    def _stored_counts(
+        self, tables: dict[str, pd.DataFrame | pa.Table | None], delta: pa.Table | None
+    ) -> dict[str, Any]:
+        """A partial run's meta: the rows stored per level, and the oldest ``as_of`` of all."""
+        stamps: list[pa.Table] = []
+        counts: dict[str, Any] = {}
+        for level, table in tables.items():
+            if table is None:  # the previous run's file, linked as it is
+                table = pq.read_table(self._score_path(level), columns=["as_of"])
+            counts[level] = table.num_rows
+            if level == "contacts" and delta is not None:
+                # The delta only replaces rows: its stamps stand in for theirs.
+                kept = np.ones(table.num_rows, dtype=bool)
+                kept[delta.column(_ROW).to_numpy()] = False
+                stamps += [table.select(["as_of"]).filter(pa.array(kept)), delta]
+            else:
+                stamps.append(table)
+        return {**counts, "oldest_as_of": _oldest_as_of(stamps)}
+
+    def _delta_path(self) -> Path | None:
+        path = self._current_run() / _DELTA
+        return path if path.exists() else None
+
+    def _read_stored(self, name: str, path: Path, columns: list[str] | None) -> pa.Table:
+        """Some columns of a stored file; the contact scores with the delta laid over them."""
+        table = pq.read_table(path, columns=columns)
+        delta = self._delta_path() if name == "scores/contacts" else None
+        if delta is None:
+            return table
+        over = pq.read_table(delta, columns=None if columns is None else [*columns, _ROW])
+        at = np.arange(table.num_rows)
+        at[over.column(_ROW).to_numpy()] = table.num_rows + np.arange(over.num_rows)
+        both = pa.concat_tables(
+            [table, over.select(table.column_names)], promote_options="permissive"
+        )
+        return both.take(pa.array(at))
 
     def _contact_order(self) -> pa.Array:
         """Every contact id in the contacts table's order (a full run's contact order)."""
@@ -129,11 +211,11 @@ class EmbeddedScores:
         path = self._score_path(level)
         if not path.exists():
             return pa.Table.from_pandas(rows, preserve_index=False)
-        if rows.empty:
+        if rows.empty and (level != "contacts" or self._delta_path() is None):
             return None  # the stored file is linked into the new run as it is
         key = "contact_id" if level == "contacts" else "account_id"
         new = pa.Table.from_pandas(rows, preserve_index=False)
-        stored = pq.read_table(path)
+        stored = self._read_stored(f"scores/{level}", path, None)
         if order is not None:
             aligned = _replaced_in_place(stored, new, key, order)
             if aligned is not None:
@@ -163,7 +245,9 @@ class EmbeddedScores:
 
     def scores(self, level: ScoreLevel) -> pd.DataFrame:
         path = self._score_path(level)
-        return pd.read_parquet(path) if path.exists() else pd.DataFrame()
+        if not path.exists():
+            return pd.DataFrame()
+        return self._read_stored(f"scores/{level}", path, None).to_pandas()
 
     def score_meta(self) -> dict[str, Any] | None:
         path = self._current_run() / "meta.json"
