@@ -53,7 +53,8 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     default=0.5,
     show_default=True,
     metavar="SECONDS",
-    help="Seconds between looks at FOLDER; a file is read once two looks find it unchanged.",
+    help="Seconds between looks at FOLDER; a file is read once two looks find it unchanged "
+    "(at once where the system says it is complete).",
 )
 @pass_app
 def watch(
@@ -98,6 +99,7 @@ def watch(
         poll=poll,
         wait=app.wait,
         report=info,
+        notify=True,
     )
     with _stop_on_signals(watcher):
         if not once:  # said once Ctrl-C is wired: a stop from then on is clean

@@ -188,11 +188,15 @@ class Inbox:
 
     @staticmethod
     def stable(before: dict[str, Signature], now: dict[str, Signature]) -> list[str]:
-        """Names seen unchanged at both looks, in processing order (kind, time, name).
+        """Names seen unchanged at both looks, in processing order (see :meth:`ordered`)."""
+        return Inbox.ordered([n for n, sig in now.items() if before.get(n) == sig], now)
+
+    @staticmethod
+    def ordered(names: list[str] | set[str], now: dict[str, Signature]) -> list[str]:
+        """``names`` (all in ``now``) in processing order: kind, modification time, name.
 
         Names that follow no kind come last: they are only moved to ``failed/``.
         """
-        names = [n for n, sig in now.items() if before.get(n) == sig]
         rank = {kind: i for i, kind in enumerate(KIND_ORDER)}
 
         def key(name: str) -> tuple[int, int, str]:

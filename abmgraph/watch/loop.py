@@ -13,6 +13,11 @@ ago or longer (the store's ``oldest_as_of``, so the schedule survives
 restarts): the next batch rescores in full, or, with no files, a batch of
 none runs just the rescore.
 
+With ``notify`` (the command line's default), the operating system's
+notices that a file is complete (see ``abmgraph.watch.notices``) wake the
+loop at once, and the files they name are taken at that look; the others
+still need two looks a poll apart.
+
 ``once`` looks twice, ``poll`` seconds apart, runs what was stable and
 returns; files still being written are left for the next run. A stop
 request (``request_stop``, which the command line wires to Ctrl-C and
@@ -22,6 +27,7 @@ SIGTERM) ends the loop at the next file boundary.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -34,7 +40,8 @@ from abmgraph.graph.store import GraphStore
 from abmgraph.lock import DEFAULT_WAIT, write_lock
 from abmgraph.scoring.config import ScoringConfig
 from abmgraph.watch.batch import BatchOutcome, FileOutcome, RescoreOutcome, run_batch
-from abmgraph.watch.inbox import Inbox
+from abmgraph.watch.inbox import Inbox, Signature
+from abmgraph.watch.notices import start_notices
 from abmgraph.workspace import Workspace
 
 __all__ = ["DEFAULT_POLL", "WatchSummary", "Watcher"]
@@ -106,7 +113,8 @@ class Watcher:
     command may have written between two batches. ``report`` gets each
     progress line (a file, a rescore, a wait for the lock). ``clock`` gives
     the scoring instant; ``sleep`` waits between looks and returns early on a
-    stop request (tests replace both).
+    stop request or a notice (tests replace both). ``notify`` takes the
+    operating system's notices of complete files where it gives them.
     """
 
     def __init__(
@@ -123,6 +131,7 @@ class Watcher:
         report: Callable[[str], None] = lambda line: None,
         clock: Callable[[], pd.Timestamp] = lambda: pd.Timestamp.now(tz="UTC"),
         sleep: Callable[[float], object] | None = None,
+        notify: bool = False,
     ) -> None:
         where, home = Path(folder).resolve(), workspace.path.resolve()
         if where == home or home in where.parents:
@@ -140,8 +149,11 @@ class Watcher:
         self.wait = wait
         self.report = report
         self.clock = clock
+        self.notify = notify
         self._stop = threading.Event()
-        self.sleep = sleep or self._stop.wait
+        # Set by a stop request and by every notice: the default sleep returns at once.
+        self._wake = threading.Event()
+        self.sleep = sleep or self._nap
         # When the next full rescore is due, as the last store opened said (None: never
         # scored). Polls compare the clock with it and touch no store.
         self._next_full: pd.Timestamp | None = None
@@ -149,6 +161,11 @@ class Watcher:
     def request_stop(self) -> None:
         """Stop at the next file boundary (safe to call from a signal handler)."""
         self._stop.set()
+        self._wake.set()
+
+    def _nap(self, seconds: float) -> None:
+        self._wake.wait(seconds)
+        self._wake.clear()
 
     @property
     def stopping(self) -> bool:
@@ -159,27 +176,40 @@ class Watcher:
         summary = WatchSummary(self.inbox.folder)
         with self.open_store() as store:  # also says at once when the store cannot be reached
             self._next_full = self._full_time(store)
-        before = self.inbox.look()
-        while not self.stopping:
-            self.sleep(self.poll)
-            if self.stopping:
-                break
-            now = self.inbox.look()
-            ready = Inbox.stable(before, now)
-            if ready or self._full_may_be_due():
-                try:
-                    batch = self._batch(ready)
-                except StoreUnavailableError as exc:
-                    if once:
-                        raise
-                    # The files stay where they are: nothing was read. Try again next poll.
-                    self.report(f"store unavailable, trying again at the next poll: {exc}")
-                    continue
-                summary.add(batch)
-                now = {n: sig for n, sig in now.items() if n not in ready or n in batch.left}
-            before = now
-            if once:
-                break
+        notices = None if once or not self.notify else start_notices(self.inbox.folder, self._wake)
+        before, looked = self.inbox.look(), time.monotonic()
+        try:
+            while not self.stopping:
+                self.sleep(self.poll)
+                if self.stopping:
+                    break
+                now = self.inbox.look()
+                announced = notices.take() if notices else set()
+                # Stability is judged only between looks a poll apart: a notice's early look
+                # takes the files it names and leaves the rest to the next poll's look.
+                polled = not announced or time.monotonic() - looked >= self.poll
+                announced &= now.keys()
+                stable = Inbox.stable(before, now) if polled else []
+                ready = Inbox.ordered({*stable, *announced}, now)
+                if ready or self._full_may_be_due():
+                    try:
+                        batch = self._batch(ready)
+                    except StoreUnavailableError as exc:
+                        if once:
+                            raise
+                        # The files stay where they are: nothing was read. Try again next poll.
+                        self.report(f"store unavailable, trying again at the next poll: {exc}")
+                        continue
+                    summary.add(batch)
+                    now = _unhandled(now, ready, batch.left)
+                    before = _unhandled(before, ready, batch.left)
+                if polled:
+                    before, looked = now, time.monotonic()
+                if once:
+                    break
+        finally:
+            if notices is not None:
+                notices.stop()
         summary.stopped = self.stopping
         summary.left = sorted(self.inbox.look())
         return summary
@@ -218,3 +248,10 @@ class Watcher:
         if full and batch.rescore is not None and batch.rescore.error is not None:
             self._next_full = self.clock() + RETRY_FULL  # not again at every poll
         return batch
+
+
+def _unhandled(
+    look: dict[str, Signature], ready: list[str], left: list[str]
+) -> dict[str, Signature]:
+    """A look without the files a batch handled (those a stop left are still to do)."""
+    return {n: sig for n, sig in look.items() if n not in ready or n in left}
