@@ -15,6 +15,7 @@ import pandas as pd
 
 from abmgraph.errors import StoreError
 from abmgraph.graph.store import EventWindow, GraphStore
+from abmgraph.idsets import among
 from abmgraph.scoring.accounts import score_accounts
 from abmgraph.scoring.config import ScoringConfig, config_hash
 from abmgraph.scoring.contacts import score_contacts
@@ -198,10 +199,10 @@ def score_graph(
         wanted = store.contacts_of(ids, also_contacts)
         contacts = store.table("contacts", wanted, columns=contact_inputs(config))
     if contact_ids is not None:
-        contacts = contacts[contacts["contact_id"].isin(contact_ids)]
+        contacts = contacts[among(contacts["contact_id"], contact_ids)]
     opportunities = _visible_opportunities(store.table("opportunities"), as_of)
     links = store.table("opportunity_contacts")
-    links = links[links["opportunity_id"].isin(opportunities["opportunity_id"])]
+    links = links[among(links["opportunity_id"], opportunities["opportunity_id"])]
     intent = store.table("intent")
     timings["read"] = time.perf_counter() - started
 
@@ -241,13 +242,13 @@ def score_graph(
         graph,
     )
     if ids is not asked:  # widened to relatives: keep only the accounts asked for
-        ranked_accounts = ranked_accounts[ranked_accounts["account_id"].isin(asked)]
-        relatives = ids[~ids.isin(asked)]
-        keep = ~scored["account_id"].isin(relatives)
+        ranked_accounts = ranked_accounts[among(ranked_accounts["account_id"], asked)]
+        relatives = ids[~among(ids, asked)]
+        keep = ~among(scored["account_id"], relatives)
         if also_contacts is not None:
-            keep |= scored["contact_id"].isin(also_contacts)
-        scored = scored[keep.to_numpy()].reset_index(drop=True)
-        summary = summary[summary["contact_id"].isin(scored["contact_id"])]
+            keep |= among(scored["contact_id"], also_contacts)
+        scored = scored[keep].reset_index(drop=True)
+        summary = summary[among(summary["contact_id"], scored["contact_id"])]
     timings["score"] = time.perf_counter() - mark - timings["graph"]
     ranked_accounts = ranked_accounts.sort_values(
         ["priority", "account_id"], ascending=[False, True], kind="stable"
