@@ -9,6 +9,13 @@ memory-mapped: the events of a contact are one slice, found through a small
 table of contacts and their row ranges, and only the pages of those slices
 are read.
 
+The index also keeps the covered events' ``event_key`` values sorted, as a
+memory-mapped ``keys.npy``: whether an ingest's few thousand keys are stored
+is a binary search each, touching a few pages, instead of a read of every
+stored key. An index written before it had the keys gains them at the next
+ingest; until then, and whenever the file is unreadable, the parts are
+scanned.
+
 The index covers the parts named in its ``covers.json``; parts written
 after it (small ingests) are scanned, which stays cheap while they are few.
 When the uncovered events pass a share of the covered ones, or the uncovered
@@ -20,6 +27,7 @@ names is gone, so it is never more than a cache.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import uuid
 from pathlib import Path
@@ -32,6 +40,7 @@ import pyarrow.parquet as pq
 __all__ = ["EventIndex"]
 
 _COLUMNS = ["contact_id", "type", "occurred_at"]
+_KEYS_FILE = "keys.npy"
 # Rebuild once the events outside the index pass this share of those in it (or
 # this many events when the index is small), or once this many parts lie outside.
 _STALE_SHARE = 0.1
@@ -51,24 +60,56 @@ class EventIndex:
         except (FileNotFoundError, ValueError):
             return {"parts": [], "rows": 0}
 
-    def covered(self, parts: list[Path]) -> set[str]:
+    def covered(self, parts: list[Path], covers: dict | None = None) -> set[str]:
         """The names of ``parts`` the index covers; none when it is missing or outdated."""
-        names = set(self._covers()["parts"])
+        names = set((covers or self._covers())["parts"])
         return names if names <= {p.name for p in parts} else set()
 
     def refresh(self, parts: list[Path]) -> None:
         """Rebuild the index when too many events, or too many parts, lie outside it."""
-        covered = self.covered(parts)
-        inside = self._covers()["rows"] if covered else 0
+        covers = self._covers()
+        covered = self.covered(parts, covers)
+        inside = covers["rows"] if covered else 0
         outside = [p for p in parts if p.name not in covered]
         events = sum(pq.ParquetFile(p).metadata.num_rows for p in outside)
         if events > max(_STALE_MIN, _STALE_SHARE * inside) or len(outside) > _STALE_PARTS:
             self.build(parts)
+        elif covered and self._sorted_keys(inside) is None:
+            self._add_keys([p for p in parts if p.name in covered], inside)
+
+    def held(self, keys: np.ndarray, parts: list[Path]) -> np.ndarray:
+        """Which of these ``event_key`` values (uint64) the event ``parts`` hold.
+
+        Keys of covered parts are found by binary search in the sorted copy;
+        the parts outside it (or all, without a usable copy) are scanned.
+        """
+        covers = self._covers()
+        covered = self.covered(parts, covers)
+        stored = self._sorted_keys(covers["rows"]) if covered else None
+        if stored is None:
+            found, covered = np.zeros(len(keys), dtype=bool), set()
+        else:
+            found = _sorted_member(stored, keys)
+        outside = [p for p in parts if p.name not in covered]
+        if outside and len(keys):
+            scanned = pa.concat_tables(
+                (pq.read_table(p, columns=["event_key"]) for p in outside),
+                promote_options="default",
+            ).column("event_key")
+            incoming = pa.array(keys, type=pa.uint64())
+            if len(incoming) < len(scanned):
+                # Hash the smaller side: a file of 1,000 events against many stored ones
+                # builds a set of 1,000 keys and scans the stored ones.
+                scanned = pc.filter(scanned, pc.is_in(scanned, value_set=incoming))
+            found |= pc.is_in(incoming, value_set=scanned).to_numpy(zero_copy_only=False)
+        return found
 
     def build(self, parts: list[Path]) -> None:
         """Sort every part's events by contact and switch the new index in."""
+        keyed = _all_keyed(parts)
+        columns = [*_COLUMNS, "event_key"] if keyed else _COLUMNS
         events = pa.concat_tables(
-            (pq.read_table(p, columns=_COLUMNS) for p in parts), promote_options="default"
+            (pq.read_table(p, columns=columns) for p in parts), promote_options="default"
         )
         codes = events.column("contact_id").combine_chunks().dictionary_encode()
         # Sort the distinct contacts once, then the events by their contact's rank.
@@ -95,6 +136,8 @@ class EventIndex:
         staging.mkdir(parents=True)
         _write_ipc(contacts, staging / "contacts.arrow")
         _write_ipc(sorted_events, staging / "events.arrow")
+        if keyed and events.column("event_key").null_count == 0:
+            _write_keys(events.column("event_key"), staging / _KEYS_FILE)
         covers = {"parts": sorted(p.name for p in parts), "rows": events.num_rows}
         (staging / "covers.json").write_text(json.dumps(covers), encoding="utf-8")
         old = self.folder.with_name(f".{self.folder.name}-{uuid.uuid4().hex[:8]}.old")
@@ -124,6 +167,54 @@ class EventIndex:
                 "occurred_at": events.column("occurred_at"),
             }
         )
+
+    def _sorted_keys(self, rows: int) -> np.ndarray | None:
+        """The covered events' sorted keys, memory-mapped; None when missing or not matching."""
+        try:
+            keys = np.load(self.folder / _KEYS_FILE, mmap_mode="r")
+        except (OSError, ValueError):  # absent, or cut short by a killed write
+            return None
+        if keys.dtype != np.uint64 or keys.ndim != 1 or len(keys) != rows:
+            return None
+        return keys
+
+    def _add_keys(self, covered: list[Path], rows: int) -> None:
+        """Give an index written without the sorted keys (an older version) its keys file."""
+        if not _all_keyed(covered):
+            return
+        keys = pa.concat_tables(
+            (pq.read_table(p, columns=["event_key"]) for p in covered), promote_options="default"
+        ).column("event_key")
+        if len(keys) != rows or keys.null_count:
+            return
+        # Renamed into place: a killed write leaves no keys file (the parts are scanned).
+        staging = self.folder / f".{_KEYS_FILE}-{uuid.uuid4().hex[:8]}.tmp"
+        _write_keys(keys, staging)
+        os.replace(staging, self.folder / _KEYS_FILE)
+
+
+def _all_keyed(parts: list[Path]) -> bool:
+    """Whether every part stores ``event_key`` (a store's parts always do)."""
+    return all("event_key" in pq.read_schema(p).names for p in parts)
+
+
+def _write_keys(keys: pa.ChunkedArray, path: Path) -> None:
+    ordered = np.sort(keys.to_numpy().astype(np.uint64, copy=False))
+    with open(path, "wb") as sink:
+        np.save(sink, ordered, allow_pickle=False)
+
+
+def _sorted_member(stored: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """``keys`` found in the sorted ``stored``: a binary search each, in key order so
+    that neighbouring searches share the pages they read."""
+    if not len(stored) or not len(keys):
+        return np.zeros(len(keys), dtype=bool)
+    order = np.argsort(keys)
+    ordered = keys[order]
+    at = np.minimum(np.searchsorted(stored, ordered), len(stored) - 1)
+    found = np.empty(len(keys), dtype=bool)
+    found[order] = np.asarray(stored[at]) == ordered
+    return found
 
 
 def _write_ipc(table: pa.Table, path: Path) -> None:
