@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
+from abmgraph.errors import StoreError
+from abmgraph.graph import event_index
+from abmgraph.graph.embedded import EmbeddedStore
 from abmgraph.graph.event_index import EventIndex
 
 
@@ -41,3 +46,81 @@ def test_the_events_of_some_contacts_come_from_the_sorted_copy(tmp_path: Path) -
     # A part it names is gone (the store was cleared): the copy is not used.
     assert index.covered(parts[:1]) == set()
     assert index.events_of(pa.array(["C4"])).column("type").to_pylist() == ["b"]
+
+
+# -- stored event keys --------------------------------------------------------------------
+_TOP = 2**64 - 1  # the largest key: a binary search must find it at the very end
+
+
+def _events(keys: list[int], ids: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "event_id": pd.Series(ids, dtype="str"),
+            "contact_id": pd.Series(["C1"] * len(ids), dtype="str"),
+            "type": pd.Series(["demo_request"] * len(ids), dtype="str"),
+            "occurred_at": pd.Timestamp("2026-11-01", tz="UTC"),
+            "event_key": np.array(keys, dtype=np.uint64),
+        }
+    )
+
+
+def _two_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, indexed: int) -> EmbeddedStore:
+    """Keys 5, 17 and the top one in a first part, 0 and 42 in a second; ``indexed`` of the
+    two parts in the index (an index is rebuilt after an ingest only while _STALE_MIN is 0)."""
+    store = EmbeddedStore(tmp_path / "ws")
+    for number, (keys, ids) in enumerate(
+        [([5, 17, _TOP], ["E1", "E2", "E3"]), ([0, 42], ["E4", "E5"])]
+    ):
+        monkeypatch.setattr(event_index, "_STALE_MIN", 0 if number < indexed else 10**9)
+        assert store.upsert("engagements", _events(keys, ids)) == len(keys)
+    monkeypatch.setattr(event_index, "_STALE_MIN", 10**9)
+    return store
+
+
+@pytest.mark.parametrize("indexed", [2, 1, 0], ids=["covered", "partly", "not-at-all"])
+def test_a_reingest_is_recognised_however_much_of_it_the_index_covers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, indexed: int
+) -> None:
+    store = _two_parts(tmp_path, monkeypatch, indexed)
+    parts = store._event_parts()
+    assert len(store._index.covered(parts)) == indexed
+    asked = pd.Series([42, 5, 6, _TOP, 0, 18, _TOP - 1, 4], dtype="uint64", index=range(10, 18))
+    found = store.existing_event_keys(asked)
+    assert found.tolist() == [True, True, False, True, True, False, False, False]
+    assert found.index.equals(asked.index)
+    # E2 and E5 again (one from each part) with a new event: only the new one is added.
+    again = _events([17, 42, 7], ["E2", "E5", "E6"])
+    assert store.upsert("engagements", again) == 1
+    assert store.event_count() == 6
+    # A stored key under another event id is refused, whichever part holds it.
+    for key in (5, 0):
+        with pytest.raises(StoreError, match="key of a different stored event"):
+            store.upsert("engagements", _events([key], ["X"]))
+    assert store.event_count() == 6
+
+
+def test_an_index_without_usable_keys_falls_back_to_the_parts_and_gains_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _two_parts(tmp_path, monkeypatch, 1)
+    keys_file = store.root / "events_index" / "keys.npy"
+    asked = pd.Series([17, 42, 3], dtype="uint64")
+    assert np.load(keys_file).tolist() == [5, 17, _TOP]  # the first part's, sorted
+    # Written by an older version (no keys), cut short, or for other events: parts scanned.
+    keys_file.unlink()
+    assert store.existing_event_keys(asked).tolist() == [True, True, False]
+    np.save(keys_file, np.array([5, 17, _TOP], dtype=np.uint64))
+    keys_file.write_bytes(keys_file.read_bytes()[:-8])
+    assert store.existing_event_keys(asked).tolist() == [True, True, False]
+    np.save(keys_file, np.array([5], dtype=np.uint64))  # not the 3 events the index covers
+    assert store.existing_event_keys(asked).tolist() == [True, True, False]
+    keys_file.unlink()
+    # A killed keys write left its temporary file: the next write removes it, and the
+    # ingest gives the index its keys back.
+    leftover = keys_file.with_name(".keys.npy-dead.tmp")
+    leftover.write_bytes(b"partial")
+    store = EmbeddedStore(tmp_path / "ws")
+    assert store.upsert("engagements", _events([8], ["E7"])) == 1
+    assert not leftover.exists()
+    assert np.load(keys_file).tolist() == [5, 17, _TOP]
+    assert store.existing_event_keys(asked).tolist() == [True, True, False]
