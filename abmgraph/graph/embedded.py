@@ -202,7 +202,7 @@ class EmbeddedStore(EmbeddedWalks, EmbeddedScores, GraphStore):
         found = [self._index.events_of(wanted)] if covered else []
         for path in parts:
             if path.name not in covered:
-                table = pq.read_table(path, columns=columns)
+                table = pq.ParquetFile(path).read(columns=columns)  # no dataset set up
                 found.append(table.filter(pc.is_in(table.column("contact_id"), value_set=wanted)))
         if not found:
             return pa.table({c: pa.array([], type=pa.string()) for c in columns})
@@ -352,7 +352,7 @@ class EmbeddedStore(EmbeddedWalks, EmbeddedScores, GraphStore):
         schema, decoded = self._decoded[name]
         missing = [c for c in dict.fromkeys(columns) if c not in decoded]
         if missing:
-            read = pq.read_table(path, columns=missing)
+            read = pq.ParquetFile(path).read(columns=missing)  # one file: no dataset set up
             decoded.update((c, read.column(c)) for c in missing)
         fields = [schema.field(c) for c in dict.fromkeys(columns)]
         return pa.Table.from_arrays(

@@ -92,8 +92,9 @@ class EventIndex:
             found = _sorted_member(stored, keys)
         outside = [p for p in parts if p.name not in covered]
         if outside and len(keys):
+            # ParquetFile.read, not read_table: no dataset set up per small part.
             scanned = pa.concat_tables(
-                (pq.read_table(p, columns=["event_key"]) for p in outside),
+                (pq.ParquetFile(p).read(columns=["event_key"]) for p in outside),
                 promote_options="default",
             ).column("event_key")
             incoming = pa.array(keys, type=pa.uint64())
