@@ -124,3 +124,28 @@ def test_an_index_without_usable_keys_falls_back_to_the_parts_and_gains_them(
     assert not leftover.exists()
     assert np.load(keys_file).tolist() == [5, 17, _TOP]
     assert store.existing_event_keys(asked).tolist() == [True, True, False]
+
+
+def test_the_stored_events_of_some_keys_are_read_from_the_row_groups_holding_them(
+    tmp_path: Path,
+) -> None:
+    # Two row groups of two events in the first part, and a second part, none indexed.
+    first = tmp_path / "part-0.parquet"
+    table = pa.Table.from_pandas(_events([5, 17, 42, 8], ["E1", "E2", "E3", "E4"]))
+    pq.write_table(table, first, row_group_size=2)
+    second = tmp_path / "part-1.parquet"
+    pq.write_table(pa.Table.from_pandas(_events([3, _TOP], ["E5", "E6"])), second)
+    index = EventIndex(tmp_path / "index")
+    columns = ["event_key", "event_id"]
+    asked = np.array([42, 8, _TOP, 9], dtype=np.uint64)  # 42 opens the second row group
+    found = index.events_with_keys(asked, [first, second], columns)
+    assert found.column_names == columns
+    rows = sorted(zip(*found.to_pydict().values(), strict=True))
+    assert rows == [(8, "E4"), (42, "E3"), (_TOP, "E6")]
+    alone = index.events_with_keys(np.array([42], dtype=np.uint64), [first], columns)
+    assert alone.column("event_id").to_pylist() == ["E3"]
+    index.build([first])  # indexed now: the keys of the second part are still found
+    found = index.events_with_keys(np.array([_TOP, 17], dtype=np.uint64), [first, second], columns)
+    assert sorted(found.column("event_id").to_pylist()) == ["E2", "E6"]
+    none = index.events_with_keys(np.array([9], dtype=np.uint64), [first, second], columns)
+    assert none.num_rows == 0 and none.schema.field("event_key").type == pa.uint64()

@@ -185,12 +185,9 @@ class EmbeddedStore(EmbeddedWalks, EmbeddedScores, GraphStore):
         the key was derived from); anything else would be dropped unseen.
         """
         matched, present = compared_columns(matched)
-        wanted = pc.is_in(
-            self.events(["event_key"]).column("event_key"),
-            value_set=pa.array(matched["event_key"].to_numpy(dtype=np.uint64)),
-        )
-        stored = self.events(["event_key", *present]).filter(wanted).to_pandas()
-        refuse_other_events(matched, stored, present)
+        keys = matched["event_key"].to_numpy(dtype=np.uint64)
+        stored = self._index.events_with_keys(keys, self._event_parts(), ["event_key", *present])
+        refuse_other_events(matched, stored.to_pandas(), present)
 
     def _events_of(self, contact_ids: pd.Series) -> pa.Table:
         """The events of these contacts: from the contact-ordered index, then the parts after it."""

@@ -41,6 +41,7 @@ __all__ = ["EventIndex"]
 
 _COLUMNS = ["contact_id", "type", "occurred_at"]
 _KEYS_FILE = "keys.npy"
+_EMPTY_TYPES = {"event_key": pa.uint64(), "occurred_at": pa.timestamp("us", tz="UTC")}
 # Rebuild once the events outside the index pass this share of those in it (or
 # this many events when the index is small), or once this many parts lie outside.
 _STALE_SHARE = 0.1
@@ -83,14 +84,7 @@ class EventIndex:
         Keys of covered parts are found by binary search in the sorted copy;
         the parts outside it (or all, without a usable copy) are scanned.
         """
-        covers = self._covers()
-        covered = self.covered(parts, covers)
-        stored = self._sorted_keys(covers["rows"]) if covered else None
-        if stored is None:
-            found, covered = np.zeros(len(keys), dtype=bool), set()
-        else:
-            found = _sorted_member(stored, keys)
-        outside = [p for p in parts if p.name not in covered]
+        found, outside = self._in_sorted_copy(keys, parts)
         if outside and len(keys):
             # ParquetFile.read, not read_table: no dataset set up per small part.
             scanned = pa.concat_tables(
@@ -104,6 +98,42 @@ class EventIndex:
                 scanned = pc.filter(scanned, pc.is_in(scanned, value_set=incoming))
             found |= pc.is_in(incoming, value_set=scanned).to_numpy(zero_copy_only=False)
         return found
+
+    def events_with_keys(self, keys: np.ndarray, parts: list[Path], columns: list[str]) -> pa.Table:
+        """These ``columns`` of the stored events whose ``event_key`` is one of ``keys``.
+
+        Only parts that may hold one are read (covered parts only when the
+        sorted copy has one of the keys), and of those only the row groups
+        holding one: re-sending a recent small file reads a small part.
+        """
+        found, outside = self._in_sorted_copy(keys, parts)
+        searched = outside if not found.any() else parts
+        wanted = pa.array(keys, type=pa.uint64())
+        tables = []
+        for path in searched:
+            file = pq.ParquetFile(path)
+            hit = pc.is_in(file.read(columns=["event_key"]).column("event_key"), value_set=wanted)
+            rows = np.flatnonzero(hit.to_numpy(zero_copy_only=False))
+            if not len(rows):
+                continue
+            sizes = [file.metadata.row_group(g).num_rows for g in range(file.num_row_groups)]
+            groups = np.unique(np.searchsorted(np.cumsum(sizes), rows, side="right"))
+            table = file.read_row_groups(groups.tolist(), columns=columns)
+            tables.append(table.filter(pc.is_in(table.column("event_key"), value_set=wanted)))
+        if not tables:
+            return pa.table(
+                {c: pa.array([], type=_EMPTY_TYPES.get(c, pa.string())) for c in columns}
+            )
+        return pa.concat_tables(tables, promote_options="default")
+
+    def _in_sorted_copy(self, keys: np.ndarray, parts: list[Path]) -> tuple[np.ndarray, list[Path]]:
+        """Which ``keys`` the sorted copy holds, and the ``parts`` it does not cover."""
+        covers = self._covers()
+        covered = self.covered(parts, covers)
+        stored = self._sorted_keys(covers["rows"]) if covered else None
+        if stored is None:
+            return np.zeros(len(keys), dtype=bool), parts
+        return _sorted_member(stored, keys), [p for p in parts if p.name not in covered]
 
     def build(self, parts: list[Path]) -> None:
         """Sort every part's events by contact and switch the new index in."""
