@@ -12,9 +12,9 @@ are read.
 The index also keeps the covered events' ``event_key`` values sorted, as a
 memory-mapped ``keys.npy``: whether an ingest's few thousand keys are stored
 is a binary search each, touching a few pages, instead of a read of every
-stored key. An index written before it had the keys gains them at the next
-ingest; until then, and whenever the file is unreadable, the parts are
-scanned.
+stored key. An index written without the keys (by an earlier version) gains
+them at the next ingest; until then, and whenever the file is unreadable or
+does not match the covered events, the parts are scanned.
 
 The index covers the parts named in its ``covers.json``; parts written
 after it (small ingests) are scanned, which stays cheap while they are few.

@@ -53,7 +53,7 @@ class Lookup:
         # Ids map to themselves: ask which of them the store holds, reading only the id
         # column, and match in Arrow (pandas' isin on Arrow strings loops in Python).
         held = self.store.table(self.kind, values, columns=[self.id_column])[self.id_column]
-        known = pc.is_in(pa.array(values, type=pa.large_string()), value_set=_large(held))
+        known = pc.is_in(_large(values), value_set=_large(held))
         return values.where(known.to_numpy(zero_copy_only=False)).astype("str")
 
     def _codes(self, values: pd.Series, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -94,7 +94,7 @@ class Lookup:
 
 
 def _large(ids: pd.Series) -> pa.Array:
-    """Stored ids as Arrow large strings, whatever pandas holds them as."""
+    """Ids as Arrow large strings, whatever pandas holds them as."""
     return pa.array(ids, type=pa.large_string(), from_pandas=True)
 
 
