@@ -149,3 +149,80 @@ def test_the_stored_events_of_some_keys_are_read_from_the_row_groups_holding_the
     assert sorted(found.column("event_id").to_pylist()) == ["E2", "E6"]
     none = index.events_with_keys(np.array([9], dtype=np.uint64), [first, second], columns)
     assert none.num_rows == 0 and none.schema.field("event_key").type == pa.uint64()
+
+
+def _keyed_part(path: Path, contacts: list[str], types: list[str], keys: list[int]) -> Path:
+    at = pd.Timestamp("2026-11-01", tz="UTC") - pd.to_timedelta(keys, unit="h")
+    frame = pd.DataFrame(
+        {
+            "contact_id": contacts,
+            "type": types,
+            "occurred_at": at,
+            "event_key": np.array(keys, dtype=np.uint64),
+        }
+    )
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
+    return path
+
+
+def _index_files(folder: Path) -> tuple[dict, dict, list[int], str]:
+    contacts = pa.ipc.open_file(str(folder / "contacts.arrow")).read_all().to_pydict()
+    events = pa.ipc.open_file(str(folder / "events.arrow")).read_all()
+    rows = {
+        "type": events.column("type").cast(pa.string()).to_pylist(),
+        "occurred_at": events.column("occurred_at").to_pylist(),
+    }
+    return (
+        contacts,
+        rows,
+        np.load(folder / "keys.npy").tolist(),
+        (folder / "covers.json").read_text(),
+    )
+
+
+def test_new_parts_merged_into_the_index_give_the_index_a_build_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parts = [
+        _keyed_part(
+            tmp_path / "part-0.parquet", ["C2", "C1", "C2", "C3"], list("abca"), [9, 4, 7, 1]
+        ),
+        _keyed_part(tmp_path / "part-1.parquet", ["C1", "C4"], ["c", "b"], [12, 3]),
+        # A contact sorting before all (C0), new ones (C5, C6), a new type (d), known ones.
+        _keyed_part(
+            tmp_path / "part-2.parquet", ["C5", "C2", "C0", "C1"], list("dabd"), [2, 30, 5, 11]
+        ),
+        _keyed_part(tmp_path / "part-3.parquet", ["C4", "C2", "C6"], ["a", "d", "c"], [8, 6, 20]),
+    ]
+    merged = EventIndex(tmp_path / "merged")
+    merged.build(parts[:2])
+    monkeypatch.setattr(event_index, "_STALE_PARTS", 1)  # two parts outside: stale
+    monkeypatch.setattr(event_index, "_STALE_MIN", 10**9)
+    monkeypatch.setattr(event_index.EventIndex, "build", None)  # a merge, not a build
+    merged.refresh(parts)
+    monkeypatch.undo()
+    built = EventIndex(tmp_path / "built")
+    built.build(parts)
+    contacts, events, keys, covers = _index_files(merged.folder)
+    assert (contacts, events, keys, covers) == _index_files(built.folder)
+    # Worked out by hand: C2's events from part 0, then part 2, then part 3.
+    assert contacts == {
+        "contact_id": ["C0", "C1", "C2", "C3", "C4", "C5", "C6"],
+        "start": [0, 1, 4, 8, 9, 11, 12],
+        "stop": [1, 4, 8, 9, 11, 12, 13],
+    }
+    assert events["type"] == list("b" + "bcd" + "acad" + "a" + "ba" + "d" + "c")
+    hours = [
+        (pd.Timestamp("2026-11-01", tz="UTC") - t) // pd.Timedelta("1h")
+        for t in events["occurred_at"]
+    ]
+    assert hours == [5, 4, 12, 11, 9, 7, 30, 6, 1, 3, 8, 2, 20]
+    assert keys == [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 20, 30]
+    found = merged.events_of(pa.array(["C2", "C0"])).to_pandas()
+    assert sorted(zip(found["contact_id"], found["type"], strict=True)) == [
+        ("C0", "b"),
+        ("C2", "a"),
+        ("C2", "a"),
+        ("C2", "c"),
+        ("C2", "d"),
+    ]

@@ -74,7 +74,8 @@ class EventIndex:
         outside = [p for p in parts if p.name not in covered]
         events = sum(pq.ParquetFile(p).metadata.num_rows for p in outside)
         if events > max(_STALE_MIN, _STALE_SHARE * inside) or len(outside) > _STALE_PARTS:
-            self.build(parts)
+            if not (covered and self._extend(covers, outside)):
+                self.build(parts)
         elif covered and self._sorted_keys(inside) is None:
             self._add_keys([p for p in parts if p.name in covered], inside)
 
@@ -163,13 +164,90 @@ class EventIndex:
                 "occurred_at": events.column("occurred_at").combine_chunks().take(order),
             }
         )
+        keys = None
+        if keyed and events.column("event_key").null_count == 0:
+            keys = np.sort(events.column("event_key").to_numpy().astype(np.uint64, copy=False))
+        covers = {"parts": sorted(p.name for p in parts), "rows": events.num_rows}
+        self._switch_in(contacts, sorted_events, keys, covers)
+
+    def _extend(self, covers: dict, outside: list[Path]) -> bool:
+        """Merge the events of the ``outside`` parts into the index; False when it cannot.
+
+        The same index a build from every part gives (each contact's events
+        in part order), without decoding and sorting the covered events again:
+        the covered ones keep their order and move by their contact's new
+        start, the few new ones are sorted alone, and one gather writes both.
+        """
+        old_keys = self._sorted_keys(covers["rows"])
+        if old_keys is None or not _all_keyed(outside):
+            return False  # an index without its keys is built again whole
+        contacts = _read_ipc(self.folder / "contacts.arrow")
+        indexed = _read_ipc(self.folder / "events.arrow")
+        new = pa.concat_tables(
+            (pq.ParquetFile(p).read(columns=[*_COLUMNS, "event_key"]) for p in outside),
+            promote_options="default",
+        )
+        old_ids = contacts.column("contact_id").combine_chunks()
+        old_starts = contacts.column("start").to_numpy()
+        old_lengths = contacts.column("stop").to_numpy() - old_starts
+        n_old, n_new = indexed.num_rows, new.num_rows
+        if old_lengths.sum() != n_old or new.column("contact_id").null_count:
+            return False
+        codes = new.column("contact_id").combine_chunks().cast(old_ids.type).dictionary_encode()
+        extra = codes.dictionary.filter(pc.invert(pc.is_in(codes.dictionary, value_set=old_ids)))
+        union = pa.concat_arrays([old_ids, extra])
+        by_id = pc.sort_indices(union).to_numpy()
+        rank_of = np.empty(len(union), dtype=np.int64)
+        rank_of[by_id] = np.arange(len(union))
+        old_rank = rank_of[: len(old_ids)]
+        code_rank = rank_of[pc.index_in(codes.dictionary, value_set=union).to_numpy()]
+        new_rank = code_rank[codes.indices.to_numpy()]
+        old_counts = np.zeros(len(union), dtype=np.int64)
+        old_counts[old_rank] = old_lengths
+        counts = old_counts + np.bincount(new_rank, minlength=len(union))
+        stops = np.cumsum(counts)
+        starts = stops - counts
+        # Where each event goes: a covered one moves by its contact's shift, a new one
+        # follows its contact's covered events, in part order.
+        dest = np.empty(n_old + n_new, dtype=np.int64)
+        dest[:n_old] = np.repeat(starts[old_rank] - old_starts, old_lengths) + np.arange(n_old)
+        order = np.argsort(new_rank, kind="stable")
+        ranked = new_rank[order]
+        within = np.arange(n_new) - np.searchsorted(ranked, ranked, side="left")
+        dest[n_old + order] = starts[ranked] + old_counts[ranked] + within
+        gather = np.empty_like(dest)
+        gather[dest] = np.arange(n_old + n_new)
+        gather = pa.array(gather)
+        old_type = indexed.column("type").combine_chunks()
+        new_type = new.column("type").combine_chunks().cast(old_type.type.value_type)
+        types = pa.chunked_array([old_type, new_type.dictionary_encode()]).unify_dictionaries()
+        instants = indexed.column("occurred_at").combine_chunks()
+        new_instants = new.column("occurred_at").combine_chunks().cast(instants.type)
+        sorted_events = pa.table(
+            {
+                "type": types.combine_chunks().take(gather),
+                "occurred_at": pa.concat_arrays([instants, new_instants]).take(gather),
+            }
+        )
+        merged_contacts = pa.table(
+            {"contact_id": union.take(pa.array(by_id)), "start": starts, "stop": stops}
+        )
+        new_keys = np.sort(new.column("event_key").to_numpy().astype(np.uint64, copy=False))
+        keys = np.insert(np.asarray(old_keys), np.searchsorted(old_keys, new_keys), new_keys)
+        parts = sorted([*covers["parts"], *(p.name for p in outside)])
+        self._switch_in(merged_contacts, sorted_events, keys, {"parts": parts, "rows": len(keys)})
+        return True
+
+    def _switch_in(
+        self, contacts: pa.Table, events: pa.Table, keys: np.ndarray | None, covers: dict
+    ) -> None:
+        """Write an index into a staging folder and rename it into place."""
         staging = self.folder.with_name(f".{self.folder.name}-{uuid.uuid4().hex[:8]}.tmp")
         staging.mkdir(parents=True)
         _write_ipc(contacts, staging / "contacts.arrow")
-        _write_ipc(sorted_events, staging / "events.arrow")
-        if keyed and events.column("event_key").null_count == 0:
-            _write_keys(events.column("event_key"), staging / _KEYS_FILE)
-        covers = {"parts": sorted(p.name for p in parts), "rows": events.num_rows}
+        _write_ipc(events, staging / "events.arrow")
+        if keys is not None:
+            _save_keys(keys, staging / _KEYS_FILE)
         (staging / "covers.json").write_text(json.dumps(covers), encoding="utf-8")
         old = self.folder.with_name(f".{self.folder.name}-{uuid.uuid4().hex[:8]}.old")
         if self.folder.exists():
@@ -220,7 +298,7 @@ class EventIndex:
             return
         # Renamed into place: a killed write leaves no keys file (the parts are scanned).
         staging = self.folder / f".{_KEYS_FILE}-{uuid.uuid4().hex[:8]}.tmp"
-        _write_keys(keys, staging)
+        _save_keys(np.sort(keys.to_numpy().astype(np.uint64, copy=False)), staging)
         os.replace(staging, self.folder / _KEYS_FILE)
 
 
@@ -229,8 +307,7 @@ def _all_keyed(parts: list[Path]) -> bool:
     return all("event_key" in pq.read_schema(p).names for p in parts)
 
 
-def _write_keys(keys: pa.ChunkedArray, path: Path) -> None:
-    ordered = np.sort(keys.to_numpy().astype(np.uint64, copy=False))
+def _save_keys(ordered: np.ndarray, path: Path) -> None:
     with open(path, "wb") as sink:
         np.save(sink, ordered, allow_pickle=False)
 
