@@ -19,9 +19,12 @@ does not match the covered events, the parts are scanned.
 The index covers the parts named in its ``covers.json``; parts written
 after it (small ingests) are scanned, which stays cheap while they are few.
 When the uncovered events pass a share of the covered ones, or the uncovered
-parts pass a few dozen, the next ingest rebuilds the index from every part. The index is derived data: written to a
-temporary folder and renamed into place, and ignored whenever a part it
-names is gone, so it is never more than a cache.
+parts pass a few dozen, the next ingest merges those parts into the index:
+only their events are decoded and sorted, and the covered ones are moved
+in order, a fraction of a build from every part (which is what happens when
+there is no index yet, or it lacks its keys). The index is derived data:
+written to a temporary folder and renamed into place, and ignored whenever
+a part it names is gone, so it is never more than a cache.
 """
 
 from __future__ import annotations
