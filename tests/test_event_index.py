@@ -226,3 +226,21 @@ def test_new_parts_merged_into_the_index_give_the_index_a_build_gives(
         ("C2", "c"),
         ("C2", "d"),
     ]
+
+
+def test_a_stale_index_without_its_keys_is_built_again_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parts = [
+        _keyed_part(tmp_path / "part-0.parquet", ["C2", "C1"], ["a", "b"], [9, 4]),
+        _keyed_part(tmp_path / "part-1.parquet", ["C3"], ["c"], [2]),
+        _keyed_part(tmp_path / "part-2.parquet", ["C1"], ["a"], [5]),
+    ]
+    index = EventIndex(tmp_path / "index")
+    index.build(parts[:1])
+    (index.folder / "keys.npy").unlink()  # as an earlier version wrote it
+    monkeypatch.setattr(event_index, "_STALE_PARTS", 1)
+    index.refresh(parts)
+    assert index.covered(parts) == {"part-0.parquet", "part-1.parquet", "part-2.parquet"}
+    assert np.load(index.folder / "keys.npy").tolist() == [2, 4, 5, 9]
+    assert index.held(np.array([5, 3], dtype=np.uint64), parts).tolist() == [True, False]
