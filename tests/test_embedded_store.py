@@ -77,6 +77,21 @@ def test_a_crash_mid_write_leaves_the_previous_state_readable(loaded, tmp_path, 
     assert not list((tmp_path / "ws" / "store").glob(".*.tmp"))
 
 
+def test_rows_picked_by_value_are_the_same_in_memory_and_from_disk(loaded, tmp_path):
+    # ``loaded`` holds the tables it wrote in memory; a reopened store decodes them.
+    reopened = EmbeddedStore(tmp_path / "ws")
+    for store in (loaded, reopened):
+        some = store.table("contacts", pd.Series(["P3", "P9", "P1"]), columns=["contact_id"])
+        assert some["contact_id"].tolist() == ["P1", "P3"]  # stored order; P9 is unknown
+        whole = store.table("contacts", ["P2"])
+        assert whole["contact_id"].tolist() == ["P2"]
+        assert whole["manager_id"].tolist() == ["P1"]
+        # A missing value matches only rows missing it: P1 has no manager.
+        managed = store.select("contacts", ["contact_id"], ("manager_id", ["P2", None]))
+        assert managed["contact_id"].tolist() == ["P1", "P3"]
+        assert store.select("contacts", ["contact_id"], ("manager_id", ["P7"])).empty
+
+
 def test_engagements_are_deduplicated_by_key(loaded, tmp_path, builder):
     assert loaded.event_count() == 2
     builder.load(loaded)  # the same files again

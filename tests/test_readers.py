@@ -70,6 +70,20 @@ def test_csv_chunk_boundaries_do_not_change_rows(tmp_path: Path) -> None:
     assert small["source_line"].tolist() == list(range(2, 1002, 2))
 
 
+def test_a_csv_that_fits_in_one_block_is_one_chunk(tmp_path: Path) -> None:
+    # 2,000 rows of 40-odd bytes: past the 64 KiB a large file's header block holds.
+    rows = [f"C{i:05d},{'x' * 32},{i}" for i in range(2000)]
+    path = tmp_path / "small.csv"
+    path.write_text("contact_id,note,n\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert path.stat().st_size > 1 << 16
+    chunks = [c for c in open_input(path, block_bytes=1 << 20).chunks() if len(c.frame)]
+    assert [len(c.frame) for c in chunks] == [2000]
+    assert chunks[0].source_line[[0, -1]].tolist() == [2, 2001]
+    # Larger than a block: read in several, the rows the same.
+    several = [c for c in open_input(path, block_bytes=1 << 15).chunks() if len(c.frame)]
+    assert len(several) > 1 and sum(len(c.frame) for c in several) == 2000
+
+
 def test_csv_stray_quote_inside_a_field(tmp_path: Path) -> None:
     path = tmp_path / "stray.csv"
     path.write_text('id,size,x\nA,5" screen,1\nB,7,2\nC,8,3\n', encoding="utf-8")

@@ -28,9 +28,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from abmgraph.errors import StoreError
-from abmgraph.graph.changelog import Changes, EmbeddedChangeLog, same_values
+from abmgraph.graph.changelog import Changes, EmbeddedChangeLog
 from abmgraph.graph.embedded_scores import EmbeddedScores, write_parquet
-from abmgraph.graph.event_identity import IDENTITY, collision_error
+from abmgraph.graph.event_identity import compared_columns, refuse_other_events
 from abmgraph.graph.event_index import EventIndex
 from abmgraph.graph.store import KEYS, SUMMARY_COLUMNS, EventWindow, GraphStore
 from abmgraph.graph.walks import EmbeddedWalks
@@ -86,7 +86,7 @@ class EmbeddedStore(EmbeddedWalks, EmbeddedScores, GraphStore):
             self._tables[kind] = pd.read_parquet(path) if path.exists() else _empty(kind)
         frame = self._tables[kind]
         if ids is not None:
-            frame = frame[frame[KEYS[kind][0]].isin(ids)]
+            frame = frame[_among(frame[KEYS[kind][0]], _value_set(ids))]
         from abmgraph.graph.tables import only_columns  # loaded on use, as in _empty
 
         return only_columns(frame, columns)
@@ -146,16 +146,9 @@ class EmbeddedStore(EmbeddedWalks, EmbeddedScores, GraphStore):
         return sorted(folder.glob("part-*.parquet")) if folder.exists() else []
 
     def existing_event_keys(self, keys: pd.Series) -> pd.Series:
-        stored = self.events(["event_key"]).column("event_key")
-        if len(stored) == 0:
-            return pd.Series(False, index=keys.index)
-        incoming = pa.array(keys.to_numpy(dtype=np.uint64))
-        if len(incoming) < len(stored):
-            # Hash the smaller side: a file of 1,000 events against 10M stored builds a set
-            # of 1,000 keys and scans the stored ones, instead of hashing all 10M.
-            stored = pc.filter(stored, pc.is_in(stored, value_set=incoming))
-        present = pc.is_in(incoming, value_set=stored)
-        return pd.Series(present.to_numpy(zero_copy_only=False), index=keys.index)
+        # The event index answers for the parts it covers without reading their keys.
+        held = self._index.held(keys.to_numpy(dtype=np.uint64), self._event_parts())
+        return pd.Series(held, index=keys.index)
 
     def _add_events(self, rows: pd.DataFrame) -> int:
         # A mask rather than drop_duplicates copies nothing when no key repeats. Repeats
@@ -191,30 +184,10 @@ class EmbeddedStore(EmbeddedWalks, EmbeddedScores, GraphStore):
         event (the same event_id, or for events without one the same fields
         the key was derived from); anything else would be dropped unseen.
         """
-        if "event_id" not in matched.columns:
-            matched = matched.assign(event_id=pd.Series(pd.NA, index=matched.index, dtype="str"))
-        present = [c for c in IDENTITY if c in matched.columns]
-        if matched["event_id"].notna().all():
-            present = ["event_id"]  # keys of ids: the ids alone tell events apart
-        wanted = pc.is_in(
-            self.events(["event_key"]).column("event_key"),
-            value_set=pa.array(matched["event_key"].to_numpy(dtype=np.uint64)),
-        )
-        stored = self.events(["event_key", *present]).filter(wanted).to_pandas()
-        stored = stored.drop_duplicates("event_key")
-        pairs = matched[["event_key", *present]].merge(
-            stored, on="event_key", suffixes=("", "_stored")
-        )
-        by_id = (pairs["event_id"].notna() | pairs["event_id_stored"].notna()).to_numpy()
-        differs = by_id & ~same_values(pairs["event_id"], pairs["event_id_stored"])
-        if not by_id.all():  # keys derived from the fields: those must agree
-            derived = pairs[~by_id]
-            for column in present:
-                if column != "event_id":
-                    differs[~by_id] |= ~same_values(derived[column], derived[f"{column}_stored"])
-        if differs.any():
-            first = pairs[differs].iloc[0]
-            raise collision_error(int(differs.sum()), first["event_id"], first["event_id_stored"])
+        matched, present = compared_columns(matched)
+        keys = matched["event_key"].to_numpy(dtype=np.uint64)
+        stored = self._index.events_with_keys(keys, self._event_parts(), ["event_key", *present])
+        refuse_other_events(matched, stored.to_pandas(), present)
 
     def _events_of(self, contact_ids: pd.Series) -> pa.Table:
         """The events of these contacts: from the contact-ordered index, then the parts after it."""
@@ -226,7 +199,7 @@ class EmbeddedStore(EmbeddedWalks, EmbeddedScores, GraphStore):
         found = [self._index.events_of(wanted)] if covered else []
         for path in parts:
             if path.name not in covered:
-                table = pq.read_table(path, columns=columns)
+                table = pq.ParquetFile(path).read(columns=columns)  # no dataset set up
                 found.append(table.filter(pc.is_in(table.column("contact_id"), value_set=wanted)))
         if not found:
             return pa.table({c: pa.array([], type=pa.string()) for c in columns})
@@ -305,7 +278,7 @@ class EmbeddedStore(EmbeddedWalks, EmbeddedScores, GraphStore):
         if self._cleaned:
             return
         self._cleaned = True
-        for folder in (self.root, self.root / "events", self._scores_root):
+        for folder in (self.root, self.root / "events", self._scores_root, self._index.folder):
             clean_stale_temps(folder)
         for staging in self.root.glob(".events_index-*"):  # a killed index build
             shutil.rmtree(staging, ignore_errors=True)
@@ -410,7 +383,7 @@ class EmbeddedStore(EmbeddedWalks, EmbeddedScores, GraphStore):
         elif name in self._tables:
             frame = self._tables[name]
             if where is not None:
-                frame = frame[frame[where[0]].isin(values.to_pylist())]
+                frame = frame[_among(frame[where[0]], values)]
         elif not path.exists():
             frame = pd.DataFrame()
         else:
@@ -451,6 +424,19 @@ def _value_set(values: Collection[Any]) -> pa.Array:
     if isinstance(values, pd.Series | pd.Index | np.ndarray):
         return pa.array(values)
     return pa.array(list(values))
+
+
+def _among(column: pd.Series, values: pa.Array) -> np.ndarray:
+    """``column.isin(values)`` matched in Arrow: pandas' isin on Arrow strings loops in Python.
+
+    As there and in a Parquet "in" filter, a null matches only a null value.
+    """
+    try:
+        array = pa.array(column, from_pandas=True)
+        found = pc.is_in(array, value_set=values.cast(array.type))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return column.isin(values.to_pylist()).to_numpy(dtype=bool)  # types Arrow won't mix
+    return found.fill_null(False).to_numpy(zero_copy_only=False)
 
 
 def _key_index(frame: pd.DataFrame, keys: list[str]) -> pd.Index:

@@ -177,7 +177,7 @@ class EmbeddedScores:
 
     def _read_stored(self, name: str, path: Path, columns: list[str] | None) -> pa.Table:
         """Some columns of a stored file; the contact scores with the delta laid over them."""
-        table = pq.read_table(path, columns=columns)
+        table = pq.ParquetFile(path).read(columns=columns)  # one file: no dataset set up
         delta = self._delta_path() if name == "scores/contacts" else None
         if delta is None:
             return table

@@ -12,6 +12,8 @@ import threading
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from abmgraph.errors import InternalError
 from abmgraph.graph.schema import Kind
@@ -48,9 +50,11 @@ class Lookup:
             return self.domains.match(values)["account_id"]
         if self.by != self.id_column:
             return self.store.resolve(self.kind, self.by, values)
-        # Ids map to themselves: ask which of them the store holds.
-        held = self.store.table(self.kind, values)[self.id_column]
-        return values.where(values.isin(held)).astype("str")
+        # Ids map to themselves: ask which of them the store holds, reading only the id
+        # column, and match in Arrow (pandas' isin on Arrow strings loops in Python).
+        held = self.store.table(self.kind, values, columns=[self.id_column])[self.id_column]
+        known = pc.is_in(_large(values), value_set=_large(held))
+        return values.where(known.to_numpy(zero_copy_only=False)).astype("str")
 
     def _codes(self, values: pd.Series, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         codes, uniques = pd.factorize(hashes)
@@ -87,6 +91,11 @@ class Lookup:
             return pd.Series([], dtype="str", index=values.index)
         codes, where = self._codes(values, hash_strings(values))
         return pd.Series(self.ids[where][codes], index=values.index, dtype="str")
+
+
+def _large(ids: pd.Series) -> pa.Array:
+    """Ids as Arrow large strings, whatever pandas holds them as."""
+    return pa.array(ids, type=pa.large_string(), from_pandas=True)
 
 
 class SortedRun:

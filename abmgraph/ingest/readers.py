@@ -257,8 +257,10 @@ class InputFile:
 
     def _utf8_blocks(self, progress: Progress, skip: int = 0) -> Iterator[bytes]:
         """The file as UTF-8 blocks, the first ``skip`` bytes left out; counts NULs removed."""
-        # The header is dropped from a small first block, not copied out of a large one.
-        first = min(self.block_bytes, max(skip, 1) + (1 << 16)) if skip else None
+        # The header is dropped from a small first block, not copied out of a large one;
+        # a file that fits in one block is one block (one chunk to validate, not two).
+        large = self.size > self.block_bytes
+        first = min(self.block_bytes, max(skip, 1) + (1 << 16)) if skip and large else None
         stream = self._utf8(self.block_bytes, first)
         for block, consumed in stream:
             progress.advance(consumed)
