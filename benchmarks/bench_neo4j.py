@@ -145,6 +145,37 @@ def driver_load(uri: str, paths: dict[str, Path], data_dir: Path) -> dict:
     return results
 
 
+def ingest_workspace(
+    paths: dict[str, Path], workspace: Path, rejects: Path
+) -> tuple[EmbeddedStore, int]:
+    """Every input file, in ingest order, into the embedded workspace; the store and rows read."""
+    embedded = EmbeddedStore(workspace)
+    rows = 0
+    for kind in INGEST_ORDER:
+        rows += ingest_file(
+            embedded, kind, paths[kind], rejects_path=rejects / f"{kind}-rejects.csv", quiet=True
+        ).read
+    return embedded, rows
+
+
+def import_files(folder: Path, port: int) -> str:
+    """The local server on ``port`` given the database in the import files of ``folder``.
+
+    ``scripts/neo4j-local import`` stops the server, runs Neo4j's offline
+    importer, starts it again and creates the constraints and indexes.
+    Returns its progress (stderr), which names the importer's and the
+    schema's seconds.
+    """
+    done = subprocess.run(
+        [str(SCRIPT), "import", str(folder), "--port", str(port)],
+        env=server_env(),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stderr
+
+
 def bulk_load(port: int, paths: dict[str, Path], out: Path, score_workspace: bool) -> dict:
     """Input files → embedded workspace → neo4j-admin import files → the local server.
 
@@ -159,11 +190,7 @@ def bulk_load(port: int, paths: dict[str, Path], out: Path, score_workspace: boo
     subprocess.run([str(SCRIPT), "reset", "--port", str(port)], check=True, capture_output=True)
     steps: dict[str, float] = {}
     started = time.perf_counter()
-    embedded = EmbeddedStore(workspace)
-    rows = 0
-    for kind in INGEST_ORDER:
-        rejects = out / f"{kind}-rejects.csv"
-        rows += ingest_file(embedded, kind, paths[kind], rejects_path=rejects, quiet=True).read
+    embedded, rows = ingest_workspace(paths, workspace, out)
     steps["ingest"] = time.perf_counter() - started
     workspace_score = None
     if score_workspace:
@@ -173,19 +200,13 @@ def bulk_load(port: int, paths: dict[str, Path], out: Path, score_workspace: boo
     mark = time.perf_counter()
     files = write_import_files(embedded, folder, overwrite=True)
     steps["write_files"] = time.perf_counter() - mark
-    done = subprocess.run(
-        [str(SCRIPT), "import", str(folder), "--port", str(port)],
-        env=server_env(),
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    progress = import_files(folder, port)
     seconds = time.perf_counter() - started
     steps["import_start_and_schema"] = seconds - steps["ingest"] - steps["write_files"]
     # The script reports its own steps: the importer, and the constraints and indexes.
     reported = {"importer": r"imported in (\d+)s", "schema": r"indexes ready after (\d+)s"}
     for name, pattern in reported.items():
-        found = re.search(pattern, done.stderr)
+        found = re.search(pattern, progress)
         if found:
             steps[name] = float(found.group(1))
     results = {

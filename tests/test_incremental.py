@@ -21,6 +21,7 @@ from abmgraph.status import store_status
 from abmgraph.workspace import Workspace
 
 LATER = "2026-11-05T00:00:00+00:00"
+LATEST = "2026-11-06T00:00:00+00:00"
 
 
 def _score(store: GraphStore, as_of: str = AS_OF, **options: object) -> ScoreResult:
@@ -215,6 +216,44 @@ def test_rows_keep_the_as_of_they_were_scored_at(
     assert store_status(store, Workspace(tmp_path / "ws"))["scored_oldest_as_of"] == (
         late.isoformat()
     )
+
+
+def test_partial_runs_count_newly_scored_rows_and_move_the_oldest_as_of_once_all_moved(
+    store: GraphStore, builder: GraphBuilder, ingest: Ingests
+) -> None:
+    _base(builder, store)
+    _score(store)
+    meta = store.score_meta()
+    assert (meta["accounts"], meta["contacts"], meta["oldest_as_of"]) == (3, 4, AS_OF)
+    # A new contact at A2 with an event: A2 (C3 and C5) rescored, C5 scored for the first
+    # time, so 4 + 1 contacts stored; A1 and A3 still hold AS_OF.
+    ingest(
+        "contacts",
+        [{"contact_id": "C5", "account_id": "A2", "email": "c5@a2.com", "seniority": "manager"}],
+    )
+    ingest("engagements", [_event("N1", "C5", "demo_request", -1)])
+    first = _score(store, as_of=LATER)
+    assert (first.mode, first.accounts_rescored) == ("incremental", 1)
+    meta = store.score_meta()
+    assert (meta["accounts"], meta["contacts"], meta["oldest_as_of"]) == (3, 5, AS_OF)
+    # Events at A1 and A3: every row now holds LATER (A2, C3, C5) or LATEST (the rest),
+    # so the oldest moves from AS_OF to LATER, and no row is new.
+    ingest(
+        "engagements",
+        [_event("N2", "C1", "pricing_page_view", -2), _event("N3", "C4", "meeting_held", -2)],
+    )
+    second = _score(store, as_of=LATEST)
+    assert (second.mode, second.accounts_rescored) == ("incremental", 2)
+    meta = store.score_meta()
+    assert (meta["accounts"], meta["contacts"], meta["oldest_as_of"]) == (3, 5, LATER)
+    contacts = store.scores("contacts").set_index("contact_id")["as_of"].to_dict()
+    assert contacts == {
+        "C1": pd.Timestamp(LATEST),
+        "C2": pd.Timestamp(LATEST),
+        "C3": pd.Timestamp(LATER),
+        "C4": pd.Timestamp(LATEST),
+        "C5": pd.Timestamp(LATER),
+    }
 
 
 def test_partial_write_reads_back_ranked_by_priority(

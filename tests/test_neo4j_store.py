@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 
 from abmgraph.errors import StoreError, StoreUnavailableError
-from abmgraph.graph import neo4j_columns, neo4j_cypher, neo4j_store
+from abmgraph.graph import neo4j_columns, neo4j_connection, neo4j_cypher, neo4j_store
 from abmgraph.graph.embedded import EmbeddedStore
 from abmgraph.graph.neo4j_cypher import load_query
 from abmgraph.graph.neo4j_store import Neo4jStore
@@ -915,6 +915,41 @@ def test_schema_is_created_before_the_first_write(neo: Neo4jStore):
     } <= online
     # Events carry exactly one index, their key: every extra one costs a write per event.
     assert {p for label, p in online if label == "Engagement"} == {"event_key"}
+
+
+@pytest.mark.neo4j
+def test_schema_statements_run_only_when_a_part_is_missing_or_left_over(
+    neo: Neo4jStore, monkeypatch: pytest.MonkeyPatch
+):
+    neo.upsert("accounts", sample()["accounts"])
+    ran: list[str] = []
+
+    def counted(tx: Any, query: Any, params: dict[str, Any]) -> None:
+        ran.append(query)
+        neo4j_cypher.tx_consume(tx, query, params)
+
+    monkeypatch.setattr(neo4j_connection, "tx_consume", counted)
+
+    def indexes() -> set[str]:
+        records, _, _ = neo._driver.execute_query(
+            "SHOW INDEXES YIELD name RETURN name", database_=neo.database
+        )
+        return {r["name"] for r in records}
+
+    with Neo4jStore.connect(uri=URI) as again:
+        again._ensure_schema()
+    assert ran == []  # every part in place: no statement runs
+    # One index gone, and one that the schema drops made again.
+    neo._driver.execute_query("DROP INDEX abmgraph_contact_email", database_=neo.database)
+    neo._driver.execute_query(
+        "CREATE INDEX abmgraph_engagement_occurred FOR (n:Engagement) ON (n.occurred_at)",
+        database_=neo.database,
+    )
+    with Neo4jStore.connect(uri=URI) as again:
+        again._ensure_schema()
+    assert len(ran) == len(neo4j_cypher.statements("schema"))
+    assert "abmgraph_contact_email" in indexes()
+    assert "abmgraph_engagement_occurred" not in indexes()
 
 
 @pytest.mark.neo4j

@@ -17,7 +17,14 @@ from contextlib import contextmanager
 from typing import Any, LiteralString, Self
 
 from abmgraph.errors import StoreError, StoreUnavailableError
-from abmgraph.graph.neo4j_cypher import build_query, statements, tx_column, tx_consume, tx_single
+from abmgraph.graph.neo4j_cypher import (
+    build_query,
+    statements,
+    tx_column,
+    tx_consume,
+    tx_pairs,
+    tx_single,
+)
 from abmgraph.graph.neo4j_model import SCHEMA_PENDING
 from abmgraph.graph.neo4j_uri import check_uri, redact_uri
 from abmgraph.graph.schema import Kind
@@ -39,6 +46,11 @@ __all__ = ["DEFAULT_DATABASE", "DEFAULT_URI", "Neo4jConnection", "neo4j"]
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 DEFAULT_DATABASE = "neo4j"
+
+_SCHEMA_INDEXES = build_query("schema_indexes")
+# The statements of schema.cypher, by the name they create or drop.
+_CREATED = re.compile(r"CREATE (?P<what>CONSTRAINT|INDEX) (?P<name>\w+) IF NOT EXISTS\b")
+_DROPPED = re.compile(r"DROP INDEX (?P<name>\w+) IF EXISTS\b")
 
 
 class Neo4jConnection:
@@ -165,10 +177,26 @@ class Neo4jConnection:
     def _ensure_schema(self) -> None:
         if self._schema_ready:
             return
-        with self._errors(), self._session() as session:
-            for statement in statements("schema"):
-                session.execute_write(tx_consume, statement, {})
+        wanted = statements("schema")
+        # Each statement is a write transaction of its own, and a store is opened for
+        # every command and every watched batch: one read says whether any is needed.
+        if not self._schema_in_place(wanted):
+            with self._errors(), self._session() as session:
+                for statement in wanted:
+                    session.execute_write(tx_consume, statement, {})
         self._schema_ready = True
+
+    def _schema_in_place(self, wanted: list[LiteralString]) -> bool:
+        """Whether the database has every constraint and index of ``wanted``, online, and
+        none that it drops."""
+        found = {name: tuple(state) for name, state in self._read(tx_pairs, _SCHEMA_INDEXES)}
+        for statement in wanted:
+            if created := _CREATED.match(statement):
+                if found.get(created["name"]) != (True, created["what"] == "CONSTRAINT"):
+                    return False
+            elif (dropped := _DROPPED.match(statement)) and dropped["name"] in found:
+                return False
+        return True
 
     def _finish_import(self) -> None:
         """Create the constraints and indexes a bulk import could not (a minute for 10M events)."""

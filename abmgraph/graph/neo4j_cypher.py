@@ -88,6 +88,11 @@ def tx_column(tx: Any, query: LiteralString, params: dict[str, Any]) -> list[Any
     return [record[0] for record in tx.run(query, params)]
 
 
+def tx_pairs(tx: Any, query: LiteralString, params: dict[str, Any]) -> list[tuple[Any, Any]]:
+    """The first two values of every record."""
+    return [(record[0], record[1]) for record in tx.run(query, params)]
+
+
 def tx_record(tx: Any, query: LiteralString, params: dict[str, Any]) -> list[Any]:
     """The values of the query's one record."""
     return list(tx.run(query, params).single(strict=True).values())

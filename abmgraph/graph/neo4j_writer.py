@@ -8,6 +8,7 @@ each other.
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from collections.abc import Callable
@@ -288,13 +289,45 @@ class Neo4jWriter(Neo4jConnection):
         run = uuid.uuid4().hex
         self._set_meta(SCORES_WRITING, {"run": run})
         levels: dict[str, list[str]] = {}
+        newly_scored: dict[str, int] = {}
         for level, frame in (("contacts", contacts), ("accounts", accounts)):
-            levels.update(self._write_level_scores(level, frame, run, previous, merging=partial))
+            record, newly_scored[level] = self._write_level_scores(
+                level, frame, run, previous, merging=partial
+            )
+            levels.update(record)
         if partial:
             self._run(build_query("rank_scores"))
-            meta = {**meta, **self._scored_summary()}
+            meta = {**meta, **self._partial_summary(previous, newly_scored)}
         self._set_meta(SCORES, {**score_record(run, meta), **levels})
         self._write(tx_consume, build_query("delete_meta"), key=SCORES_WRITING)
+
+    def _partial_summary(
+        self, previous: dict[str, Any], newly_scored: dict[str, int]
+    ) -> dict[str, Any]:
+        """Rows stored per level and the oldest row's as_of after a partial run.
+
+        Counting them on the server reads every scored node, a cost that grows
+        with the graph rather than the run. A partial run only adds scores, at
+        an as_of no earlier than the stored ones (an earlier one makes the run
+        a full one), and scored nodes are never deleted: the rows stored are
+        the last record's plus the nodes scored for the first time, and the
+        oldest as_of stays while a node still holds it, which the first such
+        node found shows. The full count is the fallback for a record without
+        the figures.
+        """
+        before = json.loads(previous.get("meta") or "{}")
+        oldest = before.get("oldest_as_of")
+        if oldest is None or any(before.get(level) is None for level in newly_scored):
+            return self._scored_summary()
+        out: dict[str, Any] = {
+            level: int(before[level]) + count for level, count in newly_scored.items()
+        }
+        as_of_us = pd.Timestamp(oldest).value // 1000
+        for level in newly_scored:
+            query = build_query("scored_at_or_before", label=LABELS[SCORED[level]])
+            if self._read(tx_single, query, as_of_us=as_of_us):
+                return {**out, "oldest_as_of": oldest}
+        return {**out, "oldest_as_of": self._scored_summary()["oldest_as_of"]}
 
     def _scored_summary(self) -> dict[str, Any]:
         """Rows stored per level and the oldest row's as_of, counted on the server."""
@@ -317,8 +350,11 @@ class Neo4jWriter(Neo4jConnection):
         previous: dict[str, Any],
         *,
         merging: bool,
-    ) -> dict[str, list[str]]:
-        """Score columns as properties of the level's nodes; a full run removes earlier runs'."""
+    ) -> tuple[dict[str, list[str]], int]:
+        """Score columns as properties of the level's nodes; a full run removes earlier runs'.
+
+        Returns the level's record and how many nodes held no scores before.
+        """
         kind = SCORED[level]
         label, key = LABELS[kind], KEYS[kind][0]
         table_columns = set(self._table_columns(kind))
@@ -333,7 +369,7 @@ class Neo4jWriter(Neo4jConnection):
             columns.append(SCORE_RANK)
         query = row_query("write_scores", columns, (), label=label, key=key)
         # Each row sets one node's properties and nothing else: writers never collide.
-        self._write_batches(
+        newly_scored = self._write_batches(
             query,
             properties,
             partial(column_params, columns=columns),
@@ -343,10 +379,10 @@ class Neo4jWriter(Neo4jConnection):
         )
         record = level_record(level, frame, names)
         if merging:
-            return _widened(record, previous, level)
+            return _widened(record, previous, level), newly_scored
         cleared = dict.fromkeys((old | set(names)) - {key} | {SCORE_RUN, SCORE_RANK})
         self._run(build_query("clear_scores", label=label), run=run, cleared=cleared)
-        return record
+        return record, newly_scored
 
 
 def _widened(
