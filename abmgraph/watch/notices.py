@@ -57,7 +57,7 @@ class Notices:
 
 
 def start_notices(folder: Path, wake: threading.Event) -> Notices | None:
-    """Start receiving completion notices for the files of ``folder`` (not its subfolders).
+    """Start receiving completion notices for the files of ``folder`` (not of its subfolders).
 
     None where the platform has no inotify or the folder cannot be watched
     (the inotify watch limit reached, say): the watcher then polls alone.
@@ -82,8 +82,11 @@ def start_notices(folder: Path, wake: threading.Event) -> Notices | None:
                 notices.announce(source.name)
 
     observer = InotifyObserver()
+    # Recursive, though only the folder's own files are announced: the watcher's moves into
+    # done/ and failed/ then pair up at once. A move out to an unwatched folder is held back
+    # half a second in case its other half comes, and every notice queued behind it waits.
     observer.schedule(
-        Handler(), str(folder), recursive=False, event_filter=[FileMovedEvent, FileClosedEvent]
+        Handler(), str(folder), recursive=True, event_filter=[FileMovedEvent, FileClosedEvent]
     )
     try:
         observer.start()
