@@ -40,6 +40,8 @@ def among(column: Any, values: Any) -> np.ndarray:
     if not len(wanted):
         return np.zeros(len(column), dtype=bool)
     array = as_arrow(column)
+    if array.null_count == len(array):  # all missing, perhaps typed as numbers by pandas
+        return np.zeros(len(array), dtype=bool)
     found = pc.is_in(array, value_set=wanted.cast(array.type))
     return found.fill_null(False).to_numpy(zero_copy_only=False)
 

@@ -18,26 +18,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from abmgraph.idsets import among, as_arrow, positions
+
 __all__ = ["EmbeddedWalks", "account_families", "alumni_employers", "past_deals", "reporting_paths"]
 
 _PATH_COLUMNS = {"contact_id": "str", "path": "object"}
 _DEAL_COLUMNS = ["account_id", "contact_id", "from_account_id", "opportunity_id"]
-
-
-def _text(values: pd.Series | pd.Index | np.ndarray) -> pa.Array:
-    array = pa.array(values, from_pandas=True).cast(pa.large_string())
-    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-
-
-def _positions(index: pd.Index, values: pd.Series | np.ndarray) -> np.ndarray:
-    """Positions of ``values`` in ``index``; -1 for missing or unknown values.
-
-    Arrow's hash lookup: far faster than pandas' on half a million text ids.
-    """
-    if not len(values) or not len(index):
-        return np.full(len(values), -1, dtype=np.int64)
-    found = pc.index_in(_text(values), value_set=_text(index))
-    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def reporting_paths(
@@ -52,11 +38,11 @@ def reporting_paths(
     >>> reporting_paths(people, pd.Series(["a"]), pd.Series(["c"]), 3)["path"].tolist()
     [['a', 'b', 'c']]
     """
-    ids = _text(contacts["contact_id"])
+    ids = as_arrow(contacts["contact_id"])
     manager, found_targets, wanted = _lookup(
-        ids, _text(contacts["manager_id"]), _text(targets), _text(starts)
+        ids, as_arrow(contacts["manager_id"]), as_arrow(targets), as_arrow(starts)
     )
-    account = _codes(_text(contacts["account_id"]))
+    account = _codes(as_arrow(contacts["account_id"]))
     # A step is followed only to a stored colleague at the same account.
     safe = np.where(manager >= 0, manager, 0)
     manager = np.where((manager >= 0) & (account >= 0) & (account[safe] == account), manager, -1)
@@ -110,14 +96,6 @@ def _lookup(ids: pa.Array, *columns: pa.Array) -> list[np.ndarray]:
     return [position[codes[a:b]] for a, b in pairwise(bounds)]
 
 
-def _among(column: pd.Series, values: pd.Series) -> np.ndarray:
-    """``column.isin(values)`` through Arrow's hash lookup."""
-    if not len(column) or not len(values):
-        return np.zeros(len(column), dtype=bool)
-    found = pc.is_in(_text(column), value_set=_text(values.dropna()))
-    return found.to_numpy(zero_copy_only=False)
-
-
 def past_deals(
     accounts: pd.DataFrame,
     contacts: pd.DataFrame,
@@ -128,18 +106,18 @@ def past_deals(
     """``GraphStore.past_deals`` over the tables (every link must end at a stored node)."""
     known = accounts["account_id"]
     # Only people on some deal can have been on one before: few, so filter first.
-    people = contacts[_among(contacts["contact_id"], links["contact_id"])]
+    people = contacts[among(contacts["contact_id"], links["contact_id"])]
     people = people.dropna(subset=["previous_account_ids"])
-    people = people[_among(people["account_id"], known)]
+    people = people[among(people["account_id"], known)]
     if account_ids is not None:
-        people = people[_among(people["account_id"], account_ids)]
+        people = people[among(people["account_id"], account_ids)]
     worked = (
         people[["contact_id", "account_id"]]
         .assign(from_account_id=people["previous_account_ids"].str.split(";"))
         .explode("from_account_id")
     )
     worked = worked[
-        _among(worked["from_account_id"], known)
+        among(worked["from_account_id"], known)
         & (worked["from_account_id"] != worked["account_id"]).to_numpy(dtype=bool)
     ].drop_duplicates()
     deals = opportunities[["opportunity_id", "account_id"]].rename(
@@ -184,7 +162,7 @@ def account_families(accounts: pd.DataFrame, account_ids: pd.Series | None = Non
     """``GraphStore.account_families`` over an accounts table (account_id, parent_account_id)."""
     index = pd.Index(accounts["account_id"].astype("object"))
     child = np.arange(len(index))
-    parent = _positions(index, accounts["parent_account_id"])
+    parent = positions(index, accounts["parent_account_id"])
     linked = (parent >= 0) & (parent != child)  # a self-parent is no relative
     n = len(index)
     label = _components(n, child[linked], parent[linked])
@@ -210,14 +188,14 @@ def alumni_employers(
     """
     known = accounts["account_id"]
     people = contacts.dropna(subset=["previous_account_ids"])
-    people = people[_among(people["account_id"], known)]
+    people = people[among(people["account_id"], known)]
     if people.empty or account_ids.empty:
         return pd.Series([], dtype="str")
-    parts = pc.split_pattern(_text(people["previous_account_ids"]), ";")
+    parts = pc.split_pattern(as_arrow(people["previous_account_ids"]), ";")
     past = pc.list_flatten(parts)
     asked = pc.and_(
-        pc.is_in(past, value_set=_text(known.dropna())),
-        pc.is_in(past, value_set=_text(account_ids.dropna())),
+        pc.is_in(past, value_set=as_arrow(known.dropna())),
+        pc.is_in(past, value_set=as_arrow(account_ids.dropna())),
     ).to_numpy(zero_copy_only=False)
     owners = pc.list_parent_indices(parts).to_numpy()[asked]
     employers = people["account_id"].to_numpy()[np.unique(owners)]

@@ -13,8 +13,8 @@ from typing import Any
 import pandas as pd
 
 from abmgraph.graph.store import GraphStore
+from abmgraph.idsets import among
 from abmgraph.queries.engine import (
-    among,
     customer_ids,
     named_query,
     person_name,

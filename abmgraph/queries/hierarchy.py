@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from abmgraph.graph.store import GraphStore
-from abmgraph.queries.engine import account_row, among, named_query, ordered, records
+from abmgraph.idsets import among
+from abmgraph.queries.engine import account_row, named_query, ordered, records
 from abmgraph.queries.trees import forest
 from abmgraph.scoring.config import ScoringConfig
 

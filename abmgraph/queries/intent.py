@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from abmgraph.graph.store import GraphStore
-from abmgraph.queries.engine import account_row, among, named_query, records
+from abmgraph.idsets import among
+from abmgraph.queries.engine import account_row, named_query, records
 from abmgraph.scoring.engine import parse_as_of
 from abmgraph.scoring.intent_settings import IntentSection
 

@@ -20,7 +20,8 @@ import pandas as pd
 
 from abmgraph.errors import NotFoundError
 from abmgraph.graph.store import GraphStore
-from abmgraph.queries.engine import among, customer_ids, records
+from abmgraph.idsets import among
+from abmgraph.queries.engine import customer_ids, records
 
 __all__ = ["LOOKALIKE_KEYS", "SIMILAR_KEYS", "WEIGHTS", "similar_accounts", "similar_to_customers"]
 

@@ -19,7 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from abmgraph.graph.store import EventWindow, GraphStore
-from abmgraph.queries.engine import among, named_query, records, scored_config
+from abmgraph.idsets import among
+from abmgraph.queries.engine import named_query, records, scored_config
 from abmgraph.queries.intent import intent_surges
 from abmgraph.scoring.engine import parse_as_of
 from abmgraph.scoring.intent_settings import IntentSection

@@ -23,9 +23,9 @@ import pandas as pd
 import pyarrow as pa
 
 from abmgraph.graph.store import GraphStore
+from abmgraph.idsets import among
 from abmgraph.queries.engine import (
     account_rows,
-    among,
     customer_ids,
     named_query,
     person_name,
