@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 
 from abmgraph.errors import NotFoundError, StoreError
-from abmgraph.history.handover_log import handovers, new_handovers
-from abmgraph.history.snapshots import among, snapshot, updated_snapshot
+from abmgraph.history.chains import LONGEST_CHAIN, chain, needed_runs, read_level, write_run
+from abmgraph.history.handover_log import OwnerBook, handovers, new_handovers
+from abmgraph.history.snapshots import among, replaced, snapshot, updated_snapshot
 from abmgraph.safe_io import atomic_open, atomic_write_text
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ def runs(workspace: Path) -> pd.DataFrame:
 
 
 def run_table(workspace: Path, run_id: str, level: Level) -> pd.DataFrame:
-    """One run's snapshot of ``accounts`` or ``contacts``.
+    """One run's snapshot of ``accounts`` or ``contacts`` (every row, whatever it rescored).
 
     Raises
     ------
@@ -60,13 +61,13 @@ def run_table(workspace: Path, run_id: str, level: Level) -> pd.DataFrame:
     """
     if run_id not in set(runs(workspace)["run_id"]):
         raise NotFoundError(f"No score run {run_id!r} in the history; see 'abmgraph changes'.")
-    path = history_path(workspace) / "runs" / run_id / f"{level}.parquet"
-    if not path.exists():
+    folder = history_path(workspace) / "runs"
+    lineage = chain(folder, run_id)
+    if lineage is None:
         raise NotFoundError(
-            f"Score run {run_id} lost its files ({path} is missing); compare with another "
-            "run (--since)."
+            f"Score run {run_id} lost its files (in {folder}); compare with another run (--since)."
         )
-    return pd.read_parquet(path)
+    return read_level(folder, lineage, level)
 
 
 def find_run(workspace: Path, ref: str) -> str:
@@ -115,11 +116,15 @@ def find_run(workspace: Path, ref: str) -> str:
 class RecordedRun:
     """A run just recorded: its id and as_of, the run before it, the handovers it added.
 
-    ``accounts`` and ``contacts`` are the run's snapshot, ``prior_accounts``
-    and ``prior_contacts`` the run before's (None on the first run), so a
-    caller comparing them need not read them back. ``rescored_accounts`` and
-    ``rescored_contacts`` are the ids an incremental run rescored (None after
+    After a full run (or the first), ``accounts`` and ``contacts`` are the
+    run's whole snapshot and ``prior_accounts`` and ``prior_contacts`` the
+    run before's (None on the first run), so a caller comparing them need not
+    read them back. After an incremental run they hold only the rows it
+    rescored, and the run before's rows of the same ids, and
+    ``rescored_accounts`` and ``rescored_contacts`` are those ids (None after
     a full run): only their rows can differ from the run before's.
+    ``owners`` knows who owns the contacts and accounts that crossed a
+    threshold, to route alerts without asking the store again.
     """
 
     run_id: str
@@ -132,44 +137,59 @@ class RecordedRun:
     prior_contacts: pd.DataFrame | None = None
     rescored_accounts: pd.Series | None = None
     rescored_contacts: pd.Series | None = None
+    owners: OwnerBook | None = None
 
 
 def record_run(
     workspace: Path, store: GraphStore, result: ScoreResult, config: ScoringConfig
 ) -> RecordedRun:
-    """Snapshot the stored scores after a run, record its handovers, prune old runs."""
+    """Snapshot the stored scores after a run, record its handovers, prune old runs.
+
+    An incremental run after a recorded one writes a patch: the rows it
+    rescored, on the run before's snapshot (see :mod:`abmgraph.history.chains`).
+    """
     from abmgraph.scoring.config import config_hash
 
     root = history_path(workspace)
+    folder = root / "runs"
     table = runs(workspace)
     previous = None if table.empty else str(table["run_id"].iloc[-1])
-    if previous is not None and not _complete(root / "runs" / previous):
+    lineage = None if previous is None else chain(folder, previous)
+    if lineage is None:
         previous = None  # its files were deleted: this run starts the comparisons afresh
-    prior_accounts = None if previous is None else run_table(workspace, previous, "accounts")
-    prior_contacts = None if previous is None else run_table(workspace, previous, "contacts")
-    updated = None
-    if prior_accounts is not None and prior_contacts is not None:
-        updated = updated_snapshot(store, result, prior_accounts, prior_contacts)
-    accounts, contacts = updated or snapshot(store, result, prior_accounts)
+    patch = None if lineage is None else _patch(folder, lineage, store, result)
 
     scored_at = pd.Timestamp.now(tz="UTC")
     run_id = f"{scored_at:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
-    staging = root / "runs" / f".{run_id}.tmp"
-    staging.mkdir(parents=True)
-    for level, frame in (("accounts", accounts), ("contacts", contacts)):
-        frame.to_parquet(staging / f"{level}.parquet", index=False)
-    staging.rename(root / "runs" / run_id)
+    staging = folder / f".{run_id}.tmp"
+    if patch is not None and lineage is not None:
+        accounts, contacts, prior_accounts, prior_contacts = patch
+        rescored = result.accounts["account_id"]
+        if len(lineage) <= LONGEST_CHAIN:
+            write_run(staging, accounts, contacts, base=previous)
+        else:  # a long chain: this run starts a new one from a full snapshot
+            write_run(
+                staging,
+                replaced(read_level(folder, lineage, "accounts"), accounts, "account_id"),
+                replaced(read_level(folder, lineage, "contacts"), contacts, "contact_id"),
+                base=None,
+            )
+    else:
+        prior_accounts = None if lineage is None else read_level(folder, lineage, "accounts")
+        prior_contacts = None if lineage is None else read_level(folder, lineage, "contacts")
+        accounts, contacts = snapshot(store, result, prior_accounts)
+        write_run(staging, accounts, contacts, base=None)
+    staging.rename(folder / run_id)
 
+    book = OwnerBook(store)
+    if patch is not None:
+        # Who owns the rescored rows that may cross a threshold or alert, asked once
+        # for the handovers and the alerts together.
+        book.learn(contacts.loc[contacts["stage"].isin(["mql", "sql"]), "contact_id"], rescored)
     recorded = handovers(workspace)
-    crossing = (accounts, contacts)
-    if updated is not None:
-        # Every row the run left alone was in the run before's snapshot, whose handovers
-        # are recorded: only the rescored rows can cross a threshold for the first time.
-        crossing = (
-            accounts.loc[among(accounts["account_id"], result.accounts["account_id"])],
-            contacts.loc[among(contacts["contact_id"], result.contacts["contact_id"])],
-        )
-    added = new_handovers(store, recorded, *crossing, run_id, result.as_of)
+    # A patch holds the rescored rows only: every other row was in the run before's
+    # snapshot, whose handovers are recorded, so only these can cross for the first time.
+    added = new_handovers(book, recorded, accounts, contacts, run_id, result.as_of)
     if not added.empty:
         with atomic_open(root / "handovers.parquet", "wb") as stream:
             pd.concat([recorded, added], ignore_index=True).to_parquet(stream, index=False)
@@ -183,11 +203,12 @@ def record_run(
         "accounts_rescored": int(getattr(result, "accounts_rescored", len(result.accounts))),
     }
     # A run whose files were deleted can no longer be compared with: the index drops it.
-    usable = [row for row in _index_rows(table) if _complete(root / "runs" / row["run_id"])]
+    readable: dict[str, bool] = {}
+    usable = [r for r in _index_rows(table) if chain(folder, r["run_id"], readable) is not None]
     kept = [*usable, entry][-config.history.keep_runs :]
     atomic_write_text(root / "runs.json", json.dumps(kept, indent=1) + "\n")
-    _prune(root / "runs", {row["run_id"] for row in kept})
-    incremental = updated is not None
+    _prune(folder, needed_runs(folder, [row["run_id"] for row in kept]))
+    incremental = patch is not None
     return RecordedRun(
         run_id,
         result.as_of,
@@ -199,11 +220,36 @@ def record_run(
         prior_contacts,
         result.accounts["account_id"] if incremental else None,
         result.contacts["contact_id"] if incremental else None,
+        book,
     )
 
 
-def _complete(folder: Path) -> bool:
-    return all((folder / f"{level}.parquet").exists() for level in ("accounts", "contacts"))
+def _patch(
+    folder: Path, lineage: list[str], store: GraphStore, result: ScoreResult
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
+    """An incremental run's rescored rows and the run before's rows of the same ids.
+
+    None for a full run, or when the run before's snapshot is not what the
+    store held before this run (see ``updated_snapshot``).
+    """
+    if getattr(result, "mode", "full") != "incremental":
+        return None
+    rescored = result.accounts["account_id"]
+    prior_accounts = read_level(folder, lineage, "accounts")
+    # The run before's rows of the rescored contacts, and of any other contact of a
+    # rescored account (the departments an account engaged count them).
+    around = {"contact_id": result.contacts["contact_id"], "account_id": rescored}
+    prior_contacts = read_level(folder, lineage, "contacts", around)
+    rows = updated_snapshot(store, result, prior_accounts, prior_contacts)
+    if rows is None:
+        return None
+    accounts, contacts = rows
+    return (
+        accounts,
+        contacts,
+        prior_accounts.loc[among(prior_accounts["account_id"], rescored)],
+        prior_contacts.loc[among(prior_contacts["contact_id"], contacts["contact_id"])],
+    )
 
 
 def clear_history(workspace: Path) -> None:
@@ -221,7 +267,7 @@ def _index_rows(table: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _prune(folder: Path, keep: set[str]) -> None:
-    """Remove the run folders the index no longer names (and any a crash left staged)."""
+    """Remove the run folders no kept run reads (and any a crash left staged)."""
     for path in folder.iterdir():
         if path.is_dir() and path.name not in keep:
             shutil.rmtree(path, ignore_errors=True)

@@ -20,6 +20,7 @@ __all__ = [
     "CONTACT_SNAPSHOT",
     "among",
     "contributions",
+    "replaced",
     "snapshot",
     "updated_snapshot",
 ]
@@ -40,7 +41,7 @@ ACCOUNT_SNAPSHOT = [
     "prior_points",
 ]
 CONTACT_SNAPSHOT = ["contact_id", "account_id", "score", "stage", "engaged"]
-# Up to this many engaged contacts, their departments are read by id (an incremental run's).
+# Up to this many contacts the run did not score, their departments are read by id.
 _FEW_IDS = 20_000
 
 
@@ -57,12 +58,16 @@ def updated_snapshot(
     prior_accounts: pd.DataFrame,
     prior_contacts: pd.DataFrame,
 ) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """An incremental run's snapshot: the run before's with the rows it rescored replaced.
+    """An incremental run's rescored rows, as its snapshot holds them.
 
-    Equal to ``snapshot`` at a cost that follows the run's size, because
-    every score the run left alone is the one the run before recorded. None
-    (build it in full) when the stored scores of the accounts it left alone
-    are not those of ``prior_accounts``: a run scored without being recorded.
+    ``prior_accounts`` is the run before's account table, ``prior_contacts``
+    at least its rows of the contacts this run rescored and of the rescored
+    accounts. The snapshot is the run before's with these rows in place of
+    theirs (``replaced``), equal to ``snapshot`` at a cost that follows the
+    run's size, because every score the run left alone is the one the run
+    before recorded. None (build it in full) when the stored scores of the
+    accounts it left alone are not those of ``prior_accounts``: a run scored
+    without being recorded.
     """
     if getattr(result, "mode", "full") != "incremental":
         return None
@@ -74,15 +79,19 @@ def updated_snapshot(
     ):
         return None
     fresh = _compact_contacts(result.contacts).astype(prior_contacts.dtypes.to_dict())
-    contacts = _replaced(prior_contacts, fresh, "contact_id")
-    # An account's departments come from its engaged contacts, all rescored with it.
-    theirs = contacts.loc[among(contacts["account_id"], rescored)]
+    # An account's departments come from its engaged contacts, all rescored with it (a
+    # contact the store no longer has keeps its row in the snapshot, and counts).
+    left = prior_contacts.loc[~among(prior_contacts["contact_id"], fresh["contact_id"])]
+    theirs = pd.concat(
+        [frame.loc[among(frame["account_id"], rescored)] for frame in (fresh, left)],
+        ignore_index=True,
+    )
     scores = scores.loc[mine].reset_index(drop=True)
     accounts = _compact_accounts(store, scores, theirs, result, prior_accounts)
     accounts = accounts.astype(
         {c: t for c, t in prior_accounts.dtypes.items() if c in accounts.columns}
     )
-    return _replaced(prior_accounts, accounts, "account_id"), contacts
+    return accounts.reindex(columns=prior_accounts.columns), fresh
 
 
 def _same_scores(stored: pd.DataFrame, recorded: pd.DataFrame) -> bool:
@@ -129,7 +138,7 @@ def _compact_accounts(
     prior_accounts: pd.DataFrame | None,
 ) -> pd.DataFrame:
     """The snapshot rows of the accounts in ``scores`` (``contacts``: at least theirs)."""
-    departments = _departments(store, contacts)
+    departments = _departments(store, contacts, result.contacts)
     accounts = scores.assign(
         departments=scores["account_id"].map(departments).astype(object).fillna(""),
         roles_covered=_joined(scores["roles_covered"]),
@@ -142,7 +151,7 @@ def _compact_accounts(
     return accounts.sort_values("account_id", kind="stable").reset_index(drop=True)
 
 
-def _replaced(prior: pd.DataFrame, rows: pd.DataFrame, key: str) -> pd.DataFrame:
+def replaced(prior: pd.DataFrame, rows: pd.DataFrame, key: str) -> pd.DataFrame:
     """``prior`` (sorted by ``key``) with ``rows`` in place of those with their keys, sorted."""
     if rows.empty:
         return prior
@@ -181,14 +190,24 @@ def _dotted(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if "." in c and pd.api.types.is_numeric_dtype(frame[c])]
 
 
-def _departments(store: GraphStore, contacts: pd.DataFrame) -> pd.Series:
-    """The distinct departments of each account's engaged contacts, ``;``-joined and sorted."""
+def _departments(store: GraphStore, contacts: pd.DataFrame, scored: pd.DataFrame) -> pd.Series:
+    """The distinct departments of each account's engaged contacts, ``;``-joined and sorted.
+
+    A contact the run scored carries the department it was scored with (the
+    stored one); only the others are read from the store.
+    """
     engaged = contacts.loc[contacts["engaged"], ["contact_id", "account_id"]]
-    # Many ids: the whole column and a hash join is cheaper than selecting them in the store.
-    ids = engaged["contact_id"] if len(engaged) <= _FEW_IDS else None
-    known = store.table("contacts", ids, columns=["contact_id", "department"])
+    known = scored.reindex(columns=["contact_id", "department"])
+    known = known.loc[among(known["contact_id"], engaged["contact_id"])]
+    unknown = engaged.loc[~among(engaged["contact_id"], known["contact_id"]), "contact_id"]
+    if not unknown.empty:
+        # Many ids: the whole column and a hash join is cheaper than selecting them.
+        ids = unknown if len(unknown) <= _FEW_IDS else None
+        stored = store.table("contacts", ids, columns=["contact_id", "department"])
+        stored = stored.reindex(columns=["contact_id", "department"])
+        known = pd.concat([known, stored.loc[among(stored["contact_id"], unknown)]])
     pairs = (
-        engaged.merge(known.reindex(columns=["contact_id", "department"]), on="contact_id")
+        engaged.merge(known, on="contact_id")
         .dropna(subset=["account_id", "department"])
         .drop_duplicates(["account_id", "department"])
         .sort_values(["account_id", "department"])

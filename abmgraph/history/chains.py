@@ -1,0 +1,140 @@
+"""A run's files: a full snapshot, or a patch on the run before it.
+
+A full run writes every account and contact (``accounts.parquet``,
+``contacts.parquet``). An incremental run writes only the rows it rescored,
+plus ``patch.json`` naming its base, the run before. Reading a run's table
+takes the full snapshot at the root of its chain and lays the patches on it,
+newest last; reading only some ids filters each file before it becomes a
+frame, so a run that rescored a few accounts reads a few accounts' rows.
+
+A chain is a run of consecutive runs: a patch's base is always the run
+recorded just before it. So the runs every kept run needs are the kept runs
+and the chain of the oldest one; pruning leaves those folders in place.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from abmgraph.history.snapshots import replaced
+
+__all__ = [
+    "LEVELS",
+    "LONGEST_CHAIN",
+    "chain",
+    "needed_runs",
+    "read_level",
+    "write_run",
+]
+
+Level = Literal["accounts", "contacts"]
+LEVELS: tuple[Level, Level] = ("accounts", "contacts")
+KEY = {"accounts": "account_id", "contacts": "contact_id"}
+PATCH = "patch.json"
+# Patches laid on one full snapshot before a run writes a full one again: reading a
+# run's previous rows reads one small file per patch, writing a full snapshot costs
+# the whole store once per this many runs.
+LONGEST_CHAIN = 8
+
+
+def _base(folder: Path) -> str | None:
+    """The run a patch applies to; None for a full snapshot."""
+    path = folder / PATCH
+    if not path.exists():
+        return None
+    return str(json.loads(path.read_text(encoding="utf-8"))["base"])
+
+
+def _has_files(folder: Path) -> bool:
+    return all((folder / f"{level}.parquet").exists() for level in LEVELS)
+
+
+def chain(folder: Path, run_id: str, readable: dict[str, bool] | None = None) -> list[str] | None:
+    """``run_id`` and the runs it patches, newest first, ending at a full snapshot.
+
+    None when a folder of the chain lost its files (the run can no longer be
+    read). ``readable`` remembers the runs found readable or not across calls.
+    """
+    seen = {} if readable is None else readable
+    found = [run_id]
+    while True:
+        here = folder / found[-1]
+        base = _base(here) if _has_files(here) else None
+        if not _has_files(here) or base in found or seen.get(found[-1]) is False:
+            for run in found:  # a loop can only come from hand-edited files
+                seen[run] = False
+            return None
+        if base is None:
+            break
+        found.append(base)
+    for run in found:
+        seen[run] = True
+    return found
+
+
+def needed_runs(folder: Path, kept: list[str]) -> set[str]:
+    """The run folders the kept runs (oldest first) read: theirs and their bases'."""
+    if not kept:
+        return set()
+    # Chains are consecutive, so the oldest kept run's reaches furthest back.
+    return set(kept) | set(chain(folder, kept[0]) or [])
+
+
+def read_level(
+    folder: Path,
+    lineage: list[str],
+    level: Level,
+    where: dict[str, pd.Series] | None = None,
+) -> pd.DataFrame:
+    """A run's table from its chain (``chain``), optionally only some rows.
+
+    ``where`` maps columns to values: a row is kept when any of its columns
+    holds one of the column's values.
+    """
+    key = KEY[level]
+    *patches, root = lineage
+    table = _read(folder / root / f"{level}.parquet", where)
+    if not patches:
+        return table
+    # Newest first: a row a later run rescored replaces the earlier run's.
+    rows = [_read(folder / run / f"{level}.parquet", where) for run in patches]
+    rows = [frame for frame in rows if not frame.empty]
+    if not rows:
+        return table
+    newest = pd.concat(rows, ignore_index=True).drop_duplicates(key, keep="first")
+    return replaced(table, newest, key)
+
+
+def _read(path: Path, where: dict[str, pd.Series] | None) -> pd.DataFrame:
+    if where is None:
+        return pd.read_parquet(path)
+    table = pq.read_table(path)
+    text = pa.large_string()
+    keep = None
+    for column, values in where.items():
+        found = pc.is_in(
+            table.column(column).cast(text), value_set=pa.array(values, type=text)
+        ).fill_null(False)
+        keep = found if keep is None else pc.or_(keep, found)
+    return table.filter(keep).to_pandas().reset_index(drop=True)
+
+
+def write_run(
+    staging: Path,
+    accounts: pd.DataFrame,
+    contacts: pd.DataFrame,
+    base: str | None,
+) -> None:
+    """Write a run's two tables into ``staging``: a full snapshot, or a patch on ``base``."""
+    staging.mkdir(parents=True)
+    for level, frame in (("accounts", accounts), ("contacts", contacts)):
+        frame.to_parquet(staging / f"{level}.parquet", index=False)
+    if base is not None:
+        (staging / PATCH).write_text(json.dumps({"base": base}) + "\n", encoding="utf-8")
