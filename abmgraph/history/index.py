@@ -166,19 +166,20 @@ def record_run(
         accounts, contacts, prior_accounts, prior_contacts = patch
         rescored = result.accounts["account_id"]
         if len(lineage) <= LONGEST_CHAIN:
-            write_run(staging, accounts, contacts, base=previous)
+            write_run(staging, accounts, contacts, base=previous, compact=False)
         else:  # a long chain: this run starts a new one from a full snapshot
             write_run(
                 staging,
                 replaced(read_level(folder, lineage, "accounts"), accounts, "account_id"),
                 replaced(read_level(folder, lineage, "contacts"), contacts, "contact_id"),
                 base=None,
+                compact=False,
             )
     else:
         prior_accounts = None if lineage is None else read_level(folder, lineage, "accounts")
         prior_contacts = None if lineage is None else read_level(folder, lineage, "contacts")
         accounts, contacts = snapshot(store, result, prior_accounts)
-        write_run(staging, accounts, contacts, base=None)
+        write_run(staging, accounts, contacts, base=None, compact=True)
     staging.rename(folder / run_id)
 
     book = OwnerBook(store)

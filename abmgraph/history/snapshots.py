@@ -98,14 +98,21 @@ def _same_scores(stored: pd.DataFrame, recorded: pd.DataFrame) -> bool:
     """Whether the stored account scores are those a snapshot recorded (same ids and values)."""
     if len(stored) != len(recorded):
         return False
+    # Each stored row's place in the snapshot (ids are unique on both sides).
+    at = pd.Index(recorded["account_id"].astype(object)).get_indexer(
+        stored["account_id"].astype(object)
+    )
+    if (at < 0).any():
+        return False
     columns = ["priority", "tier", "stage", "engaged_contacts", "recent_points", "prior_points"]
-    left = stored.reindex(columns=["account_id", *columns]).sort_values("account_id")
-    right = recorded.reindex(columns=["account_id", *columns]).sort_values("account_id")
-    for column in ["account_id", *columns]:
-        a, b = left[column].to_numpy(), right[column].to_numpy()
-        if a.dtype.kind == "f" or b.dtype.kind == "f":
-            a, b = a.astype(float), b.astype(float)
-            if not np.allclose(a, b, rtol=0, atol=1e-9, equal_nan=True):
+    for column in columns:
+        if column not in stored.columns or column not in recorded.columns:
+            if (column in stored.columns) != (column in recorded.columns):
+                return False
+            continue
+        a, b = stored[column].to_numpy(), recorded[column].to_numpy()[at]
+        if a.dtype.kind in "fiub" and b.dtype.kind in "fiub":
+            if not np.allclose(a.astype(float), b.astype(float), rtol=0, atol=1e-9, equal_nan=True):
                 return False
         elif not np.array_equal(a.astype(object), b.astype(object)):
             return False
