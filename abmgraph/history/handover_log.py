@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from abmgraph.history.snapshots import among
 
@@ -81,6 +83,15 @@ def _new_ids(ids: pd.Series, known: pd.Index) -> pd.Index:
     return pd.Index(ids.astype(object), dtype=object)
 
 
+def _handover_keys(frame: pd.DataFrame) -> pa.Array:
+    """``kind<US>id`` per row: the contact for an MQL or SQL, the account for a tier 1."""
+    key = frame["contact_id"].where(frame["kind"] != "tier1", frame["account_id"])
+    text = pa.large_string()
+    return pc.binary_join_element_wise(
+        pa.array(frame["kind"], type=text), pa.array(key, type=text), pa.scalar("\x1f", text)
+    )
+
+
 def _empty_handovers() -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series(dtype=object) for c in HANDOVER_COLUMNS})
     return frame.astype({"at": "datetime64[ns, UTC]"})
@@ -108,11 +119,8 @@ def new_handovers(
         ignore_index=True,
     ).reindex(columns=["kind", "contact_id", "account_id"])
     # A contact's handover is keyed by the contact, an account's by the account.
-    key = crossed["contact_id"].where(crossed["kind"] != "tier1", crossed["account_id"])
-    seen = recorded["contact_id"].where(recorded["kind"] != "tier1", recorded["account_id"])
-    fresh = ~pd.MultiIndex.from_arrays([crossed["kind"], key]).isin(
-        pd.MultiIndex.from_arrays([recorded["kind"], seen])
-    )
+    seen = pc.is_in(_handover_keys(crossed), value_set=_handover_keys(recorded))
+    fresh = ~seen.fill_null(False).to_numpy(zero_copy_only=False)
     added = crossed[fresh].reset_index(drop=True)
     if added.empty:
         return _empty_handovers()
