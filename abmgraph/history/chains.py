@@ -18,6 +18,7 @@ and the chain of the oldest one; pruning leaves those folders in place.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -48,45 +49,52 @@ PATCH = "patch.json"
 LONGEST_CHAIN = 8
 
 
-def _base(folder: Path) -> str | None:
-    """The run a patch applies to; None for a full snapshot."""
-    path = folder / PATCH
-    if not path.exists():
-        return None
-    return str(json.loads(path.read_text(encoding="utf-8"))["base"])
-
-
 def _file(folder: Path, level: Level) -> Path:
-    """A level's file in a run folder: Parquet for a full snapshot, Arrow for a patch."""
+    """A level's file in a run folder: Parquet for a full run's snapshot, else Arrow."""
     full = folder / f"{level}.parquet"
     return full if full.exists() else folder / f"{level}.arrow"
 
 
-def _has_files(folder: Path) -> bool:
-    return all(_file(folder, level).exists() for level in LEVELS)
+def _links(folder: Path) -> tuple[bool, str | None]:
+    """Whether a run folder holds both tables, and the run it patches (None: a full snapshot)."""
+    try:
+        names = set(os.listdir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return False, None
+    complete = all({f"{level}.parquet", f"{level}.arrow"} & names for level in LEVELS)
+    if PATCH not in names:
+        return complete, None
+    return complete, str(json.loads((folder / PATCH).read_text(encoding="utf-8"))["base"])
 
 
-def chain(folder: Path, run_id: str, readable: dict[str, bool] | None = None) -> list[str] | None:
+def chain(
+    folder: Path, run_id: str, known: dict[str, list[str] | None] | None = None
+) -> list[str] | None:
     """``run_id`` and the runs it patches, newest first, ending at a full snapshot.
 
     None when a folder of the chain lost its files (the run can no longer be
-    read). ``readable`` remembers the runs found readable or not across calls.
+    read). ``known`` keeps the chains found across calls, so walking every
+    run of the index reads each folder once.
     """
-    seen = {} if readable is None else readable
-    found = [run_id]
-    while True:
-        here = folder / found[-1]
-        base = _base(here) if _has_files(here) else None
-        if not _has_files(here) or base in found or seen.get(found[-1]) is False:
-            for run in found:  # a loop can only come from hand-edited files
-                seen[run] = False
-            return None
-        if base is None:
+    known = {} if known is None else known
+    walked: list[str] = []
+    run: str | None = run_id
+    tail: list[str] | None = []
+    while run is not None:
+        if run in known:
+            tail = known[run]
             break
-        found.append(base)
-    for run in found:
-        seen[run] = True
-    return found
+        complete, base = _links(folder / run)
+        if not complete or run in walked:  # a loop can only come from hand-edited files
+            tail = None
+            walked.append(run)
+            break
+        walked.append(run)
+        run = base
+    for depth in range(len(walked) - 1, -1, -1):
+        tail = None if tail is None else [walked[depth], *tail]
+        known[walked[depth]] = tail
+    return known[run_id]
 
 
 def needed_runs(folder: Path, kept: list[str]) -> set[str]:

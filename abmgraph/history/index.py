@@ -204,8 +204,8 @@ def record_run(
         "accounts_rescored": int(getattr(result, "accounts_rescored", len(result.accounts))),
     }
     # A run whose files were deleted can no longer be compared with: the index drops it.
-    readable: dict[str, bool] = {}
-    usable = [r for r in _index_rows(table) if chain(folder, r["run_id"], readable) is not None]
+    known: dict[str, list[str] | None] = {}
+    usable = [r for r in _index_rows(table) if chain(folder, r["run_id"], known) is not None]
     kept = [*usable, entry][-config.history.keep_runs :]
     atomic_write_text(root / "runs.json", json.dumps(kept, indent=1) + "\n")
     _prune(folder, needed_runs(folder, [row["run_id"] for row in kept]))

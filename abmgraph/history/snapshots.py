@@ -74,11 +74,10 @@ def updated_snapshot(
     rescored = result.accounts["account_id"]
     scores = store.scores("accounts")
     mine = among(scores["account_id"], rescored)
-    if not _same_scores(
-        scores.loc[~mine], prior_accounts.loc[~among(prior_accounts["account_id"], rescored)]
-    ):
+    theirs_before = among(prior_accounts["account_id"], rescored)
+    if not _same_scores(scores.loc[~mine], prior_accounts.loc[~theirs_before]):
         return None
-    fresh = _compact_contacts(result.contacts).astype(prior_contacts.dtypes.to_dict())
+    fresh = _as_dtypes(_compact_contacts(result.contacts), prior_contacts)
     # An account's departments come from its engaged contacts, all rescored with it (a
     # contact the store no longer has keeps its row in the snapshot, and counts).
     left = prior_contacts.loc[~among(prior_contacts["contact_id"], fresh["contact_id"])]
@@ -87,11 +86,14 @@ def updated_snapshot(
         ignore_index=True,
     )
     scores = scores.loc[mine].reset_index(drop=True)
-    accounts = _compact_accounts(store, scores, theirs, result, prior_accounts)
-    accounts = accounts.astype(
-        {c: t for c, t in prior_accounts.dtypes.items() if c in accounts.columns}
-    )
-    return accounts.reindex(columns=prior_accounts.columns), fresh
+    accounts = _compact_accounts(store, scores, theirs, result, prior_accounts.loc[theirs_before])
+    return _as_dtypes(accounts, prior_accounts).reindex(columns=prior_accounts.columns), fresh
+
+
+def _as_dtypes(frame: pd.DataFrame, like: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the dtypes of ``like``'s columns (casting only those that differ)."""
+    differ = {c: t for c, t in like.dtypes.items() if c in frame.columns and frame[c].dtype != t}
+    return frame.astype(differ) if differ else frame
 
 
 def _same_scores(stored: pd.DataFrame, recorded: pd.DataFrame) -> bool:
@@ -99,10 +101,15 @@ def _same_scores(stored: pd.DataFrame, recorded: pd.DataFrame) -> bool:
     if len(stored) != len(recorded):
         return False
     # Each stored row's place in the snapshot (ids are unique on both sides).
-    at = pd.Index(recorded["account_id"].astype(object)).get_indexer(
-        stored["account_id"].astype(object)
+    text = pa.large_string()
+    at = pc.index_in(
+        pa.array(stored["account_id"], type=text),
+        value_set=pa.array(recorded["account_id"], type=text),
     )
-    if (at < 0).any():
+    if at.null_count:
+        return False
+    at = at.to_numpy(zero_copy_only=False)
+    if len(np.unique(at)) != len(at):  # an id stored twice
         return False
     columns = ["priority", "tier", "stage", "engaged_contacts", "recent_points", "prior_points"]
     for column in columns:
