@@ -5,7 +5,7 @@ Kept in ``<workspace>/history/`` whatever the backend::
     runs.json                       the run index, oldest first
     runs/<run_id>/accounts.parquet  the run's account table (compact), or the rows it rescored
     runs/<run_id>/contacts.parquet  the run's contact table (compact), or the rows it rescored
-    runs/<run_id>/patch.json        the run those rows patch (an incremental run)
+    runs/<run_id>/run.json          the run those rows patch, a digest of the stored scores
     handovers.parquet               first MQL / SQL per contact, first tier 1 per account
 
 A snapshot is the stored score tables after the run (every account and

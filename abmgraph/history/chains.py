@@ -3,12 +3,16 @@
 A full run writes every account and contact (``accounts.parquet``,
 ``contacts.parquet``). An incremental run writes only the rows it rescored
 (``accounts.arrow``, ``contacts.arrow``: Arrow files, read and written in a
-fraction of Parquet's time), plus ``patch.json`` naming its base, the run
-before; or, once a chain is ``LONGEST_CHAIN`` patches long, every row again
-(in Arrow files too), starting a new chain. Reading a run's table
-takes the full snapshot at the root of its chain and lays the patches on it,
-newest last; reading only some ids filters each file before it becomes a
-frame, so a run that rescored a few accounts reads a few accounts' rows.
+fraction of Parquet's time), its base (the run before) in ``run.json``;
+or, once a chain is ``LONGEST_CHAIN`` patches long, every row again (in
+Arrow files too), starting a new chain. Every run's ``run.json`` also holds
+a digest of the stored account scores after it, so the next run can check
+that nothing rescored them unrecorded without reading the whole snapshot.
+
+Reading a run's table takes the full snapshot at the root of its chain and
+lays the patches on it, newest last; reading only some ids filters each
+file before it becomes a frame, so a run that rescored a few accounts reads
+a few accounts' rows.
 
 A chain is a run of consecutive runs: a patch's base is always the run
 recorded just before it. So the runs every kept run needs are the kept runs
@@ -20,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 import pyarrow as pa
@@ -36,13 +40,16 @@ __all__ = [
     "chain",
     "needed_runs",
     "read_level",
+    "stored_digest",
     "write_run",
 ]
 
 Level = Literal["accounts", "contacts"]
 LEVELS: tuple[Level, Level] = ("accounts", "contacts")
 KEY = {"accounts": "account_id", "contacts": "contact_id"}
-PATCH = "patch.json"
+# What a run folder says of itself: the run it patches (None: a full snapshot), and the
+# rows and digest of the stored account scores after it (see ``snapshots.score_digest``).
+ABOUT = "run.json"
 # Patches laid on one full snapshot before a run writes a full one again: reading a
 # run's previous rows reads one small file per patch, writing a full snapshot costs
 # the whole store once per this many runs.
@@ -55,6 +62,11 @@ def _file(folder: Path, level: Level) -> Path:
     return full if full.exists() else folder / f"{level}.arrow"
 
 
+def _about(folder: Path) -> dict[str, Any]:
+    path = folder / ABOUT
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
 def _links(folder: Path) -> tuple[bool, str | None]:
     """Whether a run folder holds both tables, and the run it patches (None: a full snapshot)."""
     try:
@@ -62,9 +74,16 @@ def _links(folder: Path) -> tuple[bool, str | None]:
     except (FileNotFoundError, NotADirectoryError):
         return False, None
     complete = all({f"{level}.parquet", f"{level}.arrow"} & names for level in LEVELS)
-    if PATCH not in names:
-        return complete, None
-    return complete, str(json.loads((folder / PATCH).read_text(encoding="utf-8"))["base"])
+    if ABOUT not in names:
+        return complete, None  # a snapshot recorded before patches existed
+    base = _about(folder).get("base")
+    return complete, None if base is None else str(base)
+
+
+def stored_digest(folder: Path, run_id: str) -> tuple[int, int] | None:
+    """The rows and digest of the stored account scores after a run; None if not recorded."""
+    stored = _about(folder / run_id).get("stored")
+    return None if stored is None else (int(stored["rows"]), int(stored["digest"]))
 
 
 def chain(
@@ -152,12 +171,14 @@ def write_run(
     *,
     base: str | None,
     compact: bool,
+    stored: tuple[int, int],
 ) -> None:
     """Write a run's two tables into ``staging``: a full snapshot, or a patch on ``base``.
 
     ``compact`` writes Parquet, about a seventh of the size on disk, for a
     full run's snapshot; otherwise Arrow files, which write and read in a
     fraction of the time, for those the incremental runs after them read.
+    ``stored`` is the rows and digest of the stored account scores.
     """
     staging.mkdir(parents=True)
     for level, frame in (("accounts", accounts), ("contacts", contacts)):
@@ -166,5 +187,5 @@ def write_run(
         else:
             table = pa.Table.from_pandas(frame, preserve_index=False)
             feather.write_feather(table, staging / f"{level}.arrow", compression="uncompressed")
-    if base is not None:
-        (staging / PATCH).write_text(json.dumps({"base": base}) + "\n", encoding="utf-8")
+    about = {"base": base, "stored": {"rows": stored[0], "digest": str(stored[1])}}
+    (staging / ABOUT).write_text(json.dumps(about) + "\n", encoding="utf-8")

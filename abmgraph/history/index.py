@@ -12,9 +12,22 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 
 from abmgraph.errors import NotFoundError, StoreError
-from abmgraph.history.chains import LONGEST_CHAIN, chain, needed_runs, read_level, write_run
+from abmgraph.history.chains import (
+    LONGEST_CHAIN,
+    chain,
+    needed_runs,
+    read_level,
+    stored_digest,
+    write_run,
+)
 from abmgraph.history.handover_log import OwnerBook, handovers, new_handovers
-from abmgraph.history.snapshots import among, replaced, snapshot, updated_snapshot
+from abmgraph.history.snapshots import (
+    among,
+    replaced,
+    score_digest,
+    snapshot,
+    updated_snapshot,
+)
 from abmgraph.safe_io import atomic_open, atomic_write_text
 
 if TYPE_CHECKING:
@@ -163,10 +176,10 @@ def record_run(
     run_id = f"{scored_at:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
     staging = folder / f".{run_id}.tmp"
     if patch is not None and lineage is not None:
-        accounts, contacts, prior_accounts, prior_contacts = patch
+        accounts, contacts, prior_accounts, prior_contacts, stored = patch
         rescored = result.accounts["account_id"]
         if len(lineage) <= LONGEST_CHAIN:
-            write_run(staging, accounts, contacts, base=previous, compact=False)
+            write_run(staging, accounts, contacts, base=previous, compact=False, stored=stored)
         else:  # a long chain: this run starts a new one from a full snapshot
             write_run(
                 staging,
@@ -174,12 +187,14 @@ def record_run(
                 replaced(read_level(folder, lineage, "contacts"), contacts, "contact_id"),
                 base=None,
                 compact=False,
+                stored=stored,
             )
     else:
         prior_accounts = None if lineage is None else read_level(folder, lineage, "accounts")
         prior_contacts = None if lineage is None else read_level(folder, lineage, "contacts")
         accounts, contacts = snapshot(store, result, prior_accounts)
-        write_run(staging, accounts, contacts, base=None, compact=True)
+        stored = score_digest(store.scores("accounts"))
+        write_run(staging, accounts, contacts, base=None, compact=True, stored=stored)
     staging.rename(folder / run_id)
 
     book = OwnerBook(store)
@@ -227,8 +242,9 @@ def record_run(
 
 def _patch(
     folder: Path, lineage: list[str], store: GraphStore, result: ScoreResult
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
-    """An incremental run's rescored rows and the run before's rows of the same ids.
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, tuple[int, int]] | None:
+    """An incremental run's rescored rows, the run before's rows of the same ids, and
+    the digest of the stored account scores.
 
     None for a full run, or when the run before's snapshot is not what the
     store held before this run (see ``updated_snapshot``).
@@ -236,20 +252,24 @@ def _patch(
     if getattr(result, "mode", "full") != "incremental":
         return None
     rescored = result.accounts["account_id"]
-    prior_accounts = read_level(folder, lineage, "accounts")
+    prior_stored = stored_digest(folder, lineage[0])
+    # With the digest the run before recorded, its rows of the rescored accounts suffice.
+    only = None if prior_stored is None else {"account_id": rescored}
+    prior_accounts = read_level(folder, lineage, "accounts", only)
     # The run before's rows of the rescored contacts, and of any other contact of a
     # rescored account (the departments an account engaged count them).
     around = {"contact_id": result.contacts["contact_id"], "account_id": rescored}
     prior_contacts = read_level(folder, lineage, "contacts", around)
-    rows = updated_snapshot(store, result, prior_accounts, prior_contacts)
+    rows = updated_snapshot(store, result, prior_accounts, prior_contacts, prior_stored)
     if rows is None:
         return None
-    accounts, contacts = rows
+    accounts, contacts, stored = rows
     return (
         accounts,
         contacts,
         prior_accounts.loc[among(prior_accounts["account_id"], rescored)],
         prior_contacts.loc[among(prior_contacts["contact_id"], contacts["contact_id"])],
+        stored,
     )
 
 

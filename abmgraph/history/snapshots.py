@@ -21,6 +21,7 @@ __all__ = [
     "among",
     "contributions",
     "replaced",
+    "score_digest",
     "snapshot",
     "updated_snapshot",
 ]
@@ -57,17 +58,19 @@ def updated_snapshot(
     result: ScoreResult,
     prior_accounts: pd.DataFrame,
     prior_contacts: pd.DataFrame,
-) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """An incremental run's rescored rows, as its snapshot holds them.
+    prior_stored: tuple[int, int] | None,
+) -> tuple[pd.DataFrame, pd.DataFrame, tuple[int, int]] | None:
+    """An incremental run's rescored rows, as its snapshot holds them, and ``score_digest``.
 
-    ``prior_accounts`` is the run before's account table, ``prior_contacts``
-    at least its rows of the contacts this run rescored and of the rescored
-    accounts. The snapshot is the run before's with these rows in place of
-    theirs (``replaced``), equal to ``snapshot`` at a cost that follows the
-    run's size, because every score the run left alone is the one the run
-    before recorded. None (build it in full) when the stored scores of the
-    accounts it left alone are not those of ``prior_accounts``: a run scored
-    without being recorded.
+    ``prior_accounts`` is the run before's account table, or (with
+    ``prior_stored``, the ``score_digest`` recorded after it) its rows of the
+    rescored accounts; ``prior_contacts`` at least its rows of the contacts
+    this run rescored and of the rescored accounts. The snapshot is the run
+    before's with these rows in place of theirs (``replaced``), equal to
+    ``snapshot`` at a cost that follows the run's size, because every score
+    the run left alone is the one the run before recorded. None (build it in
+    full) when the stored scores of the accounts it left alone are not those
+    the run before recorded: a run scored without being recorded.
     """
     if getattr(result, "mode", "full") != "incremental":
         return None
@@ -75,7 +78,18 @@ def updated_snapshot(
     scores = store.scores("accounts")
     mine = among(scores["account_id"], rescored)
     theirs_before = among(prior_accounts["account_id"], rescored)
-    if not _same_scores(scores.loc[~mine], prior_accounts.loc[~theirs_before]):
+    hashes = _row_hashes(scores)
+    if prior_stored is None:  # a run recorded before digests: compare the rows themselves
+        same = _same_scores(scores.loc[~mine], prior_accounts.loc[~theirs_before])
+    else:
+        # The run before's digest less its rows of the rescored accounts is that of the
+        # rows this run left alone, if nothing rescored them since.
+        rows, digest = prior_stored
+        before = _row_hashes(prior_accounts.loc[theirs_before])
+        same = int((~mine).sum()) == rows - len(before) and _sum(hashes[~mine]) == (
+            (digest - _sum(before)) % _MODULUS
+        )
+    if not same:
         return None
     fresh = _as_dtypes(_compact_contacts(result.contacts), prior_contacts)
     # An account's departments come from its engaged contacts, all rescored with it (a
@@ -85,9 +99,43 @@ def updated_snapshot(
         [frame.loc[among(frame["account_id"], rescored)] for frame in (fresh, left)],
         ignore_index=True,
     )
+    stored = (len(scores), _sum(hashes))
     scores = scores.loc[mine].reset_index(drop=True)
     accounts = _compact_accounts(store, scores, theirs, result, prior_accounts.loc[theirs_before])
-    return _as_dtypes(accounts, prior_accounts).reindex(columns=prior_accounts.columns), fresh
+    accounts = _as_dtypes(accounts, prior_accounts).reindex(columns=prior_accounts.columns)
+    return accounts, fresh, stored
+
+
+def score_digest(scores: pd.DataFrame) -> tuple[int, int]:
+    """The rows of stored account scores, and a digest of what a snapshot keeps of them.
+
+    The digest is the sum of one hash per row (modulo 2**64), so the digest of
+    some rows is the whole one less the others': the next incremental run
+    checks the rows it left alone against the run before without reading
+    them back.
+    """
+    return len(scores), _sum(_row_hashes(scores))
+
+
+# The stored score columns a snapshot keeps as they are, and the check compares.
+_COMPARED = ["priority", "tier", "stage", "engaged_contacts", "recent_points", "prior_points"]
+_MODULUS = 2**64
+
+
+def _row_hashes(frame: pd.DataFrame) -> np.ndarray:
+    """One hash per row of an account table, the same for stored scores and snapshot rows."""
+    values = {"account_id": frame["account_id"].astype(object)}
+    for column in _COMPARED:
+        data = frame[column] if column in frame.columns else pd.Series(np.nan, index=frame.index)
+        # Numbers as floats, whatever the width they were stored with: 1 and 1.0 hash alike.
+        numeric = column != "stage"
+        values[column] = data.astype("float64") if numeric else data.astype(object)
+    normal = pd.DataFrame(values, index=frame.index)
+    return pd.util.hash_pandas_object(normal, index=False).to_numpy(dtype=np.uint64)
+
+
+def _sum(hashes: np.ndarray) -> int:
+    return int(hashes.sum(dtype=np.uint64))
 
 
 def _as_dtypes(frame: pd.DataFrame, like: pd.DataFrame) -> pd.DataFrame:
@@ -111,8 +159,7 @@ def _same_scores(stored: pd.DataFrame, recorded: pd.DataFrame) -> bool:
     at = at.to_numpy(zero_copy_only=False)
     if len(np.unique(at)) != len(at):  # an id stored twice
         return False
-    columns = ["priority", "tier", "stage", "engaged_contacts", "recent_points", "prior_points"]
-    for column in columns:
+    for column in _COMPARED:
         if column not in stored.columns or column not in recorded.columns:
             if (column in stored.columns) != (column in recorded.columns):
                 return False
