@@ -137,30 +137,61 @@ def read_level(
     """
     key = KEY[level]
     *patches, root = lineage
-    table = _read(_file(folder / root, level), where)
-    if not patches:
+    if where is None:
+        table = _frame(_file(folder / root, level), None)
+        # Newest first: a row a later run rescored replaces the earlier run's.
+        rows = [_frame(_file(folder / run, level), None) for run in patches]
+        rows = [frame for frame in rows if not frame.empty]
+        if not rows:
+            return table
+        newest = pd.concat(rows, ignore_index=True).drop_duplicates(key, keep="first")
+        return replaced(table, newest, key)
+    # Each file is filtered before it becomes a frame. A row a later run rescored hides
+    # the earlier one even when only the earlier one matches (a contact that moved to
+    # another account), so each file's rows also lose the ids of every newer patch.
+    newer: list[pa.Array] = []
+    rows = []
+    for run in patches:
+        rows.append(_frame(_file(folder / run, level), where, key, newer))
+    rows.append(_frame(_file(folder / root, level), where, key, newer, last=True))
+    *patched, table = rows
+    patched = [frame for frame in patched if not frame.empty]
+    if not patched:
         return table
-    # Newest first: a row a later run rescored replaces the earlier run's.
-    rows = [_read(_file(folder / run, level), where) for run in patches]
-    rows = [frame for frame in rows if not frame.empty]
-    if not rows:
-        return table
-    newest = pd.concat(rows, ignore_index=True).drop_duplicates(key, keep="first")
-    return replaced(table, newest, key)
+    return replaced(table, pd.concat(patched, ignore_index=True), key)
 
 
-def _read(path: Path, where: dict[str, pd.Series] | None) -> pd.DataFrame:
+def _frame(
+    path: Path,
+    where: dict[str, pd.Series] | None,
+    key: str = "",
+    newer: list[pa.Array] | None = None,
+    *,
+    last: bool = False,
+) -> pd.DataFrame:
+    """A file's rows, or those matching ``where`` whose ``key`` no newer file holds.
+
+    ``newer`` gathers the ids of the files read so far (newest first), but
+    the ``last``'s.
+    """
     arrow = path.suffix == ".arrow"
     if where is None and not arrow:
         return pd.read_parquet(path)
     table = feather.read_table(path, memory_map=True) if arrow else pq.read_table(path)
-    if where is not None:
+    if where is not None and newer is not None:
         keep = None
         for column, values in where.items():
-            ids = table.column(column)
-            found = pc.is_in(ids, value_set=pa.array(values, type=ids.type)).fill_null(False)
+            found = table.column(column)
+            found = pc.is_in(found, value_set=pa.array(values, type=found.type))
             keep = found if keep is None else pc.or_(keep, found)
-        table = table.filter(keep)
+        ids = table.column(key)
+        table = table.filter(keep.fill_null(False))
+        if newer:
+            kind = table.schema.field(key).type
+            seen = pa.concat_arrays([part.cast(kind) for part in newer])
+            table = table.filter(pc.invert(pc.is_in(table.column(key), value_set=seen)))
+        if not last:
+            newer.append(ids.combine_chunks())
     return table.to_pandas().reset_index(drop=True)
 
 
