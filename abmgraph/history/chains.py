@@ -1,22 +1,21 @@
-"""A run's files: a full snapshot, or a patch on the run before it.
+"""A run's files: a full snapshot, or a patch on the last full one.
 
 A full run writes every account and contact (``accounts.parquet``,
-``contacts.parquet``). An incremental run writes only the rows it rescored
+``contacts.parquet``). An incremental run writes a patch: every row
+rescored since the last full snapshot (its base), with this run's values
 (``accounts.arrow``, ``contacts.arrow``: Arrow files, read and written in a
-fraction of Parquet's time), its base (the run before) in ``run.json``;
-or, once a chain is ``LONGEST_CHAIN`` patches long, every row again (in
-Arrow files too), starting a new chain. Every run's ``run.json`` also holds
-a digest of the stored account scores after it, so the next run can check
-that nothing rescored them unrecorded without reading the whole snapshot.
+fraction of Parquet's time), its base in ``run.json``. So reading any run
+reads two files per level, the base and the patch, laid on it. Once
+``LONGEST_CHAIN`` patches are laid on one base, the next incremental run
+writes every row again (in Arrow files too) and patches start from it.
+Every run's ``run.json`` also holds a digest of the stored account scores
+after it, so the next run can check that nothing rescored them unrecorded
+without reading the whole snapshot.
 
-Reading a run's table takes the full snapshot at the root of its chain and
-lays the patches on it, newest last; reading only some ids filters each
-file before it becomes a frame, so a run that rescored a few accounts reads
-a few accounts' rows.
-
-A chain is a run of consecutive runs: a patch's base is always the run
-recorded just before it. So the runs every kept run needs are the kept runs
-and the chain of the oldest one; pruning leaves those folders in place.
+Reading only some ids filters each file before it becomes a frame, so a run
+that rescored a few accounts reads a few accounts' rows of its base. The
+runs the kept runs read are the kept runs and their bases; pruning leaves
+those folders in place.
 """
 
 from __future__ import annotations
@@ -32,13 +31,15 @@ import pyarrow.compute as pc
 import pyarrow.feather as feather
 import pyarrow.parquet as pq
 
-from abmgraph.history.snapshots import replaced
+from abmgraph.history.snapshots import among, replaced
 
 __all__ = [
     "LEVELS",
     "LONGEST_CHAIN",
     "chain",
+    "cumulative",
     "needed_runs",
+    "patches_on_base",
     "read_level",
     "stored_digest",
     "write_run",
@@ -47,13 +48,14 @@ __all__ = [
 Level = Literal["accounts", "contacts"]
 LEVELS: tuple[Level, Level] = ("accounts", "contacts")
 KEY = {"accounts": "account_id", "contacts": "contact_id"}
-# What a run folder says of itself: the run it patches (None: a full snapshot), and the
-# rows and digest of the stored account scores after it (see ``snapshots.score_digest``).
+# What a run folder says of itself: the snapshot it patches (None: a full one), how
+# many patches on that base it is, and the rows and digest of the stored account scores
+# after it (see ``snapshots.score_digest``).
 ABOUT = "run.json"
-# Patches laid on one full snapshot before a run writes a full one again: reading a
-# run's previous rows reads one small file per patch, writing a full snapshot costs
-# the whole store once per this many runs.
-LONGEST_CHAIN = 8
+# Patches laid on one full snapshot before a run writes a full one again: a patch holds
+# every row rescored since its base, so it grows with each; a full snapshot costs the
+# whole store once per this many runs.
+LONGEST_CHAIN = 12
 
 
 def _file(folder: Path, level: Level) -> Path:
@@ -84,6 +86,11 @@ def stored_digest(folder: Path, run_id: str) -> tuple[int, int] | None:
     """The rows and digest of the stored account scores after a run; None if not recorded."""
     stored = _about(folder / run_id).get("stored")
     return None if stored is None else (int(stored["rows"]), int(stored["digest"]))
+
+
+def patches_on_base(folder: Path, run_id: str) -> int:
+    """How many patches on its base a run is (0: a full snapshot)."""
+    return int(_about(folder / run_id).get("patches", 0))
 
 
 def chain(
@@ -117,11 +124,22 @@ def chain(
 
 
 def needed_runs(folder: Path, kept: list[str]) -> set[str]:
-    """The run folders the kept runs (oldest first) read: theirs and their bases'."""
-    if not kept:
-        return set()
-    # Chains are consecutive, so the oldest kept run's reaches furthest back.
-    return set(kept) | set(chain(folder, kept[0]) or [])
+    """The run folders the kept runs read: theirs and their bases'."""
+    known: dict[str, list[str] | None] = {}
+    return {run for kept_run in kept for run in chain(folder, kept_run, known) or [kept_run]}
+
+
+def cumulative(folder: Path, lineage: list[str], level: Level, rows: pd.DataFrame) -> pd.DataFrame:
+    """A new patch on ``lineage``'s base: the patch of ``lineage`` with ``rows`` in place."""
+    key = KEY[level]
+    earlier = [_frame(_file(folder / run, level), None) for run in lineage[:-1]]
+    earlier = [frame for frame in earlier if not frame.empty]
+    if not earlier:
+        return rows
+    newest = pd.concat(earlier, ignore_index=True).drop_duplicates(key, keep="first")
+    kept = newest.loc[~among(newest[key], rows[key])].reindex(columns=rows.columns)
+    parts = [frame for frame in (rows, kept) if not frame.empty]
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
 def read_level(
@@ -203,13 +221,15 @@ def write_run(
     base: str | None,
     compact: bool,
     stored: tuple[int, int],
+    patches: int = 0,
 ) -> None:
     """Write a run's two tables into ``staging``: a full snapshot, or a patch on ``base``.
 
     ``compact`` writes Parquet, about a seventh of the size on disk, for a
     full run's snapshot; otherwise Arrow files, which write and read in a
     fraction of the time, for those the incremental runs after them read.
-    ``stored`` is the rows and digest of the stored account scores.
+    ``stored`` is the rows and digest of the stored account scores,
+    ``patches`` how many patches on ``base`` this one is.
     """
     staging.mkdir(parents=True)
     for level, frame in (("accounts", accounts), ("contacts", contacts)):
@@ -218,5 +238,9 @@ def write_run(
         else:
             table = pa.Table.from_pandas(frame, preserve_index=False)
             feather.write_feather(table, staging / f"{level}.arrow", compression="uncompressed")
-    about = {"base": base, "stored": {"rows": stored[0], "digest": str(stored[1])}}
+    about = {
+        "base": base,
+        "patches": patches,
+        "stored": {"rows": stored[0], "digest": str(stored[1])},
+    }
     (staging / ABOUT).write_text(json.dumps(about) + "\n", encoding="utf-8")

@@ -15,7 +15,9 @@ from abmgraph.errors import NotFoundError, StoreError
 from abmgraph.history.chains import (
     LONGEST_CHAIN,
     chain,
+    cumulative,
     needed_runs,
+    patches_on_base,
     read_level,
     stored_digest,
     write_run,
@@ -158,8 +160,8 @@ def record_run(
 ) -> RecordedRun:
     """Snapshot the stored scores after a run, record its handovers, prune old runs.
 
-    An incremental run after a recorded one writes a patch: the rows it
-    rescored, on the run before's snapshot (see :mod:`abmgraph.history.chains`).
+    An incremental run after a recorded one writes a patch: the rows
+    rescored since the last full snapshot (see :mod:`abmgraph.history.chains`).
     """
     from abmgraph.scoring.config import config_hash
 
@@ -178,9 +180,18 @@ def record_run(
     if patch is not None and lineage is not None:
         accounts, contacts, prior_accounts, prior_contacts, stored = patch
         rescored = result.accounts["account_id"]
-        if len(lineage) <= LONGEST_CHAIN:
-            write_run(staging, accounts, contacts, base=previous, compact=False, stored=stored)
-        else:  # a long chain: this run starts a new one from a full snapshot
+        patches = patches_on_base(folder, lineage[0]) + 1
+        if patches <= LONGEST_CHAIN:
+            write_run(
+                staging,
+                cumulative(folder, lineage, "accounts", accounts),
+                cumulative(folder, lineage, "contacts", contacts),
+                base=lineage[-1],
+                compact=False,
+                stored=stored,
+                patches=patches,
+            )
+        else:  # many patches on one base: this run starts afresh from a full snapshot
             write_run(
                 staging,
                 replaced(read_level(folder, lineage, "accounts"), accounts, "account_id"),
