@@ -13,9 +13,9 @@ contact, whether or not this run rescored it), cut to what ``changes`` and
 alerts compare: priority, tier, stage, the departments engaged, roles covered
 and missing, the account's contributions (``fit.*``, ``committee.*`` …),
 and each contact's score and stage. The index keeps the last ``keep_runs``
-runs (``[history]`` in the config), and on disk the runs those patch;
-an incremental run stores only the rows it rescored, on the snapshot of
-the run before (see ``chains``). Handovers are append-only and never
+runs (``[history]`` in the config), and on disk the full snapshots those
+patch: an incremental run stores only the rows rescored since the last full
+snapshot (see ``chains``). Handovers are append-only and never
 pruned: one row per (kind, contact) or (tier1, account), with the ``as_of``
 of the first recorded run in which it crossed the threshold.
 
