@@ -29,24 +29,30 @@ def _more(store: GraphStore, folder: Path, first_event: int, *events: tuple[str,
     more.load(store)
 
 
-def three_runs(
+def chain_runs(
     ws: Path, store: GraphStore, builder: GraphBuilder, config: ScoringConfig = CONFIG
 ) -> list:
-    """Run 1 (full) the day before AS_OF; run 2 after C3's events; run 3 after C1's.
+    """Run 1 (full) the day before AS_OF; runs 2, 3 and 4 at AS_OF after new events.
 
     Fit is 25 for every contact (see ``_people``). Run 1: C1's two demo requests
-    make it 65, an MQL; C2 and C3 25. Run 2 rescores A2 only: C3's two demo
-    requests make it 65, an MQL. Run 3 rescores A1 only: C1's two meetings add
-    min(2 × 25, 40) to its 40 demo points, capped at 60: 85, an SQL.
+    make it 65, an MQL; C2 and C3 25. Run 2 rescores A2: C3's two demo requests
+    make it 65, an MQL. Run 3 rescores A1: C1's two meetings add min(2 × 25, 40)
+    to its 40 demo points, capped at 60: 85, an SQL. Run 4 rescores A2: C3's
+    meeting adds 25 to its 40, capped at 60: 85, an SQL.
     """
     _people(builder).event("C1", "demo_request", 1).event("C1", "demo_request", 1)
     builder.load(store)
-    first = run(ws, store, DAY_BEFORE, config)
-    _more(store, ws / "more2", 10, ("C3", "demo_request"), ("C3", "demo_request"))
-    second = run(ws, store, AS_OF, config)
-    _more(store, ws / "more3", 20, ("C1", "meeting_held"), ("C1", "meeting_held"))
-    third = run(ws, store, AS_OF, config)
-    return [first, second, third]
+    runs = [run(ws, store, DAY_BEFORE, config)]
+    for number, events in enumerate(
+        [
+            [("C3", "demo_request"), ("C3", "demo_request")],
+            [("C1", "meeting_held"), ("C1", "meeting_held")],
+            [("C3", "meeting_held")],
+        ]
+    ):
+        _more(store, ws / f"more{number}", 10 * (number + 1), *events)
+        runs.append(run(ws, store, AS_OF, config))
+    return runs
 
 
 def _about(ws: Path, run_id: str) -> dict:
@@ -71,27 +77,24 @@ def test_a_full_snapshot_then_two_patches_read_back_as_worked_out(
     store: GraphStore, builder: GraphBuilder, tmp_path: Path
 ) -> None:
     ws = tmp_path / "ws"
-    first, second, third = three_runs(ws, store, builder)
+    first, second, third, fourth = chain_runs(ws, store, builder)
     table = history.runs(ws)
-    assert table["mode"].tolist() == ["full", "incremental", "incremental"]
-    assert table["accounts_rescored"].tolist() == [2, 1, 1]
+    assert table["mode"].tolist() == ["full", "incremental", "incremental", "incremental"]
+    assert table["accounts_rescored"].tolist() == [2, 1, 1, 1]
 
-    # Run 1 is a full snapshot; runs 2 and 3 patch it, each with every row rescored
-    # since: run 2's A2 and C3, run 3's A1 (C1, C2) and run 2's rows again.
-    folder = ws / "history" / "runs" / first.run_id
-    assert sorted(p.name for p in folder.iterdir()) == [
-        "accounts.parquet",
-        "contacts.parquet",
-        "run.json",
-    ]
-    assert (_about(ws, first.run_id)["base"], _about(ws, first.run_id)["patches"]) == (None, 0)
-    assert _about(ws, second.run_id)["base"] == first.run_id
-    assert _about(ws, third.run_id)["base"] == first.run_id
-    assert [_about(ws, r.run_id)["patches"] for r in (second, third)] == [1, 2]
-    assert _ids(ws, second.run_id, "accounts") == ["A2"]
-    assert _ids(ws, second.run_id, "contacts") == ["C3"]
-    assert _ids(ws, third.run_id, "accounts") == ["A1", "A2"]
-    assert _ids(ws, third.run_id, "contacts") == ["C1", "C2", "C3"]
+    # Run 1, a full run, keeps its snapshot in Parquet. Run 2 writes every row again, in
+    # Arrow; runs 3 and 4 patch it, each with every row rescored since: run 3's A1 (C1,
+    # C2), run 4's A2 (C3) and run 3's rows again.
+    files = sorted(p.name for p in (ws / "history" / "runs" / first.run_id).iterdir())
+    assert files == ["accounts.parquet", "contacts.parquet", "run.json"]
+    assert [(_about(ws, r.run_id)["base"], _about(ws, r.run_id)["patches"]) for r in (
+        first, second, third, fourth
+    )] == [(None, 0), (None, 0), (second.run_id, 1), (second.run_id, 2)]  # fmt: skip
+    assert _ids(ws, second.run_id, "contacts") == ["C1", "C2", "C3"]
+    assert _ids(ws, third.run_id, "accounts") == ["A1"]
+    assert _ids(ws, third.run_id, "contacts") == ["C1", "C2"]
+    assert _ids(ws, fourth.run_id, "accounts") == ["A1", "A2"]
+    assert _ids(ws, fourth.run_id, "contacts") == ["C1", "C2", "C3"]
 
     # Read back whole, each run is the full table of its time.
     assert _scores(ws, first.run_id) == {
@@ -103,26 +106,30 @@ def test_a_full_snapshot_then_two_patches_read_back_as_worked_out(
     assert _scores(ws, third.run_id) == {
         "C1": (85.0, "sql"), "C2": (25.0, "lead"), "C3": (65.0, "mql")
     }  # fmt: skip
-    accounts = history.run_table(ws, third.run_id, "accounts")
+    assert _scores(ws, fourth.run_id) == {
+        "C1": (85.0, "sql"), "C2": (25.0, "lead"), "C3": (85.0, "sql")
+    }  # fmt: skip
+    accounts = history.run_table(ws, fourth.run_id, "accounts")
     assert accounts["account_id"].tolist() == ["A1", "A2"]
     assert accounts["tier"].tolist() == [1, 1]
     assert accounts["departments"].tolist() == ["it", "it"]
-    # Same columns and dtypes as the full snapshot they patch.
+    # Same columns and dtypes as the full run's snapshot.
     full = history.run_table(ws, first.run_id, "accounts")
     assert accounts.dtypes.to_dict() == full.dtypes.to_dict()
 
     # Run 3's alerts: only C1 moved (A1 was tier 1, in decision and surging already).
     assert [(a["kind"], a["contact_id"]) for a in third.alerts] == [("contact_sql", "C1")]
     assert (second.alerts[0]["kind"], second.alerts[0]["account_id"]) == ("account_tier_up", "A2")
+    assert [a["contact_id"] for a in fourth.alerts if a["kind"] == "contact_sql"] == ["C3"]
     got = history.handovers(ws)
-    assert list(
-        zip(got["kind"], got["contact_id"].fillna(got["account_id"]), got["run_id"], strict=True)
-    ) == [
+    keys = got["contact_id"].fillna(got["account_id"])
+    assert list(zip(got["kind"], keys, got["run_id"], strict=True)) == [
         ("mql", "C1", first.run_id),
         ("tier1", "A1", first.run_id),
         ("mql", "C3", second.run_id),
         ("tier1", "A2", second.run_id),
         ("sql", "C1", third.run_id),
+        ("sql", "C3", fourth.run_id),
     ]
 
 
@@ -130,20 +137,19 @@ def test_changes_since_the_middle_run_of_a_chain(
     store: GraphStore, builder: GraphBuilder, tmp_path: Path
 ) -> None:
     ws = tmp_path / "ws"
-    first, second, third = three_runs(ws, store, builder)
-    # Run 2 → run 3: C1 65 → 85 became an SQL; A1 moved on points alone (left out here).
-    found = changes(ws, since=second.run_id, min_points=100)
-    assert (found.baseline, found.latest) == (second.run_id, third.run_id)
-    assert [
-        (r["level"], r["contact_id"], r["what"], r["before"], r["after"]) for r in found.rows
-    ] == [("contact", "C1", ["sql"], 65.0, 85.0)]
-    # Run 1 → run 3 (both patches laid on the same base): A2 gained tier, stage, IT and
-    # its decision maker; C1 became an SQL (85), C3 an MQL (65).
+    first, _, third, fourth = chain_runs(ws, store, builder)
+    # Run 3 → run 4 (two patches on one base): C3 65 → 85 became an SQL.
+    found = changes(ws, since=third.run_id, min_points=100)
+    assert (found.baseline, found.latest) == (third.run_id, fourth.run_id)
+    rows = [(r["level"], r["contact_id"], r["what"], r["before"], r["after"]) for r in found.rows]
+    assert rows == [("contact", "C3", ["sql"], 65.0, 85.0)]
+    # Run 1 → run 4: A2 gained tier, stage, IT and its decision maker; C1 and C3 became
+    # SQLs (85 each; C1 first by id), C3 straight from a lead.
     found = changes(ws, since=first.run_id, min_points=100)
     assert [(r["level"], r["account_id"], r["contact_id"], r["what"]) for r in found.rows] == [
         ("account", "A2", None, ["tier_up", "stage", "new_department", "new_required_role"]),
         ("contact", "A1", "C1", ["sql"]),
-        ("contact", "A2", "C3", ["mql"]),
+        ("contact", "A2", "C3", ["sql"]),
     ]
 
 
@@ -154,26 +160,26 @@ def test_pruning_keeps_the_base_of_every_kept_run(
     config = CONFIG.model_copy(
         update={"history": CONFIG.history.model_copy(update={"keep_runs": 2})}
     )
-    first, second, third = three_runs(ws, store, builder, config)
-    # Run 1 left the index, but runs 2 and 3 patch it: its folder stays.
-    assert history.runs(ws)["run_id"].tolist() == [second.run_id, third.run_id]
-    assert _folders(ws) == sorted(r.run_id for r in (first, second, third))
+    first, second, third, fourth = chain_runs(ws, store, builder, config)
+    # Runs 1 and 2 left the index, but runs 3 and 4 patch run 2: its folder stays.
+    assert history.runs(ws)["run_id"].tolist() == [third.run_id, fourth.run_id]
+    assert _folders(ws) == sorted(r.run_id for r in (second, third, fourth))
     with pytest.raises(NotFoundError, match="No score run"):
-        history.run_table(ws, first.run_id, "contacts")
-    assert _scores(ws, second.run_id)["C3"] == (65.0, "mql")
-    # Run 4 (full) is a snapshot of its own; run 3, still kept, reads run 1; run 2 goes.
-    fourth = run(ws, store, AS_OF, config, full=True)
-    assert _about(ws, fourth.run_id)["base"] is None
-    assert _folders(ws) == sorted(r.run_id for r in (first, third, fourth))
+        history.run_table(ws, second.run_id, "contacts")
     assert _scores(ws, third.run_id)["C1"] == (85.0, "sql")
-    # Run 5 rescores nothing: a patch on run 4. Nothing kept reads run 1 or 3 any more.
-    fifth = run(ws, store, AS_OF, config)
-    assert _about(ws, fifth.run_id)["base"] == fourth.run_id
-    assert _folders(ws) == sorted(r.run_id for r in (fourth, fifth))
+    # Run 5 (full) is a snapshot of its own; run 4, still kept, reads run 2; run 3 goes.
+    fifth = run(ws, store, AS_OF, config, full=True)
+    assert _about(ws, fifth.run_id)["base"] is None
+    assert _folders(ws) == sorted(r.run_id for r in (second, fourth, fifth))
+    assert _scores(ws, fourth.run_id)["C3"] == (85.0, "sql")
+    # Run 6 rescores nothing; nothing kept reads run 2 or 4 any more.
+    sixth = run(ws, store, AS_OF, config)
+    assert _folders(ws) == sorted(r.run_id for r in (fifth, sixth))
     pd.testing.assert_frame_equal(
+        history.run_table(ws, sixth.run_id, "contacts"),
         history.run_table(ws, fifth.run_id, "contacts"),
-        history.run_table(ws, fourth.run_id, "contacts"),
     )
+    assert first.run_id not in _folders(ws)
 
 
 def test_a_long_chain_starts_again_from_a_full_snapshot(
@@ -183,23 +189,21 @@ def test_a_long_chain_starts_again_from_a_full_snapshot(
 
     monkeypatch.setattr(index, "LONGEST_CHAIN", 1)
     ws = tmp_path / "ws"
-    first, second, third = three_runs(ws, store, builder)
-    # Run 2 is the one patch run 1 may take; run 3 writes every row again (Arrow).
-    assert _about(ws, second.run_id)["base"] == first.run_id
-    assert _about(ws, third.run_id) | {"stored": None} == {
-        "base": None,
-        "patches": 0,
-        "stored": None,
-    }
-    assert _ids(ws, third.run_id, "contacts") == ["C1", "C2", "C3"]
-    assert _scores(ws, third.run_id)["C1"] == (85.0, "sql")
-    _more(store, ws / "more4", 30, ("C2", "demo_request"))
-    fourth = run(ws, store, AS_OF)
-    assert _about(ws, fourth.run_id)["base"] == third.run_id
-    assert _ids(ws, fourth.run_id, "contacts") == ["C1", "C2"]  # A1's contacts
+    _, second, third, fourth = chain_runs(ws, store, builder)
+    # Run 3 is the one patch run 2 may take; run 4 writes every row again.
+    assert _about(ws, third.run_id)["base"] == second.run_id
+    assert (_about(ws, fourth.run_id)["base"], _about(ws, fourth.run_id)["patches"]) == (
+        None,
+        0,
+    )
+    assert _ids(ws, fourth.run_id, "contacts") == ["C1", "C2", "C3"]
+    _more(store, ws / "more4", 40, ("C2", "demo_request"))
+    fifth = run(ws, store, AS_OF)
+    assert _about(ws, fifth.run_id)["base"] == fourth.run_id
+    assert _ids(ws, fifth.run_id, "contacts") == ["C1", "C2"]  # A1's contacts
     # C2's one demo request: 25 + 30 = 55, an MQL.
-    assert _scores(ws, fourth.run_id) == {
-        "C1": (85.0, "sql"), "C2": (55.0, "mql"), "C3": (65.0, "mql")
+    assert _scores(ws, fifth.run_id) == {
+        "C1": (85.0, "sql"), "C2": (55.0, "mql"), "C3": (85.0, "sql")
     }  # fmt: skip
 
 
@@ -226,7 +230,7 @@ def test_a_run_scored_unrecorded_makes_the_next_record_a_full_snapshot(
     assert first.run_id in history.runs(ws)["run_id"].tolist()
 
 
-def test_a_snapshot_recorded_before_patches_is_patched_and_read_as_before(
+def test_a_snapshot_recorded_before_patches_is_read_and_patched(
     store: GraphStore, builder: GraphBuilder, tmp_path: Path
 ) -> None:
     ws = tmp_path / "ws"
@@ -237,11 +241,15 @@ def test_a_snapshot_recorded_before_patches_is_patched_and_read_as_before(
     (ws / "history" / "runs" / first.run_id / "run.json").unlink()
     _more(store, ws / "more2", 10, ("C3", "demo_request"), ("C3", "demo_request"))
     second = run(ws, store, AS_OF)
-    assert _about(ws, second.run_id)["base"] == first.run_id
+    assert _about(ws, second.run_id)["base"] is None
     assert _scores(ws, second.run_id) == {
         "C1": (65.0, "mql"), "C2": (25.0, "lead"), "C3": (65.0, "mql")
     }  # fmt: skip
     assert [a["contact_id"] for a in second.alerts if a["contact_id"]] == ["C3"]
+    _more(store, ws / "more3", 20, ("C1", "meeting_held"), ("C1", "meeting_held"))
+    third = run(ws, store, AS_OF)
+    assert _about(ws, third.run_id)["base"] == second.run_id
+    assert _scores(ws, third.run_id)["C1"] == (85.0, "sql")
 
 
 def test_a_filtered_read_takes_the_newest_row_of_a_contact_that_moved(tmp_path: Path) -> None:

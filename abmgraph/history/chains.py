@@ -6,8 +6,10 @@ rescored since the last full snapshot (its base), with this run's values
 (``accounts.arrow``, ``contacts.arrow``: Arrow files, read and written in a
 fraction of Parquet's time), its base in ``run.json``. So reading any run
 reads two files per level, the base and the patch, laid on it. Once
-``LONGEST_CHAIN`` patches are laid on one base, the next incremental run
-writes every row again (in Arrow files too) and patches start from it.
+``LONGEST_CHAIN`` patches are laid on one base, or when the base is a full
+run's Parquet snapshot (compact on disk, but each read decodes it whole),
+the next incremental run writes every row again, in Arrow files, and
+patches start from it.
 Every run's ``run.json`` also holds a digest of the stored account scores
 after it, so the next run can check that nothing rescored them unrecorded
 without reading the whole snapshot.
@@ -38,6 +40,7 @@ __all__ = [
     "LONGEST_CHAIN",
     "chain",
     "cumulative",
+    "mapped",
     "needed_runs",
     "patches_on_base",
     "read_level",
@@ -86,6 +89,11 @@ def stored_digest(folder: Path, run_id: str) -> tuple[int, int] | None:
     """The rows and digest of the stored account scores after a run; None if not recorded."""
     stored = _about(folder / run_id).get("stored")
     return None if stored is None else (int(stored["rows"]), int(stored["digest"]))
+
+
+def mapped(folder: Path, run_id: str) -> bool:
+    """Whether a run's tables are Arrow files (read by mapping them, not decoding them)."""
+    return all(_file(folder / run_id, level).suffix == ".arrow" for level in LEVELS)
 
 
 def patches_on_base(folder: Path, run_id: str) -> int:

@@ -16,6 +16,7 @@ from abmgraph.history.chains import (
     LONGEST_CHAIN,
     chain,
     cumulative,
+    mapped,
     needed_runs,
     patches_on_base,
     read_level,
@@ -181,7 +182,7 @@ def record_run(
         accounts, contacts, prior_accounts, prior_contacts, stored = patch
         rescored = result.accounts["account_id"]
         patches = patches_on_base(folder, lineage[0]) + 1
-        if patches <= LONGEST_CHAIN:
+        if patches <= LONGEST_CHAIN and mapped(folder, lineage[-1]):
             write_run(
                 staging,
                 cumulative(folder, lineage, "accounts", accounts),
@@ -191,7 +192,7 @@ def record_run(
                 stored=stored,
                 patches=patches,
             )
-        else:  # many patches on one base: this run starts afresh from a full snapshot
+        else:  # many patches on one base, or a Parquet one: start afresh from this run
             write_run(
                 staging,
                 replaced(read_level(folder, lineage, "accounts"), accounts, "account_id"),
