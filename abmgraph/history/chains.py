@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.feather as feather
 import pyarrow.parquet as pq
 
-from abmgraph.history.snapshots import among, replaced
+from abmgraph.history.snapshots import replaced
 
 __all__ = [
     "LEVELS",
@@ -137,17 +137,19 @@ def needed_runs(folder: Path, kept: list[str]) -> set[str]:
     return {run for kept_run in kept for run in chain(folder, kept_run, known) or [kept_run]}
 
 
-def cumulative(folder: Path, lineage: list[str], level: Level, rows: pd.DataFrame) -> pd.DataFrame:
+def cumulative(folder: Path, lineage: list[str], level: Level, rows: pd.DataFrame) -> pa.Table:
     """A new patch on ``lineage``'s base: the patch of ``lineage`` with ``rows`` in place."""
+    fresh = pa.Table.from_pandas(rows, preserve_index=False)
+    if len(lineage) < 2:
+        return fresh
+    # The run before is a patch on the same base, holding every row rescored since it.
+    earlier = feather.read_table(_file(folder / lineage[0], level), memory_map=True)
     key = KEY[level]
-    earlier = [_frame(_file(folder / run, level), None) for run in lineage[:-1]]
-    earlier = [frame for frame in earlier if not frame.empty]
-    if not earlier:
-        return rows
-    newest = pd.concat(earlier, ignore_index=True).drop_duplicates(key, keep="first")
-    kept = newest.loc[~among(newest[key], rows[key])].reindex(columns=rows.columns)
-    parts = [frame for frame in (rows, kept) if not frame.empty]
-    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    ids = earlier.column(key)
+    kept = earlier.filter(
+        pc.invert(pc.is_in(ids, value_set=fresh.column(key).combine_chunks().cast(ids.type)))
+    )
+    return pa.concat_tables([fresh.cast(kept.schema), kept])
 
 
 def read_level(
@@ -212,10 +214,14 @@ def _frame(
             keep = found if keep is None else pc.or_(keep, found)
         ids = table.column(key)
         table = table.filter(keep.fill_null(False))
-        if newer:
-            kind = table.schema.field(key).type
-            seen = pa.concat_arrays([part.cast(kind) for part in newer])
-            table = table.filter(pc.invert(pc.is_in(table.column(key), value_set=seen)))
+        mine = table.column(key).combine_chunks()
+        for part in newer:
+            # Which of the newer ids are among these rows' (a small set to look up in),
+            # then drop those rows.
+            part = part.cast(mine.type)
+            hidden = part.filter(pc.is_in(part, value_set=mine))
+            if len(hidden):
+                table = table.filter(pc.invert(pc.is_in(table.column(key), value_set=hidden)))
         if not last:
             newer.append(ids.combine_chunks())
     return table.to_pandas().reset_index(drop=True)
@@ -223,8 +229,8 @@ def _frame(
 
 def write_run(
     staging: Path,
-    accounts: pd.DataFrame,
-    contacts: pd.DataFrame,
+    accounts: pd.DataFrame | pa.Table,
+    contacts: pd.DataFrame | pa.Table,
     *,
     base: str | None,
     compact: bool,
@@ -241,10 +247,17 @@ def write_run(
     """
     staging.mkdir(parents=True)
     for level, frame in (("accounts", accounts), ("contacts", contacts)):
-        if compact:
+        if compact and isinstance(frame, pd.DataFrame):
             frame.to_parquet(staging / f"{level}.parquet", index=False)
+            continue
+        table = (
+            pa.Table.from_pandas(frame, preserve_index=False)
+            if isinstance(frame, pd.DataFrame)
+            else frame
+        )
+        if compact:
+            pq.write_table(table, staging / f"{level}.parquet")
         else:
-            table = pa.Table.from_pandas(frame, preserve_index=False)
             feather.write_feather(table, staging / f"{level}.arrow", compression="uncompressed")
     about = {
         "base": base,
