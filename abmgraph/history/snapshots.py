@@ -124,14 +124,25 @@ _MODULUS = 2**64
 
 def _row_hashes(frame: pd.DataFrame) -> np.ndarray:
     """One hash per row of an account table, the same for stored scores and snapshot rows."""
-    values = {"account_id": frame["account_id"].astype(object)}
-    for column in _COMPARED:
+    # Ids are unique: hashed as they are (no factorizing first).
+    hashed = pd.util.hash_array(frame["account_id"].to_numpy(dtype=object), categorize=False)
+    for position, column in enumerate(_COMPARED, start=1):
         data = frame[column] if column in frame.columns else pd.Series(np.nan, index=frame.index)
-        # Numbers as floats, whatever the width they were stored with: 1 and 1.0 hash alike.
-        numeric = column != "stage"
-        values[column] = data.astype("float64") if numeric else data.astype(object)
-    normal = pd.DataFrame(values, index=frame.index)
-    return pd.util.hash_pandas_object(normal, index=False).to_numpy(dtype=np.uint64)
+        if column == "stage":
+            # Few distinct stages: hash each once.
+            codes, names = pd.factorize(data.astype(object), use_na_sentinel=False)
+            part = pd.util.hash_array(np.asarray(names, dtype=object))[codes]
+        else:
+            # Numbers as floats, whatever the width they were stored with: 1 and 1.0
+            # hash alike (and every NaN alike).
+            values = data.to_numpy(dtype="float64", na_value=np.nan)
+            values = np.where(np.isnan(values), np.nan, values + 0.0)  # -0.0 and 0.0 alike
+            part = pd.util.hash_array(values)
+        # Each column's hash mixed in with its own odd multiplier: equal values in
+        # different columns do not cancel out.
+        with np.errstate(over="ignore"):
+            hashed = hashed ^ (part * np.uint64(2 * position + 0x9E3779B97F4A7C15))
+    return hashed
 
 
 def _sum(hashes: np.ndarray) -> int:
