@@ -104,8 +104,14 @@ def new_handovers(
     contacts: pd.DataFrame,
     run_id: str,
     as_of: pd.Timestamp,
+    *,
+    ask_also: tuple[pd.Series, pd.Series] | None = None,
 ) -> pd.DataFrame:
-    """The threshold crossings of this run that no earlier run recorded."""
+    """The threshold crossings of this run that no earlier run recorded.
+
+    ``ask_also`` (contact ids, account ids) are read into ``book`` in the same
+    lookup as the new handovers' owners, for whoever needs them next.
+    """
     crossed = pd.concat(
         [
             contacts.loc[
@@ -122,6 +128,11 @@ def new_handovers(
     seen = pc.is_in(_handover_keys(crossed), value_set=_handover_keys(recorded))
     fresh = ~seen.fill_null(False).to_numpy(zero_copy_only=False)
     added = crossed[fresh].reset_index(drop=True)
+    if ask_also is not None:
+        book.learn(
+            pd.concat([added["contact_id"].astype(object), ask_also[0].astype(object)]),
+            pd.concat([added["account_id"].astype(object), ask_also[1].astype(object)]),
+        )
     if added.empty:
         return _empty_handovers()
     contact_owner, account_owner = book.owners(added["contact_id"], added["account_id"])

@@ -212,14 +212,20 @@ def record_run(
     staging.rename(folder / run_id)
 
     book = OwnerBook(store)
+    ask_also = None
     if patch is not None:
-        # Who owns the rescored rows that may cross a threshold or alert, asked once
-        # for the handovers and the alerts together.
-        book.learn(contacts.loc[contacts["stage"].isin(["mql", "sql"]), "contact_id"], rescored)
+        # The contacts an alert may go out for (now an MQL or an SQL, and not before)
+        # and the rescored accounts: their owners are read with the handovers' in one
+        # lookup.
+        was = contacts["contact_id"].map(prior_contacts.set_index("contact_id")["stage"])
+        moved = contacts["stage"].isin(["mql", "sql"]) & (contacts["stage"] != was)
+        ask_also = (contacts.loc[moved, "contact_id"], rescored)
     recorded = handovers(workspace)
     # A patch holds the rescored rows only: every other row was in the run before's
     # snapshot, whose handovers are recorded, so only these can cross for the first time.
-    added = new_handovers(book, recorded, accounts, contacts, run_id, result.as_of)
+    added = new_handovers(
+        book, recorded, accounts, contacts, run_id, result.as_of, ask_also=ask_also
+    )
     if not added.empty:
         every = pa.Table.from_pandas(
             pd.concat([recorded, added], ignore_index=True), preserve_index=False
