@@ -287,10 +287,18 @@ def _patch(
     # With the digest the run before recorded, its rows of the rescored accounts suffice.
     only = None if prior_stored is None else {"account_id": rescored}
     prior_accounts = read_level(folder, lineage, "accounts", only)
-    # The run before's rows of the rescored contacts, and of any other contact of a
-    # rescored account (the departments an account engaged count them).
-    around = {"contact_id": result.contacts["contact_id"], "account_id": rescored}
-    prior_contacts = read_level(folder, lineage, "contacts", around)
+    # The run before's rows of the rescored accounts' contacts (the departments an
+    # account engaged count them all), then of any other contact rescored: one that
+    # moved from an account left alone, or is new (rare: only then a second look).
+    prior_contacts = read_level(folder, lineage, "contacts", {"account_id": rescored})
+    fresh = result.contacts["contact_id"]
+    others = fresh.loc[~among(fresh, prior_contacts["contact_id"])]
+    if not others.empty:
+        theirs = read_level(folder, lineage, "contacts", {"contact_id": others})
+        prior_contacts = pd.concat(
+            [frame for frame in (prior_contacts, theirs) if not frame.empty] or [theirs],
+            ignore_index=True,
+        ).drop_duplicates("contact_id")
     rows = updated_snapshot(store, result, prior_accounts, prior_contacts, prior_stored)
     if rows is None:
         return None
