@@ -20,6 +20,14 @@ from tests.conftest import AS_OF, GraphBuilder
 from tests.test_history import CONFIG, DAY_BEFORE, _people, run
 
 
+@pytest.fixture(autouse=True)
+def patches_of_any_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These stores have two accounts: any patch holds half of them or all."""
+    from abmgraph.history import index
+
+    monkeypatch.setattr(index, "LARGEST_PATCH", 1.0)
+
+
 def _more(store: GraphStore, folder: Path, first_event: int, *events: tuple[str, str]) -> None:
     """Load events (contact, type) at AS_OF; event ids from ``first_event`` (never re-sent)."""
     more = GraphBuilder(folder)
@@ -205,6 +213,21 @@ def test_a_long_chain_starts_again_from_a_full_snapshot(
     assert _scores(ws, fifth.run_id) == {
         "C1": (85.0, "sql"), "C2": (55.0, "mql"), "C3": (85.0, "sql")
     }  # fmt: skip
+
+
+def test_a_patch_holding_too_many_accounts_is_written_whole(
+    store: GraphStore, builder: GraphBuilder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from abmgraph.history import index
+
+    monkeypatch.setattr(index, "LARGEST_PATCH", 0.5)
+    ws = tmp_path / "ws"
+    _, second, third, fourth = chain_runs(ws, store, builder)
+    # Run 3's patch holds A1, half the accounts: a patch. Run 4's would hold both.
+    assert _about(ws, third.run_id)["base"] == second.run_id
+    assert _about(ws, fourth.run_id)["base"] is None
+    assert _ids(ws, fourth.run_id, "accounts") == ["A1", "A2"]
+    assert _scores(ws, fourth.run_id)["C3"] == (85.0, "sql")
 
 
 def test_a_run_scored_unrecorded_makes_the_next_record_a_full_snapshot(

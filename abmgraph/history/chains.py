@@ -6,7 +6,8 @@ rescored since the last full snapshot (its base), with this run's values
 (``accounts.arrow``, ``contacts.arrow``: Arrow files, read and written in a
 fraction of Parquet's time), its base in ``run.json``. So reading any run
 reads two files per level, the base and the patch, laid on it. Once
-``LONGEST_CHAIN`` patches are laid on one base, or when the base is a full
+``LONGEST_CHAIN`` patches are laid on one base, or a patch would hold more
+than ``LARGEST_PATCH`` of the accounts, or when the base is a full
 run's Parquet snapshot (compact on disk, but each read decodes it whole),
 the next incremental run writes every row again, in Arrow files, and
 patches start from it.
@@ -36,6 +37,7 @@ import pyarrow.parquet as pq
 from abmgraph.history.snapshots import replaced
 
 __all__ = [
+    "LARGEST_PATCH",
     "LEVELS",
     "LONGEST_CHAIN",
     "chain",
@@ -59,6 +61,9 @@ ABOUT = "run.json"
 # every row rescored since its base, so it grows with each; a full snapshot costs the
 # whole store once per this many runs.
 LONGEST_CHAIN = 12
+# A patch holding more than this share of the accounts is written whole instead: every
+# later patch on the same base would carry its rows again.
+LARGEST_PATCH = 0.25
 
 
 def _file(folder: Path, level: Level) -> Path:

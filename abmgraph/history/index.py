@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 
 from abmgraph.errors import NotFoundError, StoreError
 from abmgraph.history.chains import (
+    LARGEST_PATCH,
     LONGEST_CHAIN,
     chain,
     cumulative,
@@ -184,17 +185,24 @@ def record_run(
         accounts, contacts, prior_accounts, prior_contacts, stored = patch
         rescored = result.accounts["account_id"]
         patches = patches_on_base(folder, lineage[0]) + 1
+        grown = None
         if patches <= LONGEST_CHAIN and mapped(folder, lineage[-1]):
-            write_run(
-                staging,
+            grown = [
                 cumulative(folder, lineage, "accounts", accounts),
                 cumulative(folder, lineage, "contacts", contacts),
+            ]
+            if grown[0].num_rows > LARGEST_PATCH * stored[0]:
+                grown = None
+        if grown is not None:
+            write_run(
+                staging,
+                *grown,
                 base=lineage[-1],
                 compact=False,
                 stored=stored,
                 patches=patches,
             )
-        else:  # many patches on one base, or a Parquet one: start afresh from this run
+        else:  # a long chain, a large patch or a Parquet base: start afresh from this run
             write_run(
                 staging,
                 replaced(read_level(folder, lineage, "accounts"), accounts, "account_id"),
