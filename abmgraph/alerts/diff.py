@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from abmgraph.graph.role_lists import SEPARATOR
 
@@ -74,9 +76,11 @@ def compare_accounts(
     ``roles_gained`` (lists). The ``_before`` values of a new account are missing.
     """
     columns = ["account_id", "priority", "tier", "stage", "rise", "departments", "roles_covered"]
+    # Only the columns compared: a snapshot also has every contribution column.
+    read = [c for c in columns if c != "rise"] + ["recent_points", "prior_points"]
+    after = after[["name", *read]]
     now = after.assign(rise=(after["recent_points"] - prior_scale * after["prior_points"]).round(2))
-    if before is None:
-        before = now.iloc[0:0]
+    before = now.iloc[0:0] if before is None else before[read]
     then = before.assign(
         rise=(before["recent_points"] - prior_scale * before["prior_points"]).round(2)
     )[columns]
@@ -286,21 +290,38 @@ def _lists(texts: pd.Series) -> pd.Series:
 
 def _gained(ids: pd.Series, after: pd.Series, before: pd.Series) -> pd.Series:
     """Per row, the items of ``after`` (``a;b`` text) that ``before`` lacks, in ``after``'s order."""
+    out = pd.Series([[] for _ in range(len(ids))], index=ids.index, dtype=object)
     after = after.astype(object).where(after.notna(), "")
     before = before.astype(object).where(before.notna(), "")
     # Only rows whose text changed can have gained anything: most have not.
     changed = np.flatnonzero((after != before).to_numpy())
-    now = _pairs(after.iloc[changed]).assign(row=lambda f: changed[f["row"]])
-    then = _pairs(before.iloc[changed]).assign(row=lambda f: changed[f["row"]])
-    merged = now.merge(then, on=["row", "item"], how="left", indicator=True)
-    gained = merged[merged["_merge"] == "left_only"].groupby("row")["item"].agg(list)
-    out = pd.Series([[] for _ in range(len(ids))], index=ids.index, dtype=object)
-    out.iloc[gained.index.to_numpy()] = gained.to_numpy()
+    if not len(changed):
+        return out
+    now_rows, now_items = _pairs(after.iloc[changed])
+    then_rows, then_items = _pairs(before.iloc[changed])
+    fresh = pc.invert(
+        pc.is_in(_keyed(now_rows, now_items), value_set=_keyed(then_rows, then_items))
+    )
+    rows = now_rows[fresh.to_numpy(zero_copy_only=False)]
+    items = now_items.filter(fresh)
+    # The gained items are in row order already: cut them into one list per row.
+    counts = np.bincount(rows, minlength=len(changed))
+    offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]), type=pa.int32())
+    lists = pd.Series(pa.ListArray.from_arrays(offsets, items).to_pylist(), dtype=object)
+    some = counts > 0
+    out.iloc[changed[some]] = lists[some].to_numpy()
     return out
 
 
-def _pairs(texts: pd.Series) -> pd.DataFrame:
-    """One row per (position, item) of a column of ``a;b`` texts."""
-    items = texts.str.split(SEPARATOR)
-    long = pd.DataFrame({"row": np.arange(len(texts)), "item": items.to_numpy()}).explode("item")
-    return long[long["item"].notna() & (long["item"] != "")]
+def _pairs(texts: pd.Series) -> tuple[np.ndarray, pa.Array]:
+    """Each item of a column of ``a;b`` texts, and the position of the text it came from."""
+    split = pc.split_pattern(pa.array(texts.to_numpy(dtype=object), type=pa.string()), SEPARATOR)
+    rows = pc.list_parent_indices(split).to_numpy()
+    items = pc.list_flatten(split)
+    kept = pc.not_equal(items, "")
+    return rows[kept.to_numpy(zero_copy_only=False)], items.filter(kept)
+
+
+def _keyed(rows: np.ndarray, items: pa.Array) -> pa.Array:
+    """``row<US>item`` texts: a (row, item) pair as one value a set lookup can take."""
+    return pc.binary_join_element_wise(pa.array(rows).cast(pa.string()), items, "\x1f")

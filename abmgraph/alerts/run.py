@@ -19,7 +19,7 @@ import pandas as pd
 from abmgraph.alerts.diff import ALERT_KEYS, compare_accounts, compare_contacts, run_alerts
 from abmgraph.alerts.sinks import append_alerts, post_alerts, redact
 from abmgraph.errors import DeliveryError
-from abmgraph.history import RecordedRun, among, owners, record_run, run_table
+from abmgraph.history import OwnerBook, RecordedRun, among, record_run, run_table
 
 if TYPE_CHECKING:
     from abmgraph.graph.store import GraphStore
@@ -141,7 +141,8 @@ def _alerts(
     if then is None:
         then = run_table(workspace, previous, "contacts")
     if recorded.rescored_accounts is not None and recorded.rescored_contacts is not None:
-        # An incremental run: every row it did not rescore is the run before's.
+        # An incremental run: every row it did not rescore is the run before's (the
+        # recorded run holds those rows only; filtering them again costs little).
         if before is not None:
             before = before.loc[among(before["account_id"], recorded.rescored_accounts)]
         after = after.loc[among(after["account_id"], recorded.rescored_accounts)]
@@ -161,7 +162,8 @@ def _alerts(
     )
     if found.empty:
         return found.assign(owner=None)[ALERT_KEYS]
-    by_contact, by_account = owners(store, found["contact_id"], found["account_id"])
+    book = recorded.owners or OwnerBook(store)
+    by_contact, by_account = book.owners(found["contact_id"], found["account_id"])
     on_contact = found["contact_id"].notna()
     return found.assign(owner=by_contact.where(on_contact, by_account))[ALERT_KEYS]
 

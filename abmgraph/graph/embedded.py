@@ -85,11 +85,13 @@ class EmbeddedStore(EmbeddedWalks, EmbeddedScores, GraphStore):
             path = self._path(kind)
             self._tables[kind] = pd.read_parquet(path) if path.exists() else _empty(kind)
         frame = self._tables[kind]
-        if ids is not None:
-            frame = frame[_among(frame[KEYS[kind][0]], _value_set(ids))]
         from abmgraph.graph.tables import only_columns  # loaded on use, as in _empty
 
-        return only_columns(frame, columns)
+        if ids is None:
+            return only_columns(frame, columns)
+        # The columns asked for first: filtering rows then copies those columns only.
+        keep = _among(frame[KEYS[kind][0]], _value_set(ids))
+        return only_columns(frame, columns)[keep]
 
     def upsert(self, kind: Kind, rows: pd.DataFrame) -> int:
         if kind == "engagements":

@@ -10,10 +10,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from abmgraph.errors import NotFoundError, StoreError
-from abmgraph.history.handover_log import handovers, new_handovers
-from abmgraph.history.snapshots import among, snapshot, updated_snapshot
+from abmgraph.history.chains import (
+    LARGEST_PATCH,
+    LONGEST_CHAIN,
+    chain,
+    cumulative,
+    mapped,
+    needed_runs,
+    patches_on_base,
+    read_level,
+    stored_digest,
+    write_run,
+)
+from abmgraph.history.handover_log import OwnerBook, handovers, new_handovers
+from abmgraph.history.snapshots import (
+    among,
+    replaced,
+    score_digest,
+    snapshot,
+    updated_snapshot,
+)
 from abmgraph.safe_io import atomic_open, atomic_write_text
 
 if TYPE_CHECKING:
@@ -51,7 +71,7 @@ def runs(workspace: Path) -> pd.DataFrame:
 
 
 def run_table(workspace: Path, run_id: str, level: Level) -> pd.DataFrame:
-    """One run's snapshot of ``accounts`` or ``contacts``.
+    """One run's snapshot of ``accounts`` or ``contacts`` (every row, whatever it rescored).
 
     Raises
     ------
@@ -60,13 +80,13 @@ def run_table(workspace: Path, run_id: str, level: Level) -> pd.DataFrame:
     """
     if run_id not in set(runs(workspace)["run_id"]):
         raise NotFoundError(f"No score run {run_id!r} in the history; see 'abmgraph changes'.")
-    path = history_path(workspace) / "runs" / run_id / f"{level}.parquet"
-    if not path.exists():
+    folder = history_path(workspace) / "runs"
+    lineage = chain(folder, run_id)
+    if lineage is None:
         raise NotFoundError(
-            f"Score run {run_id} lost its files ({path} is missing); compare with another "
-            "run (--since)."
+            f"Score run {run_id} lost its files (in {folder}); compare with another run (--since)."
         )
-    return pd.read_parquet(path)
+    return read_level(folder, lineage, level)
 
 
 def find_run(workspace: Path, ref: str) -> str:
@@ -115,11 +135,15 @@ def find_run(workspace: Path, ref: str) -> str:
 class RecordedRun:
     """A run just recorded: its id and as_of, the run before it, the handovers it added.
 
-    ``accounts`` and ``contacts`` are the run's snapshot, ``prior_accounts``
-    and ``prior_contacts`` the run before's (None on the first run), so a
-    caller comparing them need not read them back. ``rescored_accounts`` and
-    ``rescored_contacts`` are the ids an incremental run rescored (None after
+    After a full run (or the first), ``accounts`` and ``contacts`` are the
+    run's whole snapshot and ``prior_accounts`` and ``prior_contacts`` the
+    run before's (None on the first run), so a caller comparing them need not
+    read them back. After an incremental run they hold only the rows it
+    rescored, and the run before's rows of the same ids, and
+    ``rescored_accounts`` and ``rescored_contacts`` are those ids (None after
     a full run): only their rows can differ from the run before's.
+    ``owners`` knows who owns the contacts and accounts that crossed a
+    threshold, to route alerts without asking the store again.
     """
 
     run_id: str
@@ -132,47 +156,98 @@ class RecordedRun:
     prior_contacts: pd.DataFrame | None = None
     rescored_accounts: pd.Series | None = None
     rescored_contacts: pd.Series | None = None
+    owners: OwnerBook | None = None
 
 
 def record_run(
     workspace: Path, store: GraphStore, result: ScoreResult, config: ScoringConfig
 ) -> RecordedRun:
-    """Snapshot the stored scores after a run, record its handovers, prune old runs."""
+    """Snapshot the stored scores after a run, record its handovers, prune old runs.
+
+    An incremental run after a recorded one writes a patch: the rows
+    rescored since the last full snapshot (see :mod:`abmgraph.history.chains`).
+    """
     from abmgraph.scoring.config import config_hash
 
     root = history_path(workspace)
+    folder = root / "runs"
     table = runs(workspace)
     previous = None if table.empty else str(table["run_id"].iloc[-1])
-    if previous is not None and not _complete(root / "runs" / previous):
+    lineage = None if previous is None else chain(folder, previous)
+    if lineage is None:
         previous = None  # its files were deleted: this run starts the comparisons afresh
-    prior_accounts = None if previous is None else run_table(workspace, previous, "accounts")
-    prior_contacts = None if previous is None else run_table(workspace, previous, "contacts")
-    updated = None
-    if prior_accounts is not None and prior_contacts is not None:
-        updated = updated_snapshot(store, result, prior_accounts, prior_contacts)
-    accounts, contacts = updated or snapshot(store, result, prior_accounts)
+    patch = None if lineage is None else _patch(folder, lineage, store, result)
 
     scored_at = pd.Timestamp.now(tz="UTC")
     run_id = f"{scored_at:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
-    staging = root / "runs" / f".{run_id}.tmp"
-    staging.mkdir(parents=True)
-    for level, frame in (("accounts", accounts), ("contacts", contacts)):
-        frame.to_parquet(staging / f"{level}.parquet", index=False)
-    staging.rename(root / "runs" / run_id)
+    staging = folder / f".{run_id}.tmp"
+    if patch is not None and lineage is not None:
+        accounts, contacts, prior_accounts, prior_contacts, stored = patch
+        rescored = result.accounts["account_id"]
+        patches = patches_on_base(folder, lineage[0]) + 1
+        grown = None
+        if patches <= LONGEST_CHAIN and mapped(folder, lineage[-1]):
+            grown = [
+                cumulative(folder, lineage, "accounts", accounts),
+                cumulative(folder, lineage, "contacts", contacts),
+            ]
+            if grown[0].num_rows > LARGEST_PATCH * stored[0]:
+                grown = None
+        if grown is not None:
+            write_run(
+                staging,
+                *grown,
+                base=lineage[-1],
+                compact=False,
+                stored=stored,
+                patches=patches,
+            )
+        else:  # a long chain, a large patch or a Parquet base: start afresh from this run
+            write_run(
+                staging,
+                replaced(read_level(folder, lineage, "accounts"), accounts, "account_id"),
+                replaced(read_level(folder, lineage, "contacts"), contacts, "contact_id"),
+                base=None,
+                compact=False,
+                stored=stored,
+            )
+    else:
+        prior_accounts = None if lineage is None else read_level(folder, lineage, "accounts")
+        prior_contacts = None if lineage is None else read_level(folder, lineage, "contacts")
+        accounts, contacts = snapshot(store, result, prior_accounts)
+        stored = score_digest(store.scores("accounts"))
+        write_run(staging, accounts, contacts, base=None, compact=True, stored=stored)
+    staging.rename(folder / run_id)
 
+    book = OwnerBook(store)
+    ask_also = None
+    if patch is not None:
+        # The contacts an alert may go out for (now an MQL or an SQL, and not before)
+        # and the rescored accounts: their owners are read with the handovers' in one
+        # lookup.
+        was = contacts["contact_id"].map(prior_contacts.set_index("contact_id")["stage"])
+        moved = contacts["stage"].isin(["mql", "sql"]) & (contacts["stage"] != was)
+        ask_also = (contacts.loc[moved, "contact_id"], rescored)
     recorded = handovers(workspace)
-    crossing = (accounts, contacts)
-    if updated is not None:
-        # Every row the run left alone was in the run before's snapshot, whose handovers
-        # are recorded: only the rescored rows can cross a threshold for the first time.
-        crossing = (
-            accounts.loc[among(accounts["account_id"], result.accounts["account_id"])],
-            contacts.loc[among(contacts["contact_id"], result.contacts["contact_id"])],
-        )
-    added = new_handovers(store, recorded, *crossing, run_id, result.as_of)
+    # A patch holds the rescored rows only: every other row was in the run before's
+    # snapshot, whose handovers are recorded, so only these can cross for the first time.
+    added = new_handovers(
+        book, recorded, accounts, contacts, run_id, result.as_of, ask_also=ask_also
+    )
     if not added.empty:
+        every = pa.Table.from_pandas(
+            pd.concat([recorded, added], ignore_index=True), preserve_index=False
+        )
         with atomic_open(root / "handovers.parquet", "wb") as stream:
-            pd.concat([recorded, added], ignore_index=True).to_parquet(stream, index=False)
+            # Rewritten whole after every run that adds one: uncompressed, with no
+            # statistics, it writes in a third of the time (the ids barely compress).
+            pq.write_table(
+                every,
+                stream,
+                compression="none",
+                use_dictionary=["kind", "run_id", "owner"],
+                write_statistics=False,
+            )
 
     entry = {
         "run_id": run_id,
@@ -183,11 +258,12 @@ def record_run(
         "accounts_rescored": int(getattr(result, "accounts_rescored", len(result.accounts))),
     }
     # A run whose files were deleted can no longer be compared with: the index drops it.
-    usable = [row for row in _index_rows(table) if _complete(root / "runs" / row["run_id"])]
+    known: dict[str, list[str] | None] = {}
+    usable = [r for r in _index_rows(table) if chain(folder, r["run_id"], known) is not None]
     kept = [*usable, entry][-config.history.keep_runs :]
     atomic_write_text(root / "runs.json", json.dumps(kept, indent=1) + "\n")
-    _prune(root / "runs", {row["run_id"] for row in kept})
-    incremental = updated is not None
+    _prune(folder, needed_runs(folder, [row["run_id"] for row in kept]))
+    incremental = patch is not None
     return RecordedRun(
         run_id,
         result.as_of,
@@ -199,11 +275,49 @@ def record_run(
         prior_contacts,
         result.accounts["account_id"] if incremental else None,
         result.contacts["contact_id"] if incremental else None,
+        book,
     )
 
 
-def _complete(folder: Path) -> bool:
-    return all((folder / f"{level}.parquet").exists() for level in ("accounts", "contacts"))
+def _patch(
+    folder: Path, lineage: list[str], store: GraphStore, result: ScoreResult
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, tuple[int, int]] | None:
+    """An incremental run's rescored rows, the run before's rows of the same ids, and
+    the digest of the stored account scores.
+
+    None for a full run, or when the run before's snapshot is not what the
+    store held before this run (see ``updated_snapshot``).
+    """
+    if getattr(result, "mode", "full") != "incremental":
+        return None
+    rescored = result.accounts["account_id"]
+    prior_stored = stored_digest(folder, lineage[0])
+    # With the digest the run before recorded, its rows of the rescored accounts suffice.
+    only = None if prior_stored is None else {"account_id": rescored}
+    prior_accounts = read_level(folder, lineage, "accounts", only)
+    # The run before's rows of the rescored accounts' contacts (the departments an
+    # account engaged count them all), then of any other contact rescored: one that
+    # moved from an account left alone, or is new (rare: only then a second look).
+    prior_contacts = read_level(folder, lineage, "contacts", {"account_id": rescored})
+    fresh = result.contacts["contact_id"]
+    others = fresh.loc[~among(fresh, prior_contacts["contact_id"])]
+    if not others.empty:
+        theirs = read_level(folder, lineage, "contacts", {"contact_id": others})
+        prior_contacts = pd.concat(
+            [frame for frame in (prior_contacts, theirs) if not frame.empty] or [theirs],
+            ignore_index=True,
+        ).drop_duplicates("contact_id")
+    rows = updated_snapshot(store, result, prior_accounts, prior_contacts, prior_stored)
+    if rows is None:
+        return None
+    accounts, contacts, stored = rows
+    return (
+        accounts,
+        contacts,
+        prior_accounts.loc[among(prior_accounts["account_id"], rescored)],
+        prior_contacts.loc[among(prior_contacts["contact_id"], contacts["contact_id"])],
+        stored,
+    )
 
 
 def clear_history(workspace: Path) -> None:
@@ -221,7 +335,7 @@ def _index_rows(table: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _prune(folder: Path, keep: set[str]) -> None:
-    """Remove the run folders the index no longer names (and any a crash left staged)."""
+    """Remove the run folders no kept run reads (and any a crash left staged)."""
     for path in folder.iterdir():
         if path.is_dir() and path.name not in keep:
             shutil.rmtree(path, ignore_errors=True)
