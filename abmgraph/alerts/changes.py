@@ -21,7 +21,8 @@ import pandas as pd
 
 from abmgraph.alerts.diff import compare_accounts, compare_contacts, contribution_moves
 from abmgraph.errors import StoreError
-from abmgraph.history import among, find_run, run_table, runs
+from abmgraph.history import find_run, run_table, runs
+from abmgraph.idsets import among
 
 __all__ = ["CHANGE_KEYS", "Changes", "changes"]
 

@@ -19,7 +19,8 @@ import pandas as pd
 from abmgraph.alerts.diff import ALERT_KEYS, compare_accounts, compare_contacts, run_alerts
 from abmgraph.alerts.sinks import append_alerts, post_alerts, redact
 from abmgraph.errors import DeliveryError
-from abmgraph.history import OwnerBook, RecordedRun, among, record_run, run_table
+from abmgraph.history import OwnerBook, RecordedRun, record_run, run_table
+from abmgraph.idsets import among
 
 if TYPE_CHECKING:
     from abmgraph.graph.store import GraphStore

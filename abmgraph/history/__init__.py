@@ -46,7 +46,6 @@ from abmgraph.history.index import (
 from abmgraph.history.snapshots import (
     ACCOUNT_SNAPSHOT,
     CONTACT_SNAPSHOT,
-    among,
     contributions,
     snapshot,
 )
@@ -58,7 +57,6 @@ __all__ = [
     "RUN_COLUMNS",
     "OwnerBook",
     "RecordedRun",
-    "among",
     "clear_history",
     "contributions",
     "find_run",

@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from abmgraph.history.snapshots import among
+from abmgraph.idsets import among
 
 if TYPE_CHECKING:
     from abmgraph.graph.store import GraphStore

@@ -28,12 +28,12 @@ from abmgraph.history.chains import (
 )
 from abmgraph.history.handover_log import OwnerBook, handovers, new_handovers
 from abmgraph.history.snapshots import (
-    among,
     replaced,
     score_digest,
     snapshot,
     updated_snapshot,
 )
+from abmgraph.idsets import among
 from abmgraph.safe_io import atomic_open, atomic_write_text
 
 if TYPE_CHECKING:

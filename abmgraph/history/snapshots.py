@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from abmgraph.graph.role_lists import SEPARATOR
+from abmgraph.idsets import among
 
 if TYPE_CHECKING:
     from abmgraph.graph.store import GraphStore
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
 __all__ = [
     "ACCOUNT_SNAPSHOT",
     "CONTACT_SNAPSHOT",
-    "among",
     "contributions",
     "replaced",
     "score_digest",
@@ -249,13 +249,6 @@ def contributions(
         kept = prior.loc[~among(prior["account_id"], out["account_id"])]
         out = pd.concat([out, kept[["account_id", *_dotted(prior)]]], ignore_index=True)
     return out[among(out["account_id"], scores["account_id"])]
-
-
-def among(column: pd.Series, values: pd.Series) -> np.ndarray:
-    """``column.isin(values)`` for id columns, through Arrow (far faster on long text columns)."""
-    text = pa.large_string()
-    found = pc.is_in(pa.array(column, type=text), value_set=pa.array(values, type=text))
-    return found.fill_null(False).to_numpy(zero_copy_only=False)
 
 
 def _dotted(frame: pd.DataFrame) -> list[str]:
