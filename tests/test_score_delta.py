@@ -49,6 +49,18 @@ def store(tmp_path, builder) -> EmbeddedStore:
     return opened
 
 
+def rescore(
+    store: EmbeddedStore, contacts: dict[str, float], accounts: dict[str, float], at: pd.Timestamp
+) -> None:
+    """A partial run as of ``at`` that rescored these contacts and accounts."""
+    store.write_scores(
+        contact_rows(contacts, at),
+        account_rows(accounts, at),
+        {"as_of": at.isoformat()},
+        partial=True,
+    )
+
+
 def stored(store: EmbeddedStore) -> dict[str, float]:
     frame = EmbeddedStore(store.root.parent).scores("contacts")  # a fresh reader
     return dict(zip(frame["contact_id"], frame["score"], strict=True))
@@ -59,12 +71,7 @@ def run_files(store: EmbeddedStore) -> set[str]:
 
 
 def test_a_partial_run_writes_a_delta_that_readers_lay_over_the_whole_file(store):
-    store.write_scores(
-        contact_rows({"C3": 33}, T1),
-        account_rows({"B": 66}, T1),
-        {"as_of": T1.isoformat()},
-        partial=True,
-    )
+    rescore(store, {"C3": 33}, {"B": 66}, T1)
     assert "contacts.delta.parquet" in run_files(store)
     # The row replaced in place: the file's order is kept.
     assert list(stored(store).items()) == [("C1", 10), ("C2", 20), ("C3", 33), ("C4", 40)]
@@ -75,21 +82,11 @@ def test_a_partial_run_writes_a_delta_that_readers_lay_over_the_whole_file(store
 
 
 def test_deltas_accumulate_and_the_oldest_as_of_counts_only_rows_still_stored(store):
-    store.write_scores(
-        contact_rows({"C1": 11, "C2": 21}, T1),
-        account_rows({"A": 51}, T1),
-        {"as_of": T1.isoformat()},
-        partial=True,
-    )
+    rescore(store, {"C1": 11, "C2": 21}, {"A": 51}, T1)
     meta = store.score_meta()
     assert (meta["contacts"], meta["accounts"]) == (4, 2)
     assert pd.Timestamp(meta["oldest_as_of"]) == T0  # B and its people are still as of T0
-    store.write_scores(
-        contact_rows({"C3": 31, "C4": 41, "C1": 12}, T2),
-        account_rows({"B": 61}, T2),
-        {"as_of": T2.isoformat()},
-        partial=True,
-    )
+    rescore(store, {"C3": 31, "C4": 41, "C1": 12}, {"B": 61}, T2)
     assert stored(store) == {"C1": 12, "C2": 21, "C3": 31, "C4": 41}
     # Every T0 row is replaced now: the oldest is C2's and A's T1.
     assert pd.Timestamp(store.score_meta()["oldest_as_of"]) == T1
@@ -98,39 +95,19 @@ def test_deltas_accumulate_and_the_oldest_as_of_counts_only_rows_still_stored(st
 def test_a_delta_past_its_share_is_folded_into_a_whole_file(store, monkeypatch):
     monkeypatch.setattr(embedded_scores, "_FOLD_MIN", 1)
     monkeypatch.setattr(embedded_scores, "_FOLD_SHARE", 0.25)  # one contact of four
-    store.write_scores(
-        contact_rows({"C2": 22}, T1),
-        account_rows({"A": 52}, T1),
-        {"as_of": T1.isoformat()},
-        partial=True,
-    )
+    rescore(store, {"C2": 22}, {"A": 52}, T1)
     assert "contacts.delta.parquet" in run_files(store)
-    store.write_scores(
-        contact_rows({"C4": 44}, T2),
-        account_rows({"B": 64}, T2),
-        {"as_of": T2.isoformat()},
-        partial=True,
-    )
+    rescore(store, {"C4": 44}, {"B": 64}, T2)
     assert "contacts.delta.parquet" not in run_files(store)
     assert list(stored(store).items()) == [("C1", 10), ("C2", 22), ("C3", 30), ("C4", 44)]
 
 
 def test_a_new_contact_folds_the_delta_in_the_contacts_tables_order(store, builder, tmp_path):
-    store.write_scores(
-        contact_rows({"C1": 15}, T1),
-        account_rows({"A": 55}, T1),
-        {"as_of": T1.isoformat()},
-        partial=True,
-    )
+    rescore(store, {"C1": 15}, {"A": 55}, T1)
     more = type(builder)(tmp_path / "more")
     more.contact("C5", "B")
     more.load(store)
-    store.write_scores(
-        contact_rows({"C3": 35, "C5": 5}, T2),
-        account_rows({"B": 65}, T2),
-        {"as_of": T2.isoformat()},
-        partial=True,
-    )
+    rescore(store, {"C3": 35, "C5": 5}, {"B": 65}, T2)
     assert "contacts.delta.parquet" not in run_files(store)
     assert list(stored(store).items()) == [
         ("C1", 15),
@@ -143,25 +120,13 @@ def test_a_new_contact_folds_the_delta_in_the_contacts_tables_order(store, build
 
 
 def test_a_partial_run_that_rescored_no_contact_keeps_the_delta(store):
-    store.write_scores(
-        contact_rows({"C2": 25}, T1),
-        account_rows({"A": 55}, T1),
-        {"as_of": T1.isoformat()},
-        partial=True,
-    )
-    store.write_scores(
-        contact_rows({}, T2), account_rows({}, T2), {"as_of": T2.isoformat()}, partial=True
-    )
+    rescore(store, {"C2": 25}, {"A": 55}, T1)
+    rescore(store, {}, {}, T2)
     assert stored(store) == {"C1": 10, "C2": 25, "C3": 30, "C4": 40}
 
 
 def test_a_full_run_after_partial_ones_leaves_no_delta(store):
-    store.write_scores(
-        contact_rows({"C2": 25}, T1),
-        account_rows({"A": 55}, T1),
-        {"as_of": T1.isoformat()},
-        partial=True,
-    )
+    rescore(store, {"C2": 25}, {"A": 55}, T1)
     store.write_scores(
         contact_rows({"C1": 1, "C2": 2, "C3": 3, "C4": 4}, T2),
         account_rows({"A": 5, "B": 6}, T2),
