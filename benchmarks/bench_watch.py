@@ -5,11 +5,12 @@ to keep a workspace built before). It builds the embedded benchmark workspace
 (20,000 accounts, 500,000 contacts, 10,000,000 events, the shape of
 ``bench_embedded.py``; the data's "today" is the real one and it is scored as
 of now, as a watched store is), then starts ``abmgraph watch INBOX`` as a
-separate process with its default poll. Each of ``--drops`` times it writes
-1,000 new events for 100 accounts (ten contacts each, ten strong events such
-as demo requests and meetings, a few minutes old) under a dotfile name and
-renames it into the folder: that rename is the moment the file lands. It
-then clocks, from the landing:
+separate process with its defaults (a half-second poll, and on Linux the
+kernel's notice of a file renamed into the folder). Each of ``--drops``
+times it writes 1,000 new events for 100 accounts (ten contacts each, ten
+strong events such as demo requests and meetings, a few minutes old) under
+a dotfile name and renames it into the folder: that rename is the moment
+the file lands. It then clocks, from the landing:
 
 - ``rescored``: the watcher's rescore line on its stderr;
 - ``alert``: the first new line in ``<workspace>/alerts.jsonl``;
