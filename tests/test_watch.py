@@ -16,6 +16,8 @@ from abmgraph.graph.store import GraphStore, open_store
 from abmgraph.scoring.config import ScoringConfig, config_from_dict
 from abmgraph.scoring.engine import parse_as_of
 from abmgraph.watch import Watcher
+from abmgraph.watch.batch import FileOutcome
+from abmgraph.watch.loop import WatchSummary
 from abmgraph.workspace import Workspace
 from tests.conftest import AS_OF, GraphBuilder, score
 
@@ -506,3 +508,14 @@ def test_a_file_rewritten_while_it_loads_stays_to_load_again(seeded: GraphStore,
     assert [(f.status, f.loaded, f.rejected) for f in again.files] == [("done", 1, 1)]
     with _fresh(seeded, tmp_path) as after:
         assert after.event_count() == 1
+
+
+def test_the_closing_line_counts_one_file_and_one_row_in_the_singular(tmp_path: Path):
+    summary = WatchSummary(tmp_path / "inbox")
+    summary.files.append(
+        FileOutcome("engagements-1.csv", "engagements", "done", tmp_path / "done", loaded=1)
+    )
+    assert summary.line() == (
+        f"Watched {tmp_path / 'inbox'}: 1 file done; 1 row loaded, 0 rejected; "
+        "0 rescores, 0 alerts."
+    )

@@ -46,7 +46,7 @@ from abmgraph.workspace import Workspace
 
 __all__ = ["DEFAULT_POLL", "WatchSummary", "Watcher"]
 
-DEFAULT_POLL = 0.5  # seconds between looks: a dropped file waits 0.5–1 s before it is read
+DEFAULT_POLL = 0.5  # seconds between looks: without a notice, a file waits 0.5–1 s to be read
 # A full rescore that failed (an emptied store, say) is tried again after this long,
 # not at every poll.
 RETRY_FULL = pd.Timedelta(minutes=1)
@@ -95,7 +95,7 @@ class WatchSummary:
         alerts = sum(r.alerts for r in self.rescores)
         head = "Stopped watching" if self.stopped else "Watched"
         return (
-            f"{head} {self.folder}: {', '.join(parts)}; {rows:,} rows loaded, "
+            f"{head} {self.folder}: {', '.join(parts)}; {rows:,} row{'' if rows == 1 else 's'} loaded, "
             f"{rejected:,} rejected; {len(self.rescores)} rescore{_s(self.rescores)}, "
             f"{alerts} alert{'' if alerts == 1 else 's'}."
         )
