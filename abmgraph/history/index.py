@@ -184,33 +184,7 @@ def record_run(
     if patch is not None and lineage is not None:
         accounts, contacts, prior_accounts, prior_contacts, stored = patch
         rescored = result.accounts["account_id"]
-        patches = patches_on_base(folder, lineage[0]) + 1
-        grown = None
-        if patches <= LONGEST_CHAIN and mapped(folder, lineage[-1]):
-            grown = [
-                cumulative(folder, lineage, "accounts", accounts),
-                cumulative(folder, lineage, "contacts", contacts),
-            ]
-            if grown[0].num_rows > LARGEST_PATCH * stored[0]:
-                grown = None
-        if grown is not None:
-            write_run(
-                staging,
-                *grown,
-                base=lineage[-1],
-                compact=False,
-                stored=stored,
-                patches=patches,
-            )
-        else:  # a long chain, a large patch or a Parquet base: start afresh from this run
-            write_run(
-                staging,
-                replaced(read_level(folder, lineage, "accounts"), accounts, "account_id"),
-                replaced(read_level(folder, lineage, "contacts"), contacts, "contact_id"),
-                base=None,
-                compact=False,
-                stored=stored,
-            )
+        _write_patch(folder, staging, lineage, accounts, contacts, stored)
     else:
         prior_accounts = None if lineage is None else read_level(folder, lineage, "accounts")
         prior_contacts = None if lineage is None else read_level(folder, lineage, "contacts")
@@ -276,6 +250,37 @@ def record_run(
         result.accounts["account_id"] if incremental else None,
         result.contacts["contact_id"] if incremental else None,
         book,
+    )
+
+
+def _write_patch(
+    folder: Path,
+    staging: Path,
+    lineage: list[str],
+    accounts: pd.DataFrame,
+    contacts: pd.DataFrame,
+    stored: tuple[int, int],
+) -> None:
+    """Write an incremental run's rows as a patch on its base, or whole when the chain is
+    long, the patch large or the base a Parquet snapshot (later patches start from it)."""
+    patches = patches_on_base(folder, lineage[0]) + 1
+    if patches <= LONGEST_CHAIN and mapped(folder, lineage[-1]):
+        grown = [
+            cumulative(folder, lineage, "accounts", accounts),
+            cumulative(folder, lineage, "contacts", contacts),
+        ]
+        if grown[0].num_rows <= LARGEST_PATCH * stored[0]:
+            write_run(
+                staging, *grown, base=lineage[-1], compact=False, stored=stored, patches=patches
+            )
+            return
+    write_run(
+        staging,
+        replaced(read_level(folder, lineage, "accounts"), accounts, "account_id"),
+        replaced(read_level(folder, lineage, "contacts"), contacts, "contact_id"),
+        base=None,
+        compact=False,
+        stored=stored,
     )
 
 
