@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from abmgraph.graph.role_lists import SEPARATOR
-from abmgraph.idsets import among
+from abmgraph.idsets import among, positions
 
 if TYPE_CHECKING:
     from abmgraph.graph.store import GraphStore
@@ -160,15 +160,8 @@ def _same_scores(stored: pd.DataFrame, recorded: pd.DataFrame) -> bool:
     if len(stored) != len(recorded):
         return False
     # Each stored row's place in the snapshot (ids are unique on both sides).
-    text = pa.large_string()
-    at = pc.index_in(
-        pa.array(stored["account_id"], type=text),
-        value_set=pa.array(recorded["account_id"], type=text),
-    )
-    if at.null_count:
-        return False
-    at = at.to_numpy(zero_copy_only=False)
-    if len(np.unique(at)) != len(at):  # an id stored twice
+    at = positions(recorded["account_id"], stored["account_id"])
+    if (at < 0).any() or len(np.unique(at)) != len(at):  # an id unknown, or stored twice
         return False
     for column in _COMPARED:
         if column not in stored.columns or column not in recorded.columns:
