@@ -33,6 +33,8 @@ def test_defaults_and_the_hash_ignores_them() -> None:
         ({"alerts": {"min_points": 0}}, "alerts.min_points"),
         ({"alerts": {"webhook": "ftp://h.example"}}, "webhook must be an http:// or https:// URL"),
         ({"alerts": {"hook": "x"}}, "alerts.hook"),
+        ({"alerts": {"rotate_mb": 0}}, "alerts.rotate_mb"),
+        ({"alerts": {"keep_rotated": -1}}, "alerts.keep_rotated"),
     ],
 )
 def test_bad_settings_are_refused(section: dict, message: str) -> None:

@@ -96,7 +96,12 @@ def after_score(
     if recorded.previous is not None:
         found = _alerts(workspace, store, recorded, result, config)
         alerts = _plain(found)
-    append_alerts(alerts_path(workspace), alerts)
+    append_alerts(
+        alerts_path(workspace),
+        alerts,
+        rotate_bytes=int(config.alerts.rotate_mb * 1_000_000),
+        keep=config.alerts.keep_rotated,
+    )
     url = (webhook or config.alerts.webhook or "").strip() or None
     outcome = AlertOutcome(recorded.run_id, recorded.previous, alerts, recorded.handovers)
     if url is None or not alerts:

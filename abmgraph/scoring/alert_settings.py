@@ -53,6 +53,20 @@ class AlertsSection(BaseModel):
         description="Most alerts in one webhook POST; a run with more sends several.",
     )
 
+    rotate_mb: float = Field(
+        64,
+        gt=0,
+        le=1e6,
+        description="Megabytes alerts.jsonl may reach; past them it is renamed "
+        "alerts-<UTC time>.jsonl and a new one is started.",
+    )
+    keep_rotated: int = Field(
+        10,
+        ge=0,
+        le=100_000,
+        description="Renamed alert files kept beside alerts.jsonl; older ones are deleted.",
+    )
+
     @field_validator("webhook")
     @classmethod
     def _http(cls, value: str) -> str:
