@@ -59,8 +59,11 @@ def sections_changed(old: ScoringConfig, new: ScoringConfig) -> list[str]:
 
 
 def _one_line(exc: BaseException) -> str:
-    """A config error's lines (one per invalid setting) joined into one."""
-    return "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+    """A config error's lines (a heading, then one per invalid setting) joined into one."""
+    head, *settings = [line.strip() for line in str(exc).splitlines() if line.strip()] or [""]
+    if not settings:
+        return head
+    return f"{head}{' ' if head.endswith(':') else '; '}{'; '.join(settings)}"
 
 
 class ConfigFile:
@@ -76,11 +79,13 @@ class ConfigFile:
         self._signature = _signature(self.path)
         self._digest = _digest(self.path)
 
-    def check(self) -> str | None:
+    def check(self, scored_hash: str | None = None) -> str | None:
         """Read the file again if it changed; the line saying what that did, else None.
 
         ``config`` is replaced only by a valid new config (or the defaults when
-        the file was removed); it never raises for a bad file.
+        the file was removed); it never raises for a bad file. ``scored_hash``
+        is the config hash the stored scores were taken with, when known: a new
+        config equal to it rescores incrementally, whatever the one before.
         """
         signature = _signature(self.path)
         if signature == self._signature:
@@ -90,12 +95,12 @@ class ConfigFile:
         self._signature = signature
         name = self.path.name
         if signature is None:
-            return self._removed(name)
+            return self._removed(name, scored_hash)
         try:
             text = self.path.read_bytes()
         except FileNotFoundError:  # removed between the stat and the read
             self._signature = None
-            return self._removed(name)
+            return self._removed(name, scored_hash)
         except OSError as exc:
             return f"{name} changed but cannot be read; keeping the config in use: {exc}"
         digest = hashlib.sha256(text).hexdigest()
@@ -108,17 +113,21 @@ class ConfigFile:
             return f"{name} changed but is invalid; keeping the config in use: {_one_line(exc)}"
         except OSError as exc:  # removed or made unreadable since: the next check sees it
             return f"{name} changed but cannot be read; keeping the config in use: {exc}"
-        return f"{name} changed: {self._take(new)}"
+        return f"{name} changed: {self._take(new, scored_hash)}"
 
-    def _removed(self, name: str) -> str:
+    def _removed(self, name: str, scored_hash: str | None) -> str:
         self._digest = None
-        return f"{name} removed, back to the defaults: {self._take(ScoringConfig())}"
+        return f"{name} removed, back to the defaults: {self._take(ScoringConfig(), scored_hash)}"
 
-    def _take(self, new: ScoringConfig) -> str:
+    def _take(self, new: ScoringConfig, scored_hash: str | None) -> str:
         """Use ``new`` from now on; what that changes, for the line."""
         old, self.config = self.config, new
         effects = []
-        if config_hash(new) != config_hash(old):
+        fingerprint = config_hash(new)
+        if fingerprint == scored_hash and fingerprint != config_hash(old):
+            # Edited and set back before any rescore: the stored scores still match it.
+            effects.append("the scoring config is the stored scores' again (no full rescore)")
+        elif fingerprint != config_hash(old):
             effects.append("the next rescore is full (the scoring config changed)")
         sections = sections_changed(old, new)
         if sections:

@@ -116,6 +116,8 @@ class Watcher:
         # The oldest stored score, as the last store opened said (None: never scored):
         # polls compare the clock with it plus full_every and touch no store.
         self._oldest: pd.Timestamp | None = None
+        # The config hash the stored scores were taken with, as the last store opened said.
+        self._scored_hash: str | None = None
         # After a full rescore failed: not tried again before this instant.
         self._retry_full: pd.Timestamp | None = None
 
@@ -127,7 +129,7 @@ class Watcher:
     def check_config(self) -> None:
         """Take up an edit of ``scoring.toml`` since the last look, and say what it did."""
         old = self.config
-        line = self.config_file.check()
+        line = self.config_file.check(self._scored_hash)
         if line is None:
             return
         new = self.config
@@ -155,7 +157,7 @@ class Watcher:
         """Watch until a stop request (or, with ``once``, after one batch); what was done."""
         summary = WatchSummary(self.inbox.folder)
         with self.open_store() as store:  # also says at once when the store cannot be reached
-            self._oldest = _oldest_score(store)
+            self._remember(store)
         notices = None if once or not self.notify else start_notices(self.inbox.folder, self._wake)
         before, looked = self.inbox.look(), time.monotonic()
         try:
@@ -195,6 +197,13 @@ class Watcher:
         summary.left = sorted(self.inbox.look())
         return summary
 
+    def _remember(self, store: GraphStore) -> None:
+        """Note when the oldest stored score was taken, and with which config."""
+        meta = store.score_meta() or {}
+        oldest = meta.get("oldest_as_of") or meta.get("as_of")
+        self._oldest = None if oldest is None else pd.Timestamp(oldest)
+        self._scored_hash = meta.get("config_hash")
+
     def _full_may_be_due(self) -> bool:
         due = self._full_time(self._oldest)
         if due is not None and self._retry_full is not None:
@@ -210,7 +219,8 @@ class Watcher:
             write_lock(self.workspace.path, wait=self.wait, on_wait=self.report),
             self.open_store() as store,
         ):
-            due = self._full_time(_oldest_score(store))  # another command may have scored
+            self._remember(store)  # read again: another command may have scored
+            due = self._full_time(self._oldest)
             full = due is not None and self.clock() >= due
             batch = run_batch(
                 self.inbox,
@@ -224,18 +234,10 @@ class Watcher:
                 stop=lambda: self.stopping,
                 report=self.report,
             )
-            self._oldest = _oldest_score(store)
+            self._remember(store)
         failed = full and batch.rescore is not None and batch.rescore.error is not None
         self._retry_full = self.clock() + RETRY_FULL if failed else None  # not at every poll
         return batch
-
-
-def _oldest_score(store: GraphStore) -> pd.Timestamp | None:
-    """When the oldest stored score was taken; None when the store was never scored."""
-    meta = store.score_meta()
-    if not meta:
-        return None
-    return pd.Timestamp(meta.get("oldest_as_of") or meta.get("as_of"))
 
 
 def _unhandled(
