@@ -109,7 +109,7 @@ class ConfigFile:
         self._digest = digest
         try:
             new = load_config(self.path)
-        except ConfigError as exc:
+        except (ConfigError, ValueError) as exc:  # ValueError: a validator's own, unwrapped
             return f"{name} changed but is invalid; keeping the config in use: {_one_line(exc)}"
         except OSError as exc:  # removed or made unreadable since: the next check sees it
             return f"{name} changed but cannot be read; keeping the config in use: {exc}"
