@@ -295,3 +295,25 @@ def test_without_flags_the_files_webhook_takes_the_alerts(
 
     assert lines[0] == "scoring.toml changed: alerts settings updated"
     assert summary.rescores[0].alerts > 0 and posted == ["https://hooks.example.com/file"]
+
+
+def test_a_config_that_cannot_be_read_or_decoded_is_reported_not_raised(tmp_path: Path):
+    from abmgraph.watch.config_file import ConfigFile
+
+    path = tmp_path / "scoring.toml"
+    _edit(path, ALERTS_ONLY, 1_000_000_000)
+    watched = ConfigFile(path, Workspace(tmp_path).config())
+    # "[alerts]\n" is bytes 0-8, "min_points = 1" 9-22: the bad byte is the 24th.
+    path.write_bytes(b"[alerts]\nmin_points = 1\xff\n")
+    assert watched.check() == (
+        "scoring.toml changed but is invalid; keeping the config in use: "
+        f"{path}: not valid TOML: 'utf-8' codec can't decode byte 0xff in position 23: "
+        "invalid start byte"
+    )
+    path.unlink()
+    path.mkdir()  # a folder where the file was: the stat works, the read does not
+    line = watched.check()
+    assert line is not None and line.startswith(
+        "scoring.toml changed but cannot be read; keeping the config in use: [Errno 21] "
+    )
+    assert watched.config.alerts.min_points == 10 and watched.check() is None

@@ -26,10 +26,11 @@ until the next change: the signature cannot tell the two apart.
 from __future__ import annotations
 
 import hashlib
+import tomllib
 from pathlib import Path
 
 from abmgraph.errors import ConfigError
-from abmgraph.scoring.config import ScoringConfig, config_hash, load_config
+from abmgraph.scoring.config import ScoringConfig, config_from_dict, config_hash
 
 __all__ = ["ConfigFile", "Signature", "sections_changed"]
 
@@ -108,12 +109,19 @@ class ConfigFile:
             return None
         self._digest = digest
         try:
-            new = load_config(self.path)
+            new = self._parse(text)
         except (ConfigError, ValueError) as exc:  # ValueError: a validator's own, unwrapped
             return f"{name} changed but is invalid; keeping the config in use: {_one_line(exc)}"
-        except OSError as exc:  # removed or made unreadable since: the next check sees it
-            return f"{name} changed but cannot be read; keeping the config in use: {exc}"
         return f"{name} changed: {self._take(new, scored_hash)}"
+
+    def _parse(self, text: bytes) -> ScoringConfig:
+        """The config in ``text``, the bytes just hashed: a second read could see a later
+        write, and the config used would not be the text recorded as read."""
+        try:
+            data = tomllib.loads(text.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{self.path}: not valid TOML: {exc}") from None
+        return config_from_dict(data, source=str(self.path))
 
     def _removed(self, name: str, scored_hash: str | None) -> str:
         self._digest = None
