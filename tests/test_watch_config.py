@@ -317,3 +317,44 @@ def test_a_config_that_cannot_be_read_or_decoded_is_reported_not_raised(tmp_path
         "scoring.toml changed but cannot be read; keeping the config in use: [Errno 21] "
     )
     assert watched.config.alerts.min_points == 10 and watched.check() is None
+
+
+def test_the_running_command_takes_up_an_edit_and_keeps_its_flags(tmp_path: Path):
+    import queue
+    import signal
+    import subprocess
+    import sys
+    import threading
+
+    config_path = tmp_path / "ws" / "scoring.toml"
+    _edit(config_path, ALERTS_ONLY, 1_000_000_000)
+    (tmp_path / "inbox").mkdir()
+    command = [sys.executable, "-m", "abmgraph", "--workspace", str(tmp_path / "ws"), "watch"]
+    child = subprocess.Popen(
+        [*command, str(tmp_path / "inbox"), "--poll", "0.1", "--full-every", "1h"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(
+        target=lambda: [lines.put(x.rstrip("\n")) for x in child.stderr], daemon=True
+    ).start()
+    try:
+        assert lines.get(timeout=60).startswith("Watching ")
+        _edit(config_path, ALERTS_ONLY + HEAVIER_DEMO, 2_000_000_000)
+        assert lines.get(timeout=30) == (
+            "scoring.toml changed: the next rescore is full (the scoring config changed)"
+        )
+        _edit(config_path, ALERTS_ONLY + HEAVIER_DEMO + "[watch]\nfull_every = 5\n", 3_000_000_000)
+        assert lines.get(timeout=30) == (
+            "scoring.toml changed but is invalid; keeping the config in use: "
+            f"{config_path} is invalid: watch.full_every: Input should be a valid string"
+        )
+        _edit(config_path, ALERTS_ONLY + '[watch]\nfull_every = "12h"\n', 4_000_000_000)
+        assert lines.get(timeout=30) == (
+            "scoring.toml changed: the next rescore is full (the scoring config changed); "
+            "watch settings updated; --full-every 1h still applies"
+        )
+    finally:
+        child.send_signal(signal.SIGTERM)
+        assert child.wait(timeout=60) == 0
