@@ -287,7 +287,10 @@ def test_cli_once_exits_1_when_a_file_failed(tmp_path: Path):
     assert result.output.splitlines()[-1] == (
         f"Error: 1 of 3 files failed (see {inbox / 'failed'}/*.reason.txt)"
     )
-    assert "Watched " in result.output and "rescore: full, 1 account rescored" in result.output
+    assert (
+        "Watched " in result.output
+        and "rescore: full (the store was never scored), 1 account rescored" in result.output
+    )
     status = runner.invoke(cli, ["--workspace", str(workspace), "status", "--format", "json"])
     assert '"accounts": 1' in status.output and '"contacts": 1' in status.output
     # Nothing new: a second run has nothing to do and succeeds.

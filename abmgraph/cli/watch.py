@@ -71,7 +71,9 @@ def watch(
     intent-*, opportunities-*, opportunity-contacts-*, feedback-*,
     sales-activities-*; CSV, Parquet or JSON
     Lines), a CRM export with its preset first (salesforce-contacts-*.csv).
-    Each poll's files are ingested parents first, then rescored once.
+    Each poll's files are ingested parents first, then rescored once. An edit
+    of the workspace's scoring.toml is taken up at the next poll (--webhook and
+    --full-every still override it); an invalid one is reported and ignored.
 
     \b
     Example:

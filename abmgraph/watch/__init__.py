@@ -3,7 +3,9 @@
 ``abmgraph watch FOLDER`` runs :class:`Watcher` on the workspace's store.
 The parts: ``inbox`` (the naming rule, which files are stable, the order,
 ``done/`` and ``failed/``), ``batch`` (ingest a poll's files, one rescore,
-the moves) and ``loop`` (polling, the full-rescore schedule, stopping).
+the moves), ``loop`` (polling, the full-rescore schedule, stopping),
+``config_file`` (``scoring.toml`` read again when it is edited) and
+``summary`` (what a run did).
 """
 
 from __future__ import annotations

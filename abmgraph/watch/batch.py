@@ -33,7 +33,10 @@ from abmgraph.scoring.engine import score_store
 from abmgraph.watch.inbox import NAMING_RULE, Inbox, Signature, parse_name, rejects_path
 from abmgraph.workspace import Workspace
 
-__all__ = ["BatchOutcome", "FileOutcome", "RescoreOutcome", "run_batch"]
+__all__ = ["FULL_DUE", "BatchOutcome", "FileOutcome", "RescoreOutcome", "run_batch"]
+
+# Why a rescore the watcher's schedule asked for is full.
+FULL_DUE = "full_every reached"
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ class FileOutcome:
 
 @dataclass(frozen=True)
 class RescoreOutcome:
-    """One rescore after a batch: its mode, how many accounts, the alerts it wrote."""
+    """One rescore after a batch: its mode (and why full), how many accounts, the alerts."""
 
     mode: str
     accounts_rescored: int
@@ -77,14 +80,17 @@ class RescoreOutcome:
     error: str | None = None
     # Why the webhook did not take the alerts (they are in alerts.jsonl all the same).
     undelivered: str | None = None
+    # Why a rescore ran in full: its time came, or scoring found it had to (a changed config).
+    reason: str | None = None
 
     def line(self) -> str:
         if self.error is not None:
             return f"rescore failed: {self.error}"
         accounts = "account" if self.accounts_rescored == 1 else "accounts"
         alerts = "alert" if self.alerts == 1 else "alerts"
+        mode = self.mode if self.reason is None else f"{self.mode} ({self.reason})"
         text = (
-            f"rescore: {self.mode}, {self.accounts_rescored:,} {accounts} rescored, "
+            f"rescore: {mode}, {self.accounts_rescored:,} {accounts} rescored, "
             f"{self.alerts} {alerts} written in {self.seconds:.2f} s"
         )
         if self.undelivered is not None:
@@ -238,6 +244,8 @@ def _rescore(
         time.perf_counter() - started,
         as_of,
         undelivered=undelivered,
+        # A full one asked for here is the schedule's, whatever scoring calls it.
+        reason=FULL_DUE if full else result.full_reason,
     )
 
 

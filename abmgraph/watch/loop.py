@@ -13,6 +13,11 @@ ago or longer (the store's ``oldest_as_of``, so the schedule survives
 restarts): the next batch rescores in full, or, with no files, a batch of
 none runs just the rescore.
 
+The workspace's ``scoring.toml`` is looked at every poll and read again
+when it changed (see ``abmgraph.watch.config_file``): the next batch scores,
+alerts and schedules with the new config, while ``--webhook`` and
+``--full-every`` given to the watcher keep overriding what the file says.
+
 With ``notify`` (the command line's default), the operating system's
 notices that a file is complete (see ``abmgraph.watch.notices``) wake the
 loop at once, and the files they name are taken at that look; the others
@@ -29,7 +34,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -39,9 +43,12 @@ from abmgraph.errors import InputError, StoreUnavailableError
 from abmgraph.graph.store import GraphStore
 from abmgraph.lock import DEFAULT_WAIT, write_lock
 from abmgraph.scoring.config import ScoringConfig
-from abmgraph.watch.batch import BatchOutcome, FileOutcome, RescoreOutcome, run_batch
+from abmgraph.scoring.watch_settings import format_duration
+from abmgraph.watch.batch import BatchOutcome, run_batch
+from abmgraph.watch.config_file import ConfigFile
 from abmgraph.watch.inbox import Inbox, Signature
 from abmgraph.watch.notices import start_notices
+from abmgraph.watch.summary import WatchSummary
 from abmgraph.workspace import Workspace
 
 __all__ = ["DEFAULT_POLL", "WatchSummary", "Watcher"]
@@ -50,59 +57,6 @@ DEFAULT_POLL = 0.5  # seconds between looks: without a notice, a file waits 0.5â
 # A full rescore that failed (an emptied store, say) is tried again after this long,
 # not at every poll.
 RETRY_FULL = pd.Timedelta(minutes=1)
-
-
-@dataclass
-class WatchSummary:
-    """Everything a watcher did until it returned."""
-
-    folder: Path
-    files: list[FileOutcome] = field(default_factory=list)
-    rescores: list[RescoreOutcome] = field(default_factory=list)
-    # Names still in the folder when it returned: being written, or left by a stop.
-    left: list[str] = field(default_factory=list)
-    stopped: bool = False
-
-    @property
-    def done(self) -> list[FileOutcome]:
-        return [f for f in self.files if f.status == "done"]
-
-    @property
-    def failed(self) -> list[FileOutcome]:
-        return [f for f in self.files if f.status == "failed"]
-
-    @property
-    def ok(self) -> bool:
-        """True when no file failed, every rescore ran and every alert was delivered."""
-        return not self.failed and all(
-            r.error is None and r.undelivered is None for r in self.rescores
-        )
-
-    def add(self, batch: BatchOutcome) -> None:
-        self.files += batch.files
-        if batch.rescore is not None:
-            self.rescores.append(batch.rescore)
-
-    def line(self) -> str:
-        """The closing line, e.g. ``Watched inbox: 2 files done, 1 failed â€¦``."""
-        parts = [f"{len(self.done)} file{_s(self.done)} done"]
-        if self.failed:
-            parts.append(f"{len(self.failed)} failed (reasons in {self.folder / 'failed'})")
-        if self.left:
-            parts.append(f"{len(self.left)} left in the folder for the next run")
-        rows = sum(f.loaded for f in self.done)
-        rejected = sum(f.rejected for f in self.done)
-        alerts = sum(r.alerts for r in self.rescores)
-        head = "Stopped watching" if self.stopped else "Watched"
-        return (
-            f"{head} {self.folder}: {', '.join(parts)}; {rows:,} row{'' if rows == 1 else 's'} loaded, "
-            f"{rejected:,} rejected; {len(self.rescores)} rescore{_s(self.rescores)}, "
-            f"{alerts} alert{'' if alerts == 1 else 's'}."
-        )
-
-
-def _s(items: list) -> str:
-    return "" if len(items) == 1 else "s"
 
 
 class Watcher:
@@ -115,6 +69,10 @@ class Watcher:
     the scoring instant; ``sleep`` waits between looks and returns early on a
     stop request or a notice (tests replace both). ``notify`` takes the
     operating system's notices of complete files where it gives them.
+
+    ``config`` is what was read from the workspace's ``scoring.toml`` (the
+    defaults without one); edits of the file replace it as they come.
+    ``full_every`` and ``webhook``, when given, override the file's.
     """
 
     def __init__(
@@ -142,7 +100,8 @@ class Watcher:
         self.inbox = Inbox(Path(folder))
         self.open_store = open_store
         self.workspace = workspace
-        self.config = config
+        self.config_file = ConfigFile(workspace.config_path, config)
+        self._full_every_override = full_every
         self.full_every = full_every or config.watch.full_interval
         self.webhook = webhook
         self.poll = poll
@@ -154,9 +113,32 @@ class Watcher:
         # Set by a stop request and by every notice: the default sleep returns at once.
         self._wake = threading.Event()
         self.sleep = sleep or self._nap
-        # When the next full rescore is due, as the last store opened said (None: never
-        # scored). Polls compare the clock with it and touch no store.
-        self._next_full: pd.Timestamp | None = None
+        # The oldest stored score, as the last store opened said (None: never scored):
+        # polls compare the clock with it plus full_every and touch no store.
+        self._oldest: pd.Timestamp | None = None
+        # The config hash the stored scores were taken with, as the last store opened said.
+        self._scored_hash: str | None = None
+        # After a full rescore failed: not tried again before this instant.
+        self._retry_full: pd.Timestamp | None = None
+
+    @property
+    def config(self) -> ScoringConfig:
+        """The config the next batch scores with: the last valid one read."""
+        return self.config_file.config
+
+    def check_config(self) -> None:
+        """Take up an edit of ``scoring.toml`` since the last look, and say what it did."""
+        old = self.config
+        line = self.config_file.check(self._scored_hash)
+        if line is None:
+            return
+        new = self.config
+        self.full_every = self._full_every_override or new.watch.full_interval
+        if self._full_every_override and old.watch != new.watch:
+            line += f"; --full-every {format_duration(self.full_every)} still applies"
+        if self.webhook is not None and old.alerts.webhook != new.alerts.webhook:
+            line += "; --webhook still applies"
+        self.report(line)
 
     def request_stop(self) -> None:
         """Stop at the next file boundary (safe to call from a signal handler)."""
@@ -175,7 +157,7 @@ class Watcher:
         """Watch until a stop request (or, with ``once``, after one batch); what was done."""
         summary = WatchSummary(self.inbox.folder)
         with self.open_store() as store:  # also says at once when the store cannot be reached
-            self._next_full = self._full_time(store)
+            self._remember(store)
         notices = None if once or not self.notify else start_notices(self.inbox.folder, self._wake)
         before, looked = self.inbox.look(), time.monotonic()
         try:
@@ -183,6 +165,7 @@ class Watcher:
                 self.sleep(self.poll)
                 if self.stopping:
                     break
+                self.check_config()
                 now = self.inbox.look()
                 announced = notices.take() if notices else set()
                 # Stability is judged only between looks a poll apart: a notice's early look
@@ -214,23 +197,30 @@ class Watcher:
         summary.left = sorted(self.inbox.look())
         return summary
 
-    def _full_may_be_due(self) -> bool:
-        return self._next_full is not None and self.clock() >= self._next_full
-
-    def _full_time(self, store: GraphStore) -> pd.Timestamp | None:
-        """When a full rescore is due: ``full_every`` after the oldest stored score."""
-        meta = store.score_meta()
-        if not meta:
-            return None
+    def _remember(self, store: GraphStore) -> None:
+        """Note when the oldest stored score was taken, and with which config."""
+        meta = store.score_meta() or {}
         oldest = meta.get("oldest_as_of") or meta.get("as_of")
-        return pd.Timestamp(oldest) + pd.Timedelta(self.full_every)
+        self._oldest = None if oldest is None else pd.Timestamp(oldest)
+        self._scored_hash = meta.get("config_hash")
+
+    def _full_may_be_due(self) -> bool:
+        due = self._full_time(self._oldest)
+        if due is not None and self._retry_full is not None:
+            due = max(due, self._retry_full)
+        return due is not None and self.clock() >= due
+
+    def _full_time(self, oldest: pd.Timestamp | None) -> pd.Timestamp | None:
+        """When a full rescore is due: ``full_every`` after the oldest stored score."""
+        return None if oldest is None else oldest + pd.Timedelta(self.full_every)
 
     def _batch(self, names: list[str]) -> BatchOutcome:
         with (
             write_lock(self.workspace.path, wait=self.wait, on_wait=self.report),
             self.open_store() as store,
         ):
-            due = self._full_time(store)  # read again: another command may have scored
+            self._remember(store)  # read again: another command may have scored
+            due = self._full_time(self._oldest)
             full = due is not None and self.clock() >= due
             batch = run_batch(
                 self.inbox,
@@ -244,9 +234,9 @@ class Watcher:
                 stop=lambda: self.stopping,
                 report=self.report,
             )
-            self._next_full = self._full_time(store)
-        if full and batch.rescore is not None and batch.rescore.error is not None:
-            self._next_full = self.clock() + RETRY_FULL  # not again at every poll
+            self._remember(store)
+        failed = full and batch.rescore is not None and batch.rescore.error is not None
+        self._retry_full = self.clock() + RETRY_FULL if failed else None  # not at every poll
         return batch
 
 
