@@ -17,7 +17,7 @@ from abmgraph.scoring.config import ScoringConfig, config_from_dict
 from abmgraph.scoring.engine import parse_as_of
 from abmgraph.watch import Watcher
 from abmgraph.watch.batch import FileOutcome
-from abmgraph.watch.loop import WatchSummary
+from abmgraph.watch.summary import WatchSummary
 from abmgraph.workspace import Workspace
 from tests.conftest import AS_OF, GraphBuilder, score
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from abmgraph.watch.batch import BatchOutcome, FileOutcome, RescoreOutcome, run_batch
 from abmgraph.watch.inbox import KIND_ORDER, NAMING_RULE, Inbox, is_ignored, kind_of
-from abmgraph.watch.loop import DEFAULT_POLL, Watcher, WatchSummary
+from abmgraph.watch.loop import DEFAULT_POLL, Watcher
+from abmgraph.watch.summary import WatchSummary
 
 __all__ = [
     "DEFAULT_POLL",

@@ -51,7 +51,7 @@ from abmgraph.watch.notices import start_notices
 from abmgraph.watch.summary import WatchSummary
 from abmgraph.workspace import Workspace
 
-__all__ = ["DEFAULT_POLL", "WatchSummary", "Watcher"]
+__all__ = ["DEFAULT_POLL", "Watcher"]
 
 DEFAULT_POLL = 0.5  # seconds between looks: without a notice, a file waits 0.5–1 s to be read
 # A full rescore that failed (an emptied store, say) is tried again after this long,
