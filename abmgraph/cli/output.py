@@ -109,7 +109,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-_WHOLE = {"tier", "grade", "stage", "quadrant", "move", "owner"}
+_WHOLE = {"tier", "grade", "stage", "quadrant", "move", "priority", "score", "owner"}
 
 
 def _fit_widths(natural: list[int], least: list[int], whole: list[bool], room: int) -> list[int]:
@@ -134,6 +134,26 @@ def _fit_widths(natural: list[int], least: list[int], whole: list[bool], room: i
     wants = [n - m for n, m in zip(natural, least, strict=True)]
     total = sum(wants) or 1
     return [m + (w * spare) // total for m, w in zip(least, wants, strict=True)]
+
+
+def _keep_lines(cells: list[list[str]], least: list[int], room: int) -> None:
+    """Widen ``least`` so that columns of several-line cells keep each line whole, if room allows.
+
+    A cell of one item a line (``volume +15.2`` over ``fit: industry +10.0``)
+    reads badly when an item wraps, so such a column is kept as wide as its
+    longest line (up to ``_LONGEST_WORD``), the cheapest first, while the
+    least widths still fit in ``room``; one that cannot be is given what room
+    is left, so fewer of its lines wrap.
+    """
+    lines = [
+        max((len(part) for line in cells for part in line[i].split("\n")), default=0)
+        if any("\n" in line[i] for line in cells)
+        else 0
+        for i in range(len(least))
+    ]
+    for i in sorted(range(len(least)), key=lambda i: lines[i] - least[i]):
+        wider = min(lines[i], _LONGEST_WORD, room - sum(least) + least[i])
+        least[i] = max(least[i], wider)
 
 
 def _table(rows: Sequence[dict[str, Any]], columns: list[str], title: str, more: int) -> None:
@@ -164,7 +184,11 @@ def _table(rows: Sequence[dict[str, Any]], columns: list[str], title: str, more:
         n or f or c.endswith("_id") or c in _WHOLE
         for n, f, c in zip(numeric, flags, columns, strict=True)
     ]
-    natural = [max([len(h), *(len(line[i]) for line in cells)]) for i, h in enumerate(headers)]
+    # A cell of several lines (one item a line) is as wide as its longest line.
+    natural = [
+        max([len(h), *(len(part) for line in cells for part in line[i].split("\n"))])
+        for i, h in enumerate(headers)
+    ]
     # Text wraps between words, never inside one: a column is never narrower than its
     # longest word (ids, numbers, tiers and stages never wrap at all).
     least = [
@@ -183,6 +207,7 @@ def _table(rows: Sequence[dict[str, Any]], columns: list[str], title: str, more:
         for i in range(len(columns))
     ]
     width = Console().width if sys.stdout.isatty() else PIPE_WIDTH
+    _keep_lines(cells, least, width - 2 * (len(columns) - 1) - 1)
     # Columns are two spaces apart, or one when that is what it takes to keep words whole.
     gap = 2 if sum(least) + 2 * (len(columns) - 1) <= width else 1
     table.padding = (0, gap - 1, 0, 0)
