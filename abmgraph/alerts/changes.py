@@ -14,16 +14,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from abmgraph.alerts.diff import compare_accounts, compare_contacts, contribution_moves
 from abmgraph.errors import StoreError
-from abmgraph.graph.store import GraphStore
 from abmgraph.history import find_run, run_table, runs
 from abmgraph.idsets import among
+
+if TYPE_CHECKING:
+    from abmgraph.graph.store import GraphStore
 
 __all__ = ["CHANGE_KEYS", "Changes", "add_contact_names", "changes"]
 

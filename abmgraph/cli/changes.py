@@ -57,7 +57,9 @@ def _labels(ids: list[Any], names: list[Any]) -> list[str]:
     clash[named] = ids_per_name > 1
     label = frame["id"].astype(str)
     label[named] = frame.loc[named, "name"].astype(str)
-    label[clash] = frame.loc[clash, "name"].astype(str) + " (" + frame.loc[clash, "id"] + ")"
+    label[clash] = (
+        frame.loc[clash, "name"].astype(str) + " (" + frame.loc[clash, "id"].astype(str) + ")"
+    )
     return label.tolist()
 
 
