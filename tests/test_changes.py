@@ -214,8 +214,8 @@ def _hand_rows() -> list[dict]:
 
 def test_the_tables_name_rows_and_keep_each_item_on_its_line(monkeypatch, capsys) -> None:
     # Both Acmes carry their id, in both tables; A3 has no name, C2 neither: the ids stand
-    # in. Movers are labelled as the report labels them and rounded to one decimal (-0.04
-    # keeps two: -0.0 would read as no move). At 100 columns the least widths (account 7,
+    # in. Movers are labelled as the report labels them and rounded to one decimal (+10,
+    # not +10.0; -0.04 keeps two: -0.0 would read as no move). At 100 columns the least widths (account 7,
     # priority 11, tier 5, stage 13, gained 15, top movers 19, sales 12, with each line of
     # gained, movers and sales whole) leave 5 of 87: the stage, the one that lacks the
     # most (11 of the 13 wanted), takes 4 of them.
@@ -224,11 +224,11 @@ def test_the_tables_name_rows_and_keep_each_item_on_its_line(monkeypatch, capsys
             "account  priority     tier   stage              gained           top movers           sales",
             "─" * 98,
             "Acme     47.6 → 72.8  2 → 1  consideration →    +engineering     volume +15.5         2 rejected",
-            "(A1)                         decision           +decision maker  fit: industry +10.0  1 unanswered",
+            "(A1)                         decision           +decision maker  fit: industry +10    1 unanswered",
             "                                                                 graph: family -0.04",
-            "Acme     - → 30.0     - → 3  - → awareness                       fit: employees +8.0",
+            "Acme     - → 30.0     - → 3  - → awareness                       fit: employees +8",
             "(A2)",
-            "A3       50.0 → 38.0  2      decision                            role coverage -12.0",
+            "A3       50.0 → 38.0  2      decision                            role coverage -12",
             "",
             "contact  account    score        stage       sales",
             "─" * 87,
@@ -247,7 +247,7 @@ def test_the_tables_at_80_and_160_columns(monkeypatch, capsys) -> None:
     )
     assert (
         wide[5]
-        == "Acme (A2)  - → 30.0     - → 3  - → awareness                              fit: employees +8.0"
+        == "Acme (A2)  - → 30.0     - → 3  - → awareness                              fit: employees +8"
     )
     # 80 columns: words stay whole, ids and moves never wrap, every line fits.
     narrow = _render(_hand_rows(), 80, monkeypatch, capsys).splitlines()
@@ -290,13 +290,18 @@ def test_a_store_names_the_contacts_and_clashing_names_carry_ids(
         "committee.recency",
         "committee.role_coverage",
     ]
+    movers = [
+        f"{label} {f'{delta:+.1f}'.removesuffix('.0')}"
+        for label, delta in [("volume", volume), ("recency", recency), ("role coverage", coverage)]
+    ]
+    pad = " " * (max(len("top movers"), *map(len, movers)) - len("top movers") + 2)
     blank = " " * len(f"Acme (A2)  0.0 → {priority:.1f}  3 → 1  target → decision  ")
     assert shown[:5] == [
-        f"account    priority    tier   stage              gained           top movers{' ' * 10}sales",
+        f"account    priority    tier   stage              gained           top movers{pad}sales",
         "─" * len(shown[1]),
-        f"Acme (A2)  0.0 → {priority:.1f}  3 → 1  target → decision  +it              volume {volume:+.1f}",
-        f"{blank}+decision maker  recency {recency:+.1f}",
-        f"{blank}{' ' * 17}role coverage {coverage:+.1f}",
+        f"Acme (A2)  0.0 → {priority:.1f}  3 → 1  target → decision  +it              {movers[0]}",
+        f"{blank}+decision maker  {movers[1]}",
+        f"{blank}{' ' * 17}{movers[2]}",
     ]  # fmt: skip
     # C1: 65 → 85, an SQL; C3: 25 → 65, an MQL (see two_runs).
     assert shown[-4:] == [

@@ -18,6 +18,9 @@ __all__ = ["changes"]
 # contributions that moved most are one a line, named as the report names them.
 _ACCOUNT_TABLE = ["account", "priority", "tier", "moved", "gained", "top_movers", "sales"]
 _CONTACT_TABLE = ["contact", "account", "score", "stage", "sales"]
+# An account's cells of one item a line ("3 unanswered", "fit: industry +10"): each line is
+# kept whole when the terminal has room. A contact's sales note is a sentence: it wraps.
+_ITEM_LINES = {"gained", "top_movers", "sales"}
 
 
 def _movers(row: dict) -> list[str]:
@@ -29,9 +32,9 @@ def _points(value: float | None) -> str:
 
 
 def _signed(delta: float) -> str:
-    """One decimal, or two when one would read as no move at all (+0.0)."""
+    """One decimal, none when it is 0 (+10), two when one would read as no move (-0.04)."""
     shown = f"{delta:+.1f}"
-    return f"{delta:+.2f}" if float(shown) == 0 else shown
+    return f"{delta:+.2f}" if float(shown) == 0 else shown.removesuffix(".0")
 
 
 def _top_movers(row: dict) -> str:
@@ -107,7 +110,9 @@ def _render_tables(rows: list[dict]) -> None:
     accounts = [(r, n) for r, n, lvl in zip(rows, names, level, strict=True) if lvl == "account"]
     contacts = [(r, n) for r, n, lvl in zip(rows, names, level, strict=True) if lvl == "contact"]
     if accounts or not contacts:
-        render_rows(_account_rows(*_unzip(accounts)), "table", _ACCOUNT_TABLE)
+        render_rows(
+            _account_rows(*_unzip(accounts)), "table", _ACCOUNT_TABLE, item_lines=_ITEM_LINES
+        )
     if contacts:
         if accounts:
             click.echo()
