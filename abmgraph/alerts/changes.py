@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -24,7 +24,10 @@ from abmgraph.errors import StoreError
 from abmgraph.history import find_run, run_table, runs
 from abmgraph.idsets import among
 
-__all__ = ["CHANGE_KEYS", "Changes", "changes"]
+if TYPE_CHECKING:
+    from abmgraph.graph.store import GraphStore
+
+__all__ = ["CHANGE_KEYS", "Changes", "add_contact_names", "changes"]
 
 # Every row has these keys; those that do not apply to a level are None (or empty).
 CHANGE_KEYS = [
@@ -178,6 +181,25 @@ def _contact_rows(
         }
     )
     return _records(out)
+
+
+def add_contact_names(rows: list[dict[str, Any]], store: GraphStore) -> None:
+    """Add ``contact_name`` to every row: the contact's first and last name.
+
+    None on account rows, and for a contact the store holds no name for (or
+    no longer holds): the runs keep scores, not people, so names are read
+    from the store as it is now.
+    """
+    ids = pd.Series([r["contact_id"] for r in rows if r.get("contact_id")], dtype=object)
+    names: dict[str, str] = {}
+    if not ids.empty:
+        columns = ["contact_id", "first_name", "last_name"]
+        people = store.table("contacts", ids.drop_duplicates(), columns).reindex(columns=columns)
+        full = (people["first_name"].fillna("") + " " + people["last_name"].fillna("")).str.strip()
+        named = full != ""
+        names = dict(zip(people.loc[named, "contact_id"], full[named], strict=True))
+    for row in rows:
+        row["contact_name"] = names.get(row.get("contact_id"))
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

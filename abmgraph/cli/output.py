@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import click
@@ -61,11 +61,14 @@ def render_rows(
     title: str = "",
     *,
     more: int = 0,
+    item_lines: Collection[str] = (),
 ) -> None:
     """Print rows as a table, a JSON list or CSV.
 
     ``more`` is how many further rows a default limit held back: the table
-    then ends with ``… N more (--limit)``.
+    then ends with ``… N more (--limit)``. ``item_lines`` names the columns
+    whose cells hold one item a line: a table keeps those lines whole when
+    it has room.
     """
     columns = list(columns or (rows[0].keys() if rows else []))
     if fmt == "json":
@@ -84,7 +87,7 @@ def render_rows(
                 ]
             )
     else:
-        _table(rows, columns, title, more)
+        _table(rows, columns, title, more, item_lines)
 
 
 # Short headers keep the common tables within 100 columns.
@@ -109,7 +112,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-_WHOLE = {"tier", "grade", "stage", "quadrant", "move", "owner"}
+_WHOLE = {"tier", "grade", "stage", "quadrant", "move", "priority", "score", "owner"}
 
 
 def _fit_widths(natural: list[int], least: list[int], whole: list[bool], room: int) -> list[int]:
@@ -136,7 +139,33 @@ def _fit_widths(natural: list[int], least: list[int], whole: list[bool], room: i
     return [m + (w * spare) // total for m, w in zip(least, wants, strict=True)]
 
 
-def _table(rows: Sequence[dict[str, Any]], columns: list[str], title: str, more: int) -> None:
+def _keep_lines(cells: list[list[str]], least: list[int], room: int, keep: list[bool]) -> None:
+    """Widen ``least`` so that the ``keep`` columns keep each line whole, if room allows.
+
+    A cell of one item a line (``volume +15.2`` over ``fit: industry +10``)
+    reads badly when an item wraps, so such a column is kept as wide as its
+    longest line (up to ``_LONGEST_WORD``), the cheapest first, while the
+    least widths still fit in ``room``; one that cannot be is given what room
+    is left, so fewer of its lines wrap.
+    """
+    lines = [
+        max((len(part) for line in cells for part in line[i].split("\n")), default=0)
+        if keep[i]
+        else 0
+        for i in range(len(least))
+    ]
+    for i in sorted(range(len(least)), key=lambda i: lines[i] - least[i]):
+        wider = min(lines[i], _LONGEST_WORD, room - sum(least) + least[i])
+        least[i] = max(least[i], wider)
+
+
+def _table(
+    rows: Sequence[dict[str, Any]],
+    columns: list[str],
+    title: str,
+    more: int,
+    item_lines: Collection[str] = (),
+) -> None:
     """A rich table: ids and numbers kept whole and right-aligned, text wrapped between words."""
     from rich import box
     from rich.console import Console
@@ -164,7 +193,11 @@ def _table(rows: Sequence[dict[str, Any]], columns: list[str], title: str, more:
         n or f or c.endswith("_id") or c in _WHOLE
         for n, f, c in zip(numeric, flags, columns, strict=True)
     ]
-    natural = [max([len(h), *(len(line[i]) for line in cells)]) for i, h in enumerate(headers)]
+    # A cell of several lines (one item a line) is as wide as its longest line.
+    natural = [
+        max([len(h), *(len(part) for line in cells for part in line[i].split("\n"))])
+        for i, h in enumerate(headers)
+    ]
     # Text wraps between words, never inside one: a column is never narrower than its
     # longest word (ids, numbers, tiers and stages never wrap at all).
     least = [
@@ -183,6 +216,8 @@ def _table(rows: Sequence[dict[str, Any]], columns: list[str], title: str, more:
         for i in range(len(columns))
     ]
     width = Console().width if sys.stdout.isatty() else PIPE_WIDTH
+    keep = [c in item_lines for c in columns]
+    _keep_lines(cells, least, width - 2 * (len(columns) - 1) - 1, keep)
     # Columns are two spaces apart, or one when that is what it takes to keep words whole.
     gap = 2 if sum(least) + 2 * (len(columns) - 1) <= width else 1
     table.padding = (0, gap - 1, 0, 0)

@@ -23,6 +23,7 @@ from abmgraph.errors import AbmgraphError
 from abmgraph.graph.store import GraphStore
 from abmgraph.report.charts import lift_bars, timeline_bars, waterfall_bars
 from abmgraph.report.data import ReportData, gather
+from abmgraph.scoring.labels import contribution_label
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -108,6 +109,7 @@ def _environment() -> Any:
     )
     env.filters["label"] = lambda v: str(v).replace("_", " ") if v is not None else ""
     env.filters["num"] = _number
+    env.filters["contribution"] = contribution_label
     env.filters["account_file"] = account_file
     env.globals.update(
         timeline_bars=timeline_bars, waterfall_bars=waterfall_bars, lift_bars=lift_bars
