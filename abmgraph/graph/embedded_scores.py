@@ -96,14 +96,15 @@ class EmbeddedScores:
         }
         delta = None
         if partial:
-            delta = self._grown_delta(contacts)
+            whole = self._whole_contacts()
+            delta = None if whole is None else self._grown_delta(contacts, whole)
             tables = {
                 "contacts": None
                 if delta is not None
                 else self._merged_scores("contacts", contacts, self._contact_order()),
                 "accounts": self._merged_scores("accounts", accounts),
             }
-            meta = {**meta, **self._stored_counts(tables, delta)}
+            meta = {**meta, **self._stored_counts(tables, delta, whole)}
         runs = self._scores_root / "runs"
         previous = self._current_run()
         name = f"{pd.Timestamp.now(tz='UTC'):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
@@ -113,7 +114,7 @@ class EmbeddedScores:
         for level, table in tables.items():
             _write_scores_file(table, staging / f"{level}.parquet", self._score_path(level))
         if delta is not None:
-            _write_scores_file(delta, staging / _DELTA, staging / _DELTA)
+            _write_scores_file(delta, staging / _DELTA)
         text = json.dumps(meta, indent=2, default=str)
         atomic_write_text(staging / "meta.json", text)
         staging.rename(runs / name)
@@ -124,14 +125,20 @@ class EmbeddedScores:
         self._decoded.pop("scores/accounts", None)
         self._drop_old_runs(keep={name, previous.name})
 
-    def _grown_delta(self, rows: pd.DataFrame) -> pa.Table | None:
+    def _whole_contacts(self) -> pa.Table | None:
+        """The ids and ``as_of`` of the last whole contact scores file (None: none yet)."""
+        path = self._score_path("contacts")
+        if not path.exists():
+            return None
+        return pq.ParquetFile(path).read(columns=["contact_id", "as_of"])
+
+    def _grown_delta(self, rows: pd.DataFrame, whole: pa.Table) -> pa.Table | None:
         """The current delta with ``rows`` laid over it; None when the contacts must be
-        written whole (no whole file yet, a contact it lacks, or a delta grown too big)."""
-        whole = self._score_path("contacts")
+        written whole (a contact the ``whole`` file lacks, or a delta grown too big)."""
         stored = self._delta_path()
-        if not whole.exists() or (rows.empty and stored is None):
-            return None  # nothing to lay over, or nothing to add: no delta
-        ids = pq.read_table(whole, columns=["contact_id"]).column("contact_id").combine_chunks()
+        if rows.empty and stored is None:
+            return None  # nothing to add: no delta
+        ids = whole.column("contact_id").combine_chunks()
         new = pa.Table.from_pandas(rows, preserve_index=False)
         key = new.column("contact_id").cast(ids.type)
         if pc.count_distinct(key).as_py() != len(key):
@@ -153,13 +160,21 @@ class EmbeddedScores:
         return new.sort_by(_ROW)
 
     def _stored_counts(
-        self, tables: dict[str, pd.DataFrame | pa.Table | None], delta: pa.Table | None
+        self,
+        tables: dict[str, pd.DataFrame | pa.Table | None],
+        delta: pa.Table | None,
+        whole: pa.Table | None,
     ) -> dict[str, Any]:
-        """A partial run's meta: the rows stored per level, and the oldest ``as_of`` of all."""
+        """A partial run's meta: the rows stored per level, and the oldest ``as_of`` of all.
+
+        ``whole`` is the whole contact file's ids and ``as_of``, already read.
+        """
         stamps: list[pa.Table] = []
         counts: dict[str, Any] = {}
         for level, table in tables.items():
-            if table is None:  # the previous run's file, linked as it is
+            if table is None and level == "contacts" and whole is not None:
+                table = whole  # the previous run's file, linked as it is
+            elif table is None:
                 table = pq.read_table(self._score_path(level), columns=["as_of"])
             counts[level] = table.num_rows
             if level == "contacts" and delta is not None:
@@ -280,8 +295,11 @@ def _replaced_in_place(
     return both.take(pa.array(rows_at))
 
 
-def _write_scores_file(table: pd.DataFrame | pa.Table | None, path: Path, stored: Path) -> None:
-    """One level's scores into a new run: a frame, an Arrow table, or None for the stored file."""
+def _write_scores_file(
+    table: pd.DataFrame | pa.Table | None, path: Path, stored: Path | None = None
+) -> None:
+    """One level's scores into a new run: a frame, an Arrow table, or None for the ``stored``
+    file, linked."""
     if table is None:
         # Unchanged: the same bytes under a second name, no copy (runs are never modified).
         try:
