@@ -39,6 +39,26 @@ def test_the_name_says_the_kind(name: str, kind: str | None):
     assert kind_of(name) == kind
 
 
+def test_the_kinds_are_those_ingest_takes_in_load_order():
+    from abmgraph.cli.app import INGEST_KINDS
+    from abmgraph.watch.inbox import KIND_ORDER
+
+    assert (
+        KIND_ORDER
+        == tuple(INGEST_KINDS)
+        == (
+            "accounts",
+            "contacts",
+            "engagements",
+            "intent",
+            "opportunities",
+            "opportunity-contacts",
+            "feedback",
+            "sales-activities",
+        )
+    )
+
+
 def test_a_crm_export_names_its_preset_first():
     assert parse_name("salesforce-accounts-1.csv") == ("accounts", "salesforce")
     assert parse_name("HubSpot-Contacts.csv") == ("contacts", "hubspot")

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["cli"]
 
+# ingest.pipeline.CLI_KINDS, written out: importing it would load pandas for every command.
 INGEST_KINDS = [
     "accounts",
     "contacts",

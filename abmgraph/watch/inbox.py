@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from abmgraph.errors import InputError
+from abmgraph.ingest.pipeline import CLI_KINDS
 from abmgraph.ingest.readers import FORMATS
 from abmgraph.safe_io import atomic_write_text
 
@@ -56,17 +57,8 @@ __all__ = [
     "rejects_path",
 ]
 
-# Parents before the rows that refer to them (the order the demo ingests in).
-KIND_ORDER = (
-    "accounts",
-    "contacts",
-    "engagements",
-    "intent",
-    "opportunities",
-    "opportunity-contacts",
-    "feedback",
-    "sales-activities",
-)
+# The kinds as the command line spells them, parents before the rows that refer to them.
+KIND_ORDER = tuple(CLI_KINDS)
 # Longest spelling first, so "opportunity-contacts-x" is never read as something shorter.
 _SPELLINGS = sorted(
     {spelling: kind for kind in KIND_ORDER for spelling in (kind, kind.replace("-", "_"))}.items(),
