@@ -26,11 +26,10 @@ until the next change: the signature cannot tell the two apart.
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from pathlib import Path
 
 from abmgraph.errors import ConfigError
-from abmgraph.scoring.config import ScoringConfig, config_from_dict, config_hash
+from abmgraph.scoring.config import ScoringConfig, config_from_bytes, config_hash
 
 __all__ = ["ConfigFile", "Signature", "sections_changed"]
 
@@ -117,11 +116,7 @@ class ConfigFile:
     def _parse(self, text: bytes) -> ScoringConfig:
         """The config in ``text``, the bytes just hashed: a second read could see a later
         write, and the config used would not be the text recorded as read."""
-        try:
-            data = tomllib.loads(text.decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{self.path}: not valid TOML: {exc}") from None
-        return config_from_dict(data, source=str(self.path))
+        return config_from_bytes(text, source=str(self.path))
 
     def _removed(self, name: str, scored_hash: str | None) -> str:
         self._digest = None

@@ -26,7 +26,12 @@ from abmgraph.scoring.config.contact import ContactFit, ContactSection
 from abmgraph.scoring.config.currency import CurrencySection
 from abmgraph.scoring.config.engagement import DEFAULT_EVENT_POINTS, EventPoints, Window
 from abmgraph.scoring.config.graph import MAX_HOPS, GraphSection
-from abmgraph.scoring.config.loading import config_from_dict, config_hash, load_config
+from abmgraph.scoring.config.loading import (
+    config_from_bytes,
+    config_from_dict,
+    config_hash,
+    load_config,
+)
 from abmgraph.scoring.config.model import ScoringConfig
 from abmgraph.scoring.config.render import render_default
 from abmgraph.scoring.config.section import MAX_DAYS, MAX_MAGNITUDE
@@ -62,6 +67,7 @@ __all__ = [
     "Seniority",
     "Stages",
     "Window",
+    "config_from_bytes",
     "config_from_dict",
     "config_hash",
     "load_config",

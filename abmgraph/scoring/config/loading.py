@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import tomllib
 from pathlib import Path
@@ -13,7 +14,7 @@ from pydantic import ValidationError
 from abmgraph.errors import ConfigError
 from abmgraph.scoring.config.model import ScoringConfig
 
-__all__ = ["config_from_dict", "config_hash", "format_errors", "load_config"]
+__all__ = ["config_from_bytes", "config_from_dict", "config_hash", "format_errors", "load_config"]
 
 
 def format_errors(error: ValidationError) -> str:
@@ -31,14 +32,26 @@ def load_config(path: Path | None) -> ScoringConfig:
     if path is None:
         return ScoringConfig()
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise ConfigError(
             f"{path}: no such config file; run 'abmgraph init' to write one."
         ) from None
+    return config_from_bytes(raw, source=str(path))
+
+
+def config_from_bytes(raw: bytes, source: str) -> ScoringConfig:
+    """Parse and validate a config file's bytes (UTF-8 TOML); ``source`` names it in errors.
+
+    Line endings are read as a text file opened for reading reads them, so a
+    file saved with any of them means the same.
+    """
+    try:
+        text = io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8").read()
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    return config_from_dict(data, source=str(path))
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    return config_from_dict(data, source=source)
 
 
 def config_from_dict(data: dict[str, Any], source: str = "config") -> ScoringConfig:
